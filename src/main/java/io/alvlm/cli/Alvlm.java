@@ -1,0 +1,42 @@
+package io.alvlm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code alvlm} launcher. Every command of the project is a picocli subcommand registered in
+ * {@link #commandLine()}; {@code bin/alvlm --help} lists them.
+ */
+@Command(
+    name = "alvlm",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Active learning for vision-language models on Kafka Streams (CEC selection, CoOp prompts).")
+public final class Alvlm implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** The command tree; tests drive it exactly as the launcher does. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Alvlm());
+    for (Object sub : Commands.all()) {
+      cl.addSubcommand(sub);
+    }
+    CommandLine bench = cl.getSubcommands().get("bench");
+    for (Object sub : Commands.benches()) {
+      bench.addSubcommand(sub);
+    }
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    System.exit(commandLine().execute(args));
+  }
+}

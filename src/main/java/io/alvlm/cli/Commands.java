@@ -1,0 +1,17 @@
+package io.alvlm.cli;
+
+import java.util.List;
+
+/** The subcommands of {@code alvlm}, in the order {@code --help} lists them. Add new commands here. */
+final class Commands {
+  private Commands() {}
+
+  static List<Object> all() {
+    return List.of(new Bench());
+  }
+
+  /** The subcommands of {@code alvlm bench}. */
+  static List<Object> benches() {
+    return List.of();
+  }
+}

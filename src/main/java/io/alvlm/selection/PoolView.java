@@ -1,0 +1,76 @@
+package io.alvlm.selection;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a strategy sees of the pool: one row per image (unlabelled, pending and labelled alike), the
+ * current class text features and each row's status and label.
+ *
+ * <p>{@code features} is row-major {@code [rows, dim]} and {@code classText} {@code [classes, dim]};
+ * both are L2-normalised by {@link #of}. {@code labels[i]} is the class index of a labelled row and
+ * -1 otherwise. {@code neighbors}, when present, holds k-nearest-neighbour lists maintained as images
+ * arrived (see {@link NeighborLists}); strategies that need neighbours use them instead of computing
+ * their own.
+ */
+public record PoolView(
+    float[] features,
+    int rows,
+    int dim,
+    float[] classText,
+    int classes,
+    float logitScale,
+    PoolStatus[] status,
+    int[] labels,
+    Optional<NeighborLists> neighbors) {
+
+  public PoolView {
+    Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(classText, "classText");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(labels, "labels");
+    Objects.requireNonNull(neighbors, "neighbors");
+    if ((long) rows * dim != features.length) {
+      throw new IllegalArgumentException("features hold " + features.length + " values, not rows*dim=" + rows + "*" + dim);
+    }
+    if ((long) classes * dim != classText.length) {
+      throw new IllegalArgumentException("class text holds " + classText.length + " values, not classes*dim=" + classes + "*" + dim);
+    }
+    if (status.length != rows || labels.length != rows) {
+      throw new IllegalArgumentException("status/labels must have one entry per row (" + rows + ")");
+    }
+  }
+
+  /** A view over copies of the given arrays, with rows and class vectors L2-normalised. */
+  public static PoolView of(float[] features, int dim, float[] classText, float logitScale,
+      PoolStatus[] status, int[] labels) {
+    float[] f = Vectors.normalizedRows(features, dim);
+    float[] t = Vectors.normalizedRows(classText, dim);
+    return new PoolView(f, f.length / dim, dim, t, t.length / dim, logitScale, status.clone(), labels.clone(),
+        Optional.empty());
+  }
+
+  /** A fully unlabelled pool. */
+  public static PoolView unlabeled(float[] features, int dim, float[] classText, float logitScale) {
+    int n = features.length / dim;
+    PoolStatus[] s = new PoolStatus[n];
+    java.util.Arrays.fill(s, PoolStatus.UNLABELED);
+    int[] l = new int[n];
+    java.util.Arrays.fill(l, -1);
+    return of(features, dim, classText, logitScale, s, l);
+  }
+
+  /** The same pool with maintained neighbour lists attached. */
+  public PoolView withNeighbors(NeighborLists lists) {
+    return new PoolView(features, rows, dim, classText, classes, logitScale, status, labels, Optional.of(lists));
+  }
+
+  public boolean eligible(int row) {
+    return status[row] == PoolStatus.UNLABELED;
+  }
+
+  /** Part of the unlabelled pool (eligible or pending): counts for neighbours and the prior. */
+  public boolean unlabelledPool(int row) {
+    return status[row] != PoolStatus.LABELED;
+  }
+}

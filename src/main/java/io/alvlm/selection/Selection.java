@@ -1,0 +1,35 @@
+package io.alvlm.selection;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A strategy's answer: the picks in the order chosen, per-row score arrays (one value per pool row,
+ * NaN for rows a score does not cover; CEC: {@code entropy}, {@code calibrated_entropy},
+ * {@code neighbor_entropy}, {@code uncertainty}), round-level facts (CEC: {@code prior} per class) and
+ * the time each phase took in milliseconds ({@code scores}, {@code neighbors}, {@code kmeans}, ...).
+ * {@code objective} is a strategy-defined quality figure (CEC: the weighted k-means inertia), NaN when
+ * none applies.
+ */
+public record Selection(
+    List<Pick> picks,
+    Map<String, float[]> rowScores,
+    Map<String, float[]> roundFacts,
+    Map<String, Double> timingsMs,
+    double objective) {
+
+  public Selection {
+    picks = List.copyOf(picks);
+    rowScores = Map.copyOf(rowScores);
+    roundFacts = Map.copyOf(roundFacts);
+    timingsMs = Map.copyOf(timingsMs);
+  }
+
+  public static Selection empty() {
+    return new Selection(List.of(), Map.of(), Map.of(), Map.of(), Double.NaN);
+  }
+
+  public int[] rows() {
+    return picks.stream().mapToInt(Pick::row).toArray();
+  }
+}

@@ -1,0 +1,39 @@
+package io.alvlm.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Test fixtures copied into the project from the shared reference outputs (src/test/resources/fixtures). */
+public final class Fixtures {
+  private Fixtures() {}
+
+  public static Path root() {
+    Path p = Path.of("src/test/resources/fixtures").toAbsolutePath();
+    if (!Files.isDirectory(p)) {
+      throw new IllegalStateException("fixtures missing at " + p);
+    }
+    return p;
+  }
+
+  public static Path cecSmall() {
+    return root().resolve("cec-small");
+  }
+
+  public static Path clipTiny() {
+    return root().resolve("clip-tiny");
+  }
+
+  /** The tiny random CLIP checkpoint (Hugging Face layout) the clip-tiny references were made with. */
+  public static Path clipTinyModel() {
+    Path p = Path.of("models/clip-tiny").toAbsolutePath();
+    if (!Files.isDirectory(p)) {
+      throw new IllegalStateException("tiny model missing at " + p);
+    }
+    return p;
+  }
+
+  /** The real CLIP BPE tokenizer (the same file as the tiny model's). */
+  public static Path clipTokenizer() {
+    return clipTinyModel().resolve("tokenizer.json");
+  }
+}
