@@ -1,0 +1,163 @@
+package io.alvlm.stream;
+
+import io.alvlm.clip.ClipModel;
+import io.alvlm.http.HttpApi;
+import io.alvlm.selection.Strategies;
+import io.alvlm.selection.Strategy;
+import io.alvlm.serde.AvroSerdes;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One alvlm instance: provisions the topics, loads the model for the roles that need it, runs the
+ * Kafka Streams topology of {@link ServiceTopology} with exactly-once processing and the dead-letter
+ * handlers, and serves the HTTP endpoints. {@link #close()} stops everything.
+ */
+public final class AlvlmService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AlvlmService.class);
+  private final KafkaStreams streams;
+  private final HttpApi http;
+  private final ClipModel model;
+  private final PromptTrainer trainer;
+  private final ImageTower tower;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final PrometheusMeterRegistry registry;
+
+  private AlvlmService(KafkaStreams streams, HttpApi http, ClipModel model, PromptTrainer trainer, ImageTower tower,
+      KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry) {
+    this.streams = streams;
+    this.http = http;
+    this.model = model;
+    this.trainer = trainer;
+    this.tower = tower;
+    this.streamsMetrics = streamsMetrics;
+    this.registry = registry;
+  }
+
+  /** The Streams configuration of a service config: EOS v2, DLQ handlers, {@code kafka.*} passed through. */
+  public static Properties streamsConfig(ServiceConfig c) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.get(Settings.APPLICATION_ID));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.get(Settings.BOOTSTRAP_SERVERS));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, c.get(Settings.STATE_DIR));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    // a retraining or a large first batch may hold the thread for minutes
+    p.put(StreamsConfig.consumerPrefix("max.poll.interval.ms"), 900_000);
+    p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 900_000);
+    c.withPrefix("serde.").forEach((k, v) -> p.put("serde." + k, v));
+    c.withPrefix("schema.registry.").forEach((k, v) -> p.put("schema.registry." + k, v));
+    p.putAll(c.withPrefix("kafka."));
+    return p;
+  }
+
+  /** Admin/producer/consumer settings for clients beside Streams (same bootstrap, security). */
+  public static Map<String, Object> clientConfig(ServiceConfig c) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("bootstrap.servers", c.get(Settings.BOOTSTRAP_SERVERS));
+    m.putAll(c.withPrefix("kafka."));
+    return m;
+  }
+
+  public static AlvlmService start(ServiceConfig c) throws IOException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    ServiceMetrics metrics = new ServiceMetrics(registry);
+    try (Admin admin = Admin.create(clientConfig(c))) {
+      Map<String, Object> specCfg = new HashMap<>(c.asMap());
+      new TopicProvisioner(admin).ensure(TopicSpecs.from(specCfg), c.get(Settings.TOPICS_CREATE));
+    }
+    boolean needsModel = c.runs("embedder") || c.runs("trainer");
+    ClipModel model = needsModel ? ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))) : null;
+    ImageTower tower = c.runs("embedder") ? new ClipImageTower(model, c.get(Settings.IMAGE_MAX_PIXELS), false) : null;
+    PromptTrainer trainer = c.runs("trainer") ? CoopPromptTrainer.from(c, model) : null;
+    Strategy strategy = c.runs("pool") ? strategy(c) : null;
+    AvroSerdes serdes = AvroSerdes.from(c.asMap());
+    Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, strategy, trainer, metrics));
+    KafkaStreams streams = new KafkaStreams(topology, streamsConfig(c));
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    KafkaStreamsMetrics km = new KafkaStreamsMetrics(streams);
+    km.bindTo(registry);
+    streams.start();
+    HttpApi http = null;
+    int port = c.get(Settings.HTTP_PORT);
+    if (port >= 0) {
+      http = HttpApi.start(c.get(Settings.HTTP_BIND), port, new ServiceView(streams, registry, c));
+    }
+    return new AlvlmService(streams, http, model, trainer, tower, km, registry);
+  }
+
+  static Strategy strategy(ServiceConfig c) {
+    Map<String, String> params = new HashMap<>();
+    params.put("top-n", Integer.toString(c.get(Settings.CEC_TOP_N)));
+    params.put("k", Integer.toString(c.get(Settings.CEC_K)));
+    params.put("lambda", Double.toString(c.get(Settings.CEC_LAMBDA)));
+    String name = c.get(Settings.QUERY_STRATEGY);
+    return Strategies.create(name, name.endsWith("cec") ? params : Map.of());
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The HTTP port, or -1 when HTTP is off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  /** Waits until the instance is RUNNING. */
+  public void awaitRunning(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("service not RUNNING after " + timeout + " (state " + streams.state() + ")");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
+    streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
+    if (trainer != null) {
+      trainer.close();
+    }
+    if (tower != null) {
+      tower.close();
+    }
+    if (model != null) {
+      model.close();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.alvlm.stream;
+
+import io.alvlm.avro.PromptModel;
+import java.util.List;
+
+/**
+ * What the trainer task needs of CoOp: the zero-shot model (version 0) and a model trained on labelled
+ * image features. Implementations run on one thread at a time; {@code version}, {@code name} and
+ * {@code createdAt} of the returned record are set by the caller.
+ */
+public interface PromptTrainer extends AutoCloseable {
+  /** Hand-written prompts ({@code prompt.template}) for every class: the model before any label. */
+  PromptModel zeroShot(List<String> classNames);
+
+  /**
+   * CoOp prompts trained from scratch (the paper restarts each round from zero-shot) on
+   * {@code features[i]} (projection features, not normalised) labelled {@code labels[i]} (class index).
+   * The returned metrics include {@code loss} (final epoch mean) and {@code seconds}.
+   */
+  PromptModel train(List<String> classNames, float[][] features, int[] labels);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,100 @@
+package io.alvlm.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The service's own metrics (Prometheus names after the exporter adds units and {@code _total}):
+ * {@code alvlm_images_embedded}, {@code alvlm_embed_batch_size}, {@code alvlm_embed_batch_seconds},
+ * {@code alvlm_pool_images{status}}, {@code alvlm_round_seconds}, {@code alvlm_round_selected},
+ * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
+ * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds}.
+ */
+public final class ServiceMetrics {
+  private final MeterRegistry registry;
+  private final Counter embedded;
+  private final DistributionSummary batchSize;
+  private final Timer batchTime;
+  private final Timer roundTime;
+  private final DistributionSummary roundSize;
+  private final Counter rounds;
+  private final Timer trainTime;
+  private final AtomicLong modelVersion = new AtomicLong(-1);
+  private final Map<String, AtomicLong> trainerGauges = new ConcurrentHashMap<>();
+
+  public ServiceMetrics(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry);
+    embedded = Counter.builder("alvlm.images.embedded").description("Images embedded by the image tower").register(registry);
+    batchSize = DistributionSummary.builder("alvlm.embed.batch.size").description("Images per image-tower call").register(registry);
+    batchTime = Timer.builder("alvlm.embed.batch").description("Time of one image-tower call").register(registry);
+    roundTime = Timer.builder("alvlm.round").description("Time to run one query round").register(registry);
+    roundSize = DistributionSummary.builder("alvlm.round.selected").description("Images requested per round").register(registry);
+    rounds = Counter.builder("alvlm.rounds").description("Query rounds run").register(registry);
+    trainTime = Timer.builder("alvlm.trainer.train").description("Time of one CoOp retraining").register(registry);
+    registry.gauge("alvlm.model.version", modelVersion, AtomicLong::doubleValue);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void embedded(int images, long nanos) {
+    embedded.increment(images);
+    batchSize.record(images);
+    batchTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void round(int selected, long nanos) {
+    rounds.increment();
+    roundSize.record(selected);
+    roundTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void trained(long nanos, double loss, double accuracy, double currentAccuracy) {
+    trainTime.record(nanos, TimeUnit.NANOSECONDS);
+    gauge("alvlm.trainer.loss", Map.of(), loss);
+    gauge("alvlm.trainer.accuracy", Map.of("model", "candidate"), accuracy);
+    gauge("alvlm.trainer.accuracy", Map.of("model", "current"), currentAccuracy);
+  }
+
+  public void label(String outcome) {
+    Counter.builder("alvlm.labels").description("Labels received, by outcome").tag("outcome", outcome)
+        .register(registry).increment();
+  }
+
+  public void deadLetter(String stage, String reason) {
+    Counter.builder("alvlm.dlq.records").description("Records sent to the dead-letter topic")
+        .tag("stage", stage).tag("reason", reason).register(registry).increment();
+  }
+
+  public void modelVersion(long v) {
+    modelVersion.set(v);
+  }
+
+  /** Registers a pool-size gauge read from {@code source}. */
+  public <T> void poolGauge(String status, T source, ToDoubleFunction<T> f) {
+    io.micrometer.core.instrument.Gauge.builder("alvlm.pool.images", source, f).description("Images in the pool, by status")
+        .tag("status", status).register(registry);
+  }
+
+  private void gauge(String name, Map<String, String> tags, double value) {
+    String key = name + tags;
+    AtomicLong holder = trainerGauges.computeIfAbsent(key, k -> {
+      AtomicLong h = new AtomicLong();
+      io.micrometer.core.instrument.Gauge.Builder<AtomicLong> b = io.micrometer.core.instrument.Gauge
+          .builder(name, h, x -> Double.longBitsToDouble(x.get()));
+      tags.forEach(b::tag);
+      b.register(registry);
+      return h;
+    });
+    holder.set(Double.doubleToLongBits(value));
+  }
+}

@@ -1,0 +1,90 @@
+package io.alvlm.stream;
+
+import java.util.List;
+
+/** Every setting the service reads, with its default and meaning ({@code alvlm run --list-settings}). */
+public final class Settings {
+  private Settings() {}
+
+  public static final Setting<String> APPLICATION_ID = Setting.text("application.id", "alvlm",
+      "Kafka Streams application id: consumer group, internal topic and state prefix.");
+  public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrap.servers", "localhost:9092",
+      "Kafka brokers.");
+  public static final Setting<String> STATE_DIR = Setting.text("state.dir", System.getProperty("java.io.tmpdir") + "/alvlm-state",
+      "Directory for local state stores (restored from changelogs when lost).");
+  public static final Setting<String> ROLE = Setting.text("role", "all",
+      "Which sub-topologies this instance runs: all, embedder, pool or trainer.");
+  public static final Setting<String> MODEL_DIR = Setting.text("model.dir", "models/clip-tiny",
+      "Local Hugging Face CLIP directory (config.json, model.safetensors, tokenizer.json).");
+  public static final Setting<String> MODEL_NAME = Setting.text("model.name", "default",
+      "Name of the prompt model (key on alvlm.models).");
+  public static final Setting<String> CLASSES = Setting.text("classes", "",
+      "Class names, comma-separated (or use classes.file).");
+  public static final Setting<String> CLASSES_FILE = Setting.text("classes.file", "",
+      "File with one class name per line.");
+  public static final Setting<String> PROMPT_TEMPLATE = Setting.text("prompt.template", "a photo of a {}.",
+      "Zero-shot prompt template; {} is the class name.");
+  public static final Setting<Boolean> TOPICS_CREATE = Setting.flag("topics.create", true,
+      "Create missing topics at start (else only check they exist and match).");
+  public static final Setting<Integer> IMAGES_PARTITIONS = Setting.integer("topics.images.partitions", 3,
+      "Partitions of alvlm.images when created (the embedder scales out to this many instances).");
+  public static final Setting<String> SERDE_FORMAT = Setting.text("serde.format", "single-object",
+      "Wire format: single-object (Avro single-object encoding, no registry) or confluent (schema registry).");
+  public static final Setting<Integer> EMBED_BATCH = Setting.integer("embed.batch.size", 32,
+      "Images per image-tower call.");
+  public static final Setting<Long> EMBED_MAX_WAIT_MS = Setting.longValue("embed.max.wait.ms", 1000,
+      "Longest an image waits for its batch to fill before the batch runs anyway.");
+  public static final Setting<Long> IMAGE_MAX_PIXELS = Setting.longValue("image.max.pixels", 40_000_000L,
+      "Images with more pixels are refused before decoding (decompression bombs).");
+  public static final Setting<Integer> IMAGE_MAX_BYTES = Setting.integer("image.max.bytes", 20_000_000,
+      "Largest encoded image accepted, inline or fetched.");
+  public static final Setting<String> FETCH_ROOTS = Setting.text("fetch.allowed.roots", "",
+      "Comma-separated directories that file: uris may point into (empty: no file: uris).");
+  public static final Setting<String> FETCH_HOSTS = Setting.text("fetch.allowed.hosts", "",
+      "Comma-separated hosts (host or host:port) that http(s): uris may point to (empty: none).");
+  public static final Setting<Long> FETCH_TIMEOUT_MS = Setting.longValue("fetch.timeout.ms", 10_000,
+      "Connect + read time limit for fetching an image uri.");
+  public static final Setting<String> QUERY_STRATEGY = Setting.text("query.strategy", "cec",
+      "Selection strategy: cec, random, entropy, margin, least-confidence, coreset, badge, pcb:<strategy>.");
+  public static final Setting<String> QUERY_BUDGET = Setting.text("query.budget", "20",
+      "Images per round: a count (20), a fraction of the unlabelled pool (1%), or per class (2/class).");
+  public static final Setting<Long> QUERY_INTERVAL_MS = Setting.longValue("query.interval.ms", 300_000,
+      "A round opens at least this often (wall clock) when there are eligible images.");
+  public static final Setting<Integer> QUERY_MIN_NEW = Setting.integer("query.min-new", 500,
+      "A round opens once this many images arrived since the last one.");
+  public static final Setting<Long> QUERY_DEADLINE_MS = Setting.longValue("query.deadline.ms", 3_600_000,
+      "A request not answered within this returns its image to UNLABELED.");
+  public static final Setting<Long> QUERY_TICK_MS = Setting.longValue("query.tick.ms", 1000,
+      "How often the pool checks its round triggers and deadlines.");
+  public static final Setting<Long> QUERY_SEED = Setting.longValue("query.seed", 0,
+      "Seed of the selection strategy (the round number is added).");
+  public static final Setting<Integer> CEC_TOP_N = Setting.integer("cec.top-n", 10, "CEC: samples per class in the prior.");
+  public static final Setting<Integer> CEC_K = Setting.integer("cec.k", 10, "CEC: neighbours per image.");
+  public static final Setting<Double> CEC_LAMBDA = Setting.decimal("cec.lambda", 1.0, "CEC: weight of the neighbour entropy.");
+  public static final Setting<Integer> TRAIN_MIN_NEW = Setting.integer("train.min-new-labels", 20,
+      "Retrain once this many new labels arrived (also when a round is fully answered).");
+  public static final Setting<Integer> TRAIN_EPOCHS = Setting.integer("train.epochs", 50, "CoOp epochs per retraining.");
+  public static final Setting<Integer> TRAIN_BATCH = Setting.integer("train.batch.size", 32, "CoOp batch size.");
+  public static final Setting<Double> TRAIN_LR = Setting.decimal("train.lr", 0.002, "CoOp learning rate.");
+  public static final Setting<String> TRAIN_CTX_INIT = Setting.text("train.ctx-init", "a photo of a",
+      "Words whose embeddings initialise the context.");
+  public static final Setting<Double> TRAIN_HOLDOUT = Setting.decimal("train.holdout", 0.2,
+      "Share of labels held out (by a hash of the image id) to gate new models.");
+  public static final Setting<String> TRAIN_GATE = Setting.text("train.gate", "not-worse",
+      "Publish a retrained model: not-worse (held-out accuracy >= current - train.gate.tolerance) or always.");
+  public static final Setting<Double> TRAIN_GATE_TOLERANCE = Setting.decimal("train.gate.tolerance", 0.0,
+      "Accuracy drop allowed by the not-worse gate.");
+  public static final Setting<Long> TRAIN_SEED = Setting.longValue("train.seed", 0, "CoOp seed.");
+  public static final Setting<String> HTTP_BIND = Setting.text("http.bind", "0.0.0.0", "Address the HTTP endpoints bind to.");
+  public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080,
+      "Port of /metrics, /health/*, /pool, /images/{id}, /rounds, /model (0: any free port; -1: off).");
+
+  public static List<Setting<?>> all() {
+    return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_NAME, CLASSES, CLASSES_FILE,
+        PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS,
+        IMAGE_MAX_PIXELS, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, CEC_TOP_N, CEC_K, CEC_LAMBDA,
+        TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_HOLDOUT, TRAIN_GATE,
+        TRAIN_GATE_TOLERANCE, TRAIN_SEED, HTTP_BIND, HTTP_PORT);
+  }
+}
