@@ -40,6 +40,7 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
 
   public ConfluentAvroFormat(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
     this.type = Objects.requireNonNull(type, "type");
+    RecordTypes.trustGeneratedClasses();
     this.registry = Objects.requireNonNull(registry, "registry");
     this.isKey = isKey;
     this.model = SpecificData.getForClass(type);

@@ -1,6 +1,9 @@
 package io.alvlm.serde;
 
 import io.alvlm.avro.AnnotationRequest;
+import io.alvlm.avro.ClassGuess;
+import io.alvlm.avro.LabelOutcome;
+import io.alvlm.avro.VectorPrecision;
 import io.alvlm.avro.DeadLetter;
 import io.alvlm.avro.ImageEmbedding;
 import io.alvlm.avro.ImageEvent;
@@ -13,9 +16,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * The record types that travel on alvlm's topics, their current schemas and their past versions.
@@ -35,7 +40,23 @@ public final class RecordTypes {
           QueryRound.class,
           DeadLetter.class);
 
+  private static final AtomicBoolean TRUSTED = new AtomicBoolean();
+
   private RecordTypes() {}
+
+  /**
+   * Adds alvlm's generated classes to Avro's class allow-list (Avro 1.12 refuses to instantiate
+   * classes named in schemas unless trusted). Idempotent; the serde formats call it.
+   */
+  public static void trustGeneratedClasses() {
+    if (TRUSTED.compareAndSet(false, true)) {
+      ClassSecurityValidator.Builder ours = ClassSecurityValidator.builder();
+      ALL.forEach(ours::add);
+      List.of(ClassGuess.class, LabelOutcome.class, VectorPrecision.class).forEach(ours::add);
+      ClassSecurityValidator.setGlobal(
+          ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours.build()));
+    }
+  }
 
   /** Every top-level record class, one per {@code schemas/*.avsc}. */
   public static List<Class<? extends SpecificRecord>> all() {

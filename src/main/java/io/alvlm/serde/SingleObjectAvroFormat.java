@@ -37,6 +37,7 @@ public final class SingleObjectAvroFormat<T extends SpecificRecord> implements S
   /** A format whose decoder also knows {@code olderSchemas} (writer schemas of past versions). */
   public SingleObjectAvroFormat(Class<T> type, List<Schema> olderSchemas) {
     this.type = Objects.requireNonNull(type, "type");
+    RecordTypes.trustGeneratedClasses();
     SpecificData model = SpecificData.getForClass(type);
     Schema schema = RecordTypes.schemaOf(type);
     SchemaStore.Cache store = new SchemaStore.Cache();
