@@ -1,0 +1,13 @@
+package io.alvlm.cli;
+
+import java.util.List;
+
+/** Prompts of typical lengths for benchmarks. */
+final class Prompts {
+  private Prompts() {}
+
+  static final List<String> SAMPLE = List.of("a photo of a dog.", "a photo of a golden retriever, a type of pet.",
+      "a centered satellite photo of Highway or Road.", "a photo of a 707-320, a type of aircraft.",
+      "banded texture.", "a blurry photo of the cat.", "a black and white photo of a tench.",
+      "itap of a pickup truck.");
+}

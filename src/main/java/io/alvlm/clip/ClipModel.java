@@ -1,0 +1,209 @@
+package io.alvlm.clip;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import io.alvlm.data.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A Hugging Face CLIP checkpoint ({@code config.json}, {@code model.safetensors} in fp32, fp16 or
+ * bf16, {@code tokenizer.json}) run with DJL's PyTorch engine, on the GPU when one is present.
+ * Weights are held as float32 on a capped manager owned by this object; every batch runs in its
+ * own scoped sub-manager, so nothing outlives a call but plain Java arrays.
+ *
+ * <p>Features are CLIP's projections, <em>not</em> normalised. Not thread-safe: one instance per
+ * thread, or calls from one thread at a time.
+ */
+public final class ClipModel implements AutoCloseable {
+  /** Images and texts per engine call. */
+  public static final int DEFAULT_BATCH = 32;
+
+  private final ClipConfig config;
+  private final NDManager base;
+  private final NDManager weights;
+  private final VisionTower vision;
+  private final TextTower text;
+  private final ClipTokenizer tokenizer;
+  private final float logitScale;
+  private int batchSize = DEFAULT_BATCH;
+  private boolean cutAfterEndOfText = true;
+
+  private ClipModel(ClipConfig config, NDManager base, NDManager weights, VisionTower vision, TextTower text,
+      ClipTokenizer tokenizer, float logitScale) {
+    this.config = config;
+    this.base = base;
+    this.weights = weights;
+    this.vision = vision;
+    this.text = text;
+    this.tokenizer = tokenizer;
+    this.logitScale = logitScale;
+  }
+
+  /** Loads {@code dir} on the GPU when the engine sees one, else the CPU. */
+  public static ClipModel load(Path dir) throws IOException {
+    Engine engine = Engine.getEngine("PyTorch");
+    return load(dir, engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu());
+  }
+
+  public static ClipModel load(Path dir, Device device) throws IOException {
+    ClipConfig cfg = ClipConfig.read(dir);
+    Path weightsFile = dir.resolve("model.safetensors");
+    if (!Files.isRegularFile(weightsFile)) {
+      throw new IOException(dir + " has no model.safetensors (pytorch_model.bin is not read: convert it, or "
+          + "download the safetensors revision)");
+    }
+    ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer.json"), cfg.maxPositions());
+    NDManager base = NDManager.newBaseManager(device, "PyTorch");
+    try {
+      NDManager weights = base.newSubManager();
+      SafeTensors st = SafeTensors.open(weightsFile);
+      Checkpoint ck = new Checkpoint(st, weights);
+      VisionTower v = new VisionTower(ck, cfg);
+      TextTower t = new TextTower(ck, cfg);
+      float scale = (float) Math.exp(st.floats("logit_scale").data()[0]);
+      // anything later attached to the weights would be a leak: fail loudly instead
+      weights.cap();
+      return new ClipModel(cfg, base, weights, v, t, tok, scale);
+    } catch (IOException | RuntimeException e) {
+      base.close();
+      tok.close();
+      throw e;
+    }
+  }
+
+  public ClipConfig config() {
+    return config;
+  }
+
+  public int projectionDim() {
+    return config.projectionDim();
+  }
+
+  /** {@code exp(logit_scale)} of the checkpoint (100 for OpenAI CLIP). */
+  public float logitScale() {
+    return logitScale;
+  }
+
+  public String modelId() {
+    return config.modelId();
+  }
+
+  /** Side of the square input image, in pixels. */
+  public int imageSize() {
+    return config.imageSize();
+  }
+
+  public Device device() {
+    return base.getDevice();
+  }
+
+  public ClipTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /** A preprocessor matching this model's input size. */
+  public ImagePreprocessor preprocessor(long maxPixels) {
+    return new ImagePreprocessor(config.imageSize(), maxPixels);
+  }
+
+  public void setBatchSize(int batchSize) {
+    if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+    this.batchSize = batchSize;
+  }
+
+  /** Whether prompt batches are cut after their last end-of-text token (default true; same output). */
+  public void setCutAfterEndOfText(boolean cut) {
+    this.cutAfterEndOfText = cut;
+  }
+
+  /** Image features {@code [n][projection]} of preprocessed CHW pixels, in input order. */
+  public float[][] embedImages(List<float[]> pixels) {
+    int s = config.imageSize();
+    int per = 3 * s * s;
+    return batched(pixels.size(), (range) -> {
+      float[] flat = new float[range.length * per];
+      for (int i = 0; i < range.length; i++) {
+        float[] p = pixels.get(range[i]);
+        if (p.length != per) {
+          throw new IllegalArgumentException("image " + range[i] + " has " + p.length + " values, expected 3×" + s
+              + "×" + s + "=" + per);
+        }
+        System.arraycopy(p, 0, flat, i * per, per);
+      }
+      return flat;
+    }, (m, flat) -> vision.forward(m.create(flat, new Shape(flat.length / per, 3, s, s))));
+  }
+
+  /** Text features {@code [n][projection]} of texts, in input order. */
+  public float[][] encodeTexts(List<String> texts) {
+    ClipTokenizer.Tokens t = tokenizer.encode(texts);
+    return encodeTokens(t.ids(), t.endOfText());
+  }
+
+  /** Text features of token rows (each with an end-of-text token at {@code endOfText[i]}). */
+  public float[][] encodeTokens(long[][] ids, int[] endOfText) {
+    return batched(ids.length, range -> range, (m, range) -> {
+      long[][] rows = new long[range.length][];
+      int[] eot = new int[range.length];
+      int len = 0;
+      for (int i = 0; i < range.length; i++) {
+        rows[i] = ids[range[i]];
+        eot[i] = endOfText[range[i]];
+        len = Math.max(len, eot[i] + 1);
+      }
+      int cut = cutAfterEndOfText ? len : rows[0].length;
+      return text.forward(text.embed(m, rows, cut), eot);
+    });
+  }
+
+  /** The text tower, for prompt learning in this project ({@code coop}). */
+  public TextEncoder textEncoder() {
+    return new TextEncoder(text);
+  }
+
+  /** A new sub-manager of the model's device; close it (try-with-resources) when the step is done. */
+  public NDManager newScope() {
+    return base.newSubManager();
+  }
+
+  private interface Step<T> {
+    NDArray run(NDManager m, T input);
+  }
+
+  private <T> float[][] batched(int n, Function<int[], T> prepare, Step<T> step) {
+    float[][] out = new float[n][];
+    for (int start = 0; start < n; start += batchSize) {
+      int[] range = new int[Math.min(batchSize, n - start)];
+      for (int i = 0; i < range.length; i++) range[i] = start + i;
+      T input = prepare.apply(range);
+      try (NDManager m = base.newSubManager(); NDScope scope = new NDScope()) {
+        float[] flat = step.run(m, input).toFloatArray();
+        int d = flat.length / range.length;
+        for (int i = 0; i < range.length; i++) {
+          out[range[i]] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Number of arrays held by the model's managers (weights included); constant between calls. */
+  int liveArrays() {
+    return base.getManagedArrays().size() + weights.getManagedArrays().size();
+  }
+
+  @Override
+  public void close() {
+    base.close();
+    tokenizer.close();
+  }
+}

@@ -1,0 +1,88 @@
+package io.alvlm.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+
+/**
+ * CLIP's text tower ({@code CLIPTextTransformer} + {@code text_projection}) split in two so CoOp
+ * can put learnt vectors between them: {@link #embed} looks token ids up, {@link #forward} runs
+ * positions, the causal encoder, the final norm, end-of-text pooling and the projection.
+ *
+ * <p>Sequences may be shorter than the 77-token context: under the causal mask the state at a
+ * position depends only on the positions before it, so a batch cut after its last end-of-text
+ * token gives the same features as the full context.
+ */
+final class TextTower {
+  private final ClipConfig cfg;
+  private final NDArray tokens;
+  private final NDArray positions;
+  private final NDArray finalW;
+  private final NDArray finalB;
+  private final NDArray projection;
+  private final TransformerEncoder encoder;
+
+  TextTower(Checkpoint ck, ClipConfig cfg) throws IOException {
+    this.cfg = cfg;
+    long d = cfg.text().width();
+    String e = "text_model.embeddings.";
+    long vocab = ck.file().entry(e + "token_embedding.weight").shape()[0];
+    tokens = ck.tensor(e + "token_embedding.weight", vocab, d);
+    positions = ck.tensor(e + "position_embedding.weight", cfg.maxPositions(), d);
+    finalW = ck.tensor("text_model.final_layer_norm.weight", d);
+    finalB = ck.tensor("text_model.final_layer_norm.bias", d);
+    projection = ck.linear("text_projection.weight", cfg.projectionDim(), d);
+    encoder = new TransformerEncoder(ck, "text_model", cfg.text());
+  }
+
+  int width() {
+    return cfg.text().width();
+  }
+
+  /** Token embeddings {@code [B, len, width]} of the first {@code len} ids of each row, on {@code m}. */
+  NDArray embed(NDManager m, long[][] ids, int len) {
+    long[] flat = new long[ids.length * len];
+    for (int i = 0; i < ids.length; i++) {
+      System.arraycopy(ids[i], 0, flat, i * len, len);
+    }
+    NDArray index = m.create(flat);
+    return tokens.get(m, new NDIndex("{}", index)).reshape(ids.length, len, width());
+  }
+
+  /**
+   * Text features {@code [B, projection]} (not normalised) of token embeddings {@code [B, L, width]};
+   * {@code eot[b]} is the end-of-text position of row b, below L.
+   */
+  NDArray forward(NDArray embeds, int[] eot) {
+    NDManager m = embeds.getManager();
+    Shape s = embeds.getShape();
+    int b = (int) s.get(0);
+    int len = (int) s.get(1);
+    if (len > cfg.maxPositions()) {
+      throw new IllegalArgumentException("sequence of " + len + " tokens is above the context of " + cfg.maxPositions());
+    }
+    NDArray x = embeds.add(positions.get(m, new NDIndex("0:{}", len)));
+    x = encoder.forward(x, causalMask(m, len));
+    long[] rows = new long[b];
+    for (int i = 0; i < b; i++) {
+      if (eot[i] < 0 || eot[i] >= len) {
+        throw new IllegalArgumentException("end-of-text position " + eot[i] + " of row " + i + " is outside [0, " + len + ")");
+      }
+      rows[i] = (long) i * len + eot[i];
+    }
+    NDArray pooled = x.reshape((long) b * len, width()).get(new NDIndex("{}", m.create(rows)));
+    return encoder.norm(pooled, finalW, finalB).matMul(projection);
+  }
+
+  private static NDArray causalMask(NDManager m, int len) {
+    float[] mask = new float[len * len];
+    for (int i = 0; i < len; i++) {
+      for (int j = i + 1; j < len; j++) {
+        mask[i * len + j] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    return m.create(mask, new Shape(len, len));
+  }
+}

@@ -1,0 +1,64 @@
+package io.alvlm.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+
+/**
+ * CLIP's image tower ({@code CLIPVisionTransformer} + {@code visual_projection}): patches as one
+ * matrix product, class token, positions, pre-norm, encoder, post-norm of the class token,
+ * projection. Input {@code [B, 3, S, S]} preprocessed pixels; output {@code [B, projection]}, not
+ * normalised.
+ */
+final class VisionTower {
+  private final ClipConfig cfg;
+  private final float[] classEmbedding;
+  private final NDArray patchWeight;
+  private final NDArray positions;
+  private final NDArray preW;
+  private final NDArray preB;
+  private final NDArray postW;
+  private final NDArray postB;
+  private final NDArray projection;
+  private final TransformerEncoder encoder;
+
+  VisionTower(Checkpoint ck, ClipConfig cfg) throws IOException {
+    this.cfg = cfg;
+    long d = cfg.vision().width();
+    int p = cfg.patchSize();
+    String e = "vision_model.embeddings.";
+    classEmbedding = ck.floats(e + "class_embedding", d);
+    // conv weight [D, 3, p, p] as a [3·p·p, D] matrix: the stride-p convolution is one matMul
+    float[] conv = ck.floats(e + "patch_embedding.weight", d, 3, p, p);
+    patchWeight = ck.array(Checkpoint.transpose(conv, (int) d, 3 * p * p), 3L * p * p, d);
+    positions = ck.tensor(e + "position_embedding.weight", cfg.visionTokens(), d);
+    preW = ck.tensor("vision_model.pre_layrnorm.weight", d);
+    preB = ck.tensor("vision_model.pre_layrnorm.bias", d);
+    postW = ck.tensor("vision_model.post_layernorm.weight", d);
+    postB = ck.tensor("vision_model.post_layernorm.bias", d);
+    projection = ck.linear("visual_projection.weight", cfg.projectionDim(), d);
+    encoder = new TransformerEncoder(ck, "vision_model", cfg.vision());
+  }
+
+  NDArray forward(NDArray pixels) {
+    Shape s = pixels.getShape();
+    int size = cfg.imageSize();
+    if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != size || s.get(3) != size) {
+      throw new IllegalArgumentException("pixels have shape " + s + ", expected [B, 3, " + size + ", " + size + "]");
+    }
+    long b = s.get(0);
+    int p = cfg.patchSize();
+    long g = size / p;
+    long d = cfg.vision().width();
+    NDArray patches = pixels.reshape(b, 3, g, p, g, p).transpose(0, 2, 4, 1, 3, 5).reshape(b, g * g, 3L * p * p)
+        .matMul(patchWeight);
+    NDArray cls = pixels.getManager().create(classEmbedding, new Shape(1, 1, d)).broadcast(b, 1, d);
+    NDArray x = NDArrays.concat(new NDList(cls, patches), 1).add(positions);
+    x = encoder.norm(x, preW, preB);
+    x = encoder.forward(x, null);
+    NDArray pooled = encoder.norm(x.get(":, 0, :"), postW, postB);
+    return pooled.matMul(projection);
+  }
+}

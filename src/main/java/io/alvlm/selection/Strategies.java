@@ -1,0 +1,90 @@
+package io.alvlm.selection;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds strategies by name: {@code cec}, {@code random}, {@code entropy}, {@code margin},
+ * {@code least-confidence}, {@code coreset}, {@code badge}, and {@code pcb:<name>} wrapping any of them.
+ * CEC reads {@code top-n}, {@code k}, {@code lambda}, {@code inits}, {@code iterations},
+ * {@code tolerance}; PCB reads {@code candidates} (proposals per budget slot, default 5). Unknown
+ * names or parameters throw {@link IllegalArgumentException} listing the valid ones.
+ */
+public final class Strategies {
+  public static final List<String> NAMES = List.of("cec", "random", "entropy", "margin", "least-confidence", "coreset", "badge");
+  private static final Set<String> CEC_KEYS = Set.of("top-n", "k", "lambda", "inits", "iterations", "tolerance");
+  private static final String PCB = "pcb:";
+
+  private Strategies() {}
+
+  public static Strategy create(String name, Map<String, String> params) {
+    Objects.requireNonNull(name, "name");
+    Map<String, String> left = new HashMap<>(Objects.requireNonNull(params, "params"));
+    Strategy s;
+    if (name.startsWith(PCB)) {
+      int candidates = intParam(left, "candidates", 5, name);
+      s = new ClassBalancedStrategy(build(name.substring(PCB.length()), left, name), candidates);
+    } else {
+      s = build(name, left, name);
+    }
+    return s;
+  }
+
+  private static Strategy build(String name, Map<String, String> p, String full) {
+    Strategy s = switch (name) {
+      case "cec" -> new CecStrategy(cecSettings(p, full));
+      case "random" -> new RandomStrategy();
+      case "entropy" -> new UncertaintyStrategy(UncertaintyStrategy.Measure.ENTROPY);
+      case "margin" -> new UncertaintyStrategy(UncertaintyStrategy.Measure.MARGIN);
+      case "least-confidence" -> new UncertaintyStrategy(UncertaintyStrategy.Measure.LEAST_CONFIDENCE);
+      case "coreset" -> new CoreSetStrategy();
+      case "badge" -> new BadgeStrategy();
+      default -> throw new IllegalArgumentException("unknown strategy '" + full + "'; valid: " + String.join(", ", NAMES)
+          + ", or pcb:<one of them>");
+    };
+    if (!p.isEmpty()) {
+      Set<String> valid = new TreeSet<>(name.equals("cec") ? CEC_KEYS : Set.of());
+      if (full.startsWith(PCB)) valid.add("candidates");
+      throw new IllegalArgumentException("strategy '" + full + "' does not take " + new TreeSet<>(p.keySet())
+          + "; valid parameters: " + (valid.isEmpty() ? "none" : valid));
+    }
+    return s;
+  }
+
+  private static CecStrategy.Settings cecSettings(Map<String, String> p, String full) {
+    CecStrategy.Settings d = CecStrategy.Settings.defaults();
+    WeightedKMeans.Settings k = d.kmeans();
+    return new CecStrategy.Settings(
+        intParam(p, "top-n", d.topN(), full),
+        intParam(p, "k", d.k(), full),
+        doubleParam(p, "lambda", d.lambda(), full),
+        new WeightedKMeans.Settings(
+            intParam(p, "inits", k.inits(), full),
+            intParam(p, "iterations", k.iterations(), full),
+            doubleParam(p, "tolerance", k.tolerance(), full)));
+  }
+
+  private static int intParam(Map<String, String> p, String key, int dflt, String full) {
+    String v = p.remove(key);
+    if (v == null) return dflt;
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("strategy '" + full + "': " + key + "=" + v + " is not an integer", e);
+    }
+  }
+
+  private static double doubleParam(Map<String, String> p, String key, double dflt, String full) {
+    String v = p.remove(key);
+    if (v == null) return dflt;
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("strategy '" + full + "': " + key + "=" + v + " is not a number", e);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.alvlm.serde;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The one place serdes for alvlm's Avro records come from. The wire format is chosen by
+ * {@code serde.format} ({@link SerdeConfig}); with {@code confluent} all serdes of a factory share
+ * one {@link SchemaRegistryClient} and its caches.
+ */
+public final class AvroSerdes {
+  private final SerdeConfig config;
+  private final Optional<SchemaRegistryClient> registry;
+
+  public AvroSerdes(SerdeConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.registry = config.format() == WireFormat.CONFLUENT
+        ? Optional.of(new SchemaRegistryClient(config)) : Optional.empty();
+  }
+
+  /** A factory from a flat config map (see {@link SerdeConfig#from}). */
+  public static AvroSerdes from(Map<String, ?> config) {
+    return new AvroSerdes(SerdeConfig.from(config));
+  }
+
+  /** The embedded default: single-object encoding, no registry. */
+  public static AvroSerdes singleObject() {
+    return new AvroSerdes(SerdeConfig.singleObject());
+  }
+
+  public SerdeConfig config() {
+    return config;
+  }
+
+  /** A serde for record values of {@code type} (registry subject {@code <topic>-value}). */
+  public <T extends SpecificRecord> Serde<T> value(Class<T> type) {
+    return serde(type, false);
+  }
+
+  /** A serde for record keys of {@code type} (registry subject {@code <topic>-key}). */
+  public <T extends SpecificRecord> Serde<T> key(Class<T> type) {
+    return serde(type, true);
+  }
+
+  private <T extends SpecificRecord> Serde<T> serde(Class<T> type, boolean isKey) {
+    Objects.requireNonNull(type, "type");
+    if (registry.isPresent()) {
+      ConfluentAvroFormat<T> f = new ConfluentAvroFormat<>(type, registry.get(), isKey);
+      return Serdes.serdeFrom(f, f);
+    }
+    SingleObjectAvroFormat<T> f = new SingleObjectAvroFormat<>(type);
+    return Serdes.serdeFrom(f, f);
+  }
+}

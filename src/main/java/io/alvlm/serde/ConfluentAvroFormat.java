@@ -1,0 +1,123 @@
+package io.alvlm.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Confluent's wire format for one record class: byte 0 (magic 0), bytes 1-4 the schema id
+ * (big-endian int) under subject {@code <topic>-value} or {@code <topic>-key}, then the Avro binary
+ * body. Reading fetches the writer schema by id and resolves it against the class's schema, so
+ * records written with an older compatible schema decode into the current class.
+ */
+public final class ConfluentAvroFormat<T extends SpecificRecord> implements Serializer<T>, Deserializer<T> {
+  static final byte MAGIC = 0;
+  private static final int HEADER = 5;
+
+  private final Class<T> type;
+  private final Schema schema;
+  private final SpecificData model;
+  private final SchemaRegistryClient registry;
+  private final boolean isKey;
+  private final SpecificDatumWriter<T> writer;
+  private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+
+  public ConfluentAvroFormat(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
+    this.type = Objects.requireNonNull(type, "type");
+    RecordTypes.trustGeneratedClasses();
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.isKey = isKey;
+    this.model = SpecificData.getForClass(type);
+    this.schema = RecordTypes.schemaOf(type);
+    this.writer = new SpecificDatumWriter<>(schema, model);
+  }
+
+  /** The registry subject for a topic: {@code <topic>-key} or {@code <topic>-value}. */
+  public static String subject(String topic, boolean isKey) {
+    return topic + (isKey ? "-key" : "-value");
+  }
+
+  @Override
+  public byte[] serialize(String topic, T record) {
+    if (record == null) {
+      return null;
+    }
+    int id = registry.idFor(subject(topic, isKey), schema);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.write(MAGIC);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+    try {
+      BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
+      writer.write(record, enc);
+      enc.flush();
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "cannot write " + type.getSimpleName() + " to topic " + topic + ": " + e.getMessage(), e);
+    }
+    return out.toByteArray();
+  }
+
+  @Override
+  public T deserialize(String topic, byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    if (data.length < HEADER) {
+      throw new RecordDecodingException(topic, "truncated",
+          data.length + " bytes, shorter than the 5-byte Confluent header", null);
+    }
+    if (data[0] != MAGIC) {
+      throw new RecordDecodingException(topic, "bad-magic", String.format(
+          "first byte is 0x%02x, not the Confluent magic byte 0; was it written by another serde"
+              + " (serde.format)?", data[0]), null);
+    }
+    int id = ByteBuffer.wrap(data, 1, 4).getInt();
+    SpecificDatumReader<T> reader;
+    try {
+      reader = readers.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.schemaById(i), schema, model));
+    } catch (SchemaRegistryException e) {
+      String reason = e.errorCode() == 40403 ? "unknown-schema" : "registry";
+      throw new RecordDecodingException(topic, reason,
+          "schema id " + id + " for " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+    try {
+      BinaryDecoder dec = DecoderFactory.get().binaryDecoder(data, HEADER, data.length - HEADER, null);
+      T record = reader.read(null, dec);
+      if (!dec.isEnd()) {
+        throw new RecordDecodingException(topic, "malformed-record",
+            "bytes left over after a " + type.getSimpleName() + " written with schema id " + id, null);
+      }
+      return record;
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException e) {
+      String reason = e instanceof java.io.EOFException ? "truncated" : "malformed-record";
+      throw new RecordDecodingException(topic, reason, "cannot read " + type.getSimpleName()
+          + " written with schema id " + id + ": " + e, e);
+    }
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    // configured at construction by AvroSerdes
+  }
+
+  @Override
+  public void close() {
+    // the registry client is shared and owns no resources that need closing
+  }
+}

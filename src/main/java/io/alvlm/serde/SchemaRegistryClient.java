@@ -1,0 +1,187 @@
+package io.alvlm.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * A client for the Confluent Schema Registry REST API (the parts a serde needs): register a schema
+ * under a subject, find the id of a registered schema, fetch a schema by id, and check a schema
+ * against a subject's latest version. Ids and schemas are cached both ways, so each schema costs
+ * one round trip per process. Thread-safe.
+ */
+public final class SchemaRegistryClient {
+  static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI baseUrl;
+  private final Optional<String> authorization;
+  private final HttpClient http;
+  private final SerdeConfig config;
+  private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
+  private final Map<String, Map<Schema, Integer>> idBySubject = new ConcurrentHashMap<>();
+
+  /** A client for {@code config.registryUrl()}, with its auth and TLS settings. */
+  public SchemaRegistryClient(SerdeConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.baseUrl =
+        config.registryUrl().orElseThrow(() -> new IllegalArgumentException("no schema.registry.url"));
+    this.authorization = authorizationHeader(config);
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(config.timeout());
+    if (config.tls().configured()) {
+      b.sslContext(config.tls().sslContext());
+    }
+    this.http = b.build();
+  }
+
+  /** The {@code Authorization} header value for the configured basic auth or bearer token. */
+  static Optional<String> authorizationHeader(SerdeConfig config) {
+    if (config.basicAuthUserInfo().isPresent()) {
+      byte[] raw = config.basicAuthUserInfo().get().getBytes(StandardCharsets.UTF_8);
+      return Optional.of("Basic " + Base64.getEncoder().encodeToString(raw));
+    }
+    return config.bearerToken().map(t -> "Bearer " + t);
+  }
+
+  /**
+   * The id of {@code schema} under {@code subject}. If the subject does not hold it yet and
+   * auto-registration is on, checks backward compatibility with the latest version first, then
+   * registers; with auto-registration off, an unregistered schema is an error.
+   */
+  public int idFor(String subject, Schema schema) {
+    Map<Schema, Integer> ids = idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Integer cached = ids.get(schema);
+    if (cached != null) {
+      return cached;
+    }
+    int id = lookup(subject, schema).orElseGet(() -> registerChecked(subject, schema));
+    ids.put(schema, id);
+    schemaById.putIfAbsent(id, schema);
+    return id;
+  }
+
+  /** The schema registered with {@code id} ({@code GET /schemas/ids/{id}}), cached. */
+  public Schema schemaById(int id) {
+    Schema cached = schemaById.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode body = call("GET", "/schemas/ids/" + id, null);
+    Schema schema = new Schema.Parser().parse(body.path("schema").asText());
+    schemaById.putIfAbsent(id, schema);
+    return schema;
+  }
+
+  /**
+   * Whether {@code schema} may follow the latest version of {@code subject} under the subject's
+   * compatibility setting; true for a subject that does not exist yet.
+   */
+  public boolean isCompatible(String subject, Schema schema) {
+    try {
+      JsonNode body = call("POST", "/compatibility/subjects/" + enc(subject) + "/versions/latest", schema);
+      return body.path("is_compatible").asBoolean(false);
+    } catch (SchemaRegistryException e) {
+      if (e.errorCode() == 40401 || e.errorCode() == 40402) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  /** Registers {@code schema} under {@code subject} as is ({@code POST /subjects/{s}/versions}). */
+  public int register(String subject, Schema schema) {
+    JsonNode body = call("POST", "/subjects/" + enc(subject) + "/versions", schema);
+    int id = body.path("id").asInt(-1);
+    if (id < 0) {
+      throw new SchemaRegistryException(-1, -1, "registry answered without an id: " + body, null);
+    }
+    schemaById.putIfAbsent(id, schema);
+    idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
+    return id;
+  }
+
+  private Optional<Integer> lookup(String subject, Schema schema) {
+    try {
+      return Optional.of(call("POST", "/subjects/" + enc(subject), schema).path("id").asInt());
+    } catch (SchemaRegistryException e) {
+      if (e.errorCode() == 40401 || e.errorCode() == 40403) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private int registerChecked(String subject, Schema schema) {
+    if (!config.autoRegister()) {
+      throw new SchemaRegistryException(-1, 40403,
+          "schema " + schema.getFullName() + " is not registered under subject " + subject + " at "
+              + baseUrl + " and " + SerdeConfig.AUTO_REGISTER + "=false; register it first", null);
+    }
+    if (!isCompatible(subject, schema)) {
+      throw new SchemaRegistryException(409, 409,
+          "schema " + schema.getFullName() + " is not compatible with the latest version of subject "
+              + subject + " at " + baseUrl + "; a new version must read all earlier data (add fields"
+              + " with defaults, never change a field's type)", null);
+    }
+    return register(subject, schema);
+  }
+
+  private JsonNode call(String method, String path, Schema schema) {
+    URI uri = URI.create(baseUrl + path);
+    HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(config.timeout())
+        .header("Accept", CONTENT_TYPE);
+    authorization.ifPresent(a -> req.header("Authorization", a));
+    if (schema == null) {
+      req.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      ObjectNode payload = JSON.createObjectNode().put("schema", schema.toString());
+      req.header("Content-Type", CONTENT_TYPE)
+          .method(method, HttpRequest.BodyPublishers.ofString(payload.toString()));
+    }
+    HttpResponse<String> resp;
+    try {
+      resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new SchemaRegistryException(-1, -1,
+          method + " " + uri + " failed: " + e + "; is " + SerdeConfig.REGISTRY_URL + " right and the registry up?", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SchemaRegistryException(-1, -1, method + " " + uri + " interrupted", e);
+    }
+    JsonNode body = parse(resp.body());
+    if (resp.statusCode() / 100 != 2) {
+      int code = body.path("error_code").asInt(-1);
+      String msg = body.path("message").asText(resp.body());
+      String hint = resp.statusCode() == 401 || resp.statusCode() == 403
+          ? "; check " + SerdeConfig.BASIC_AUTH_USER_INFO + " or " + SerdeConfig.BEARER_TOKEN : "";
+      throw new SchemaRegistryException(resp.statusCode(), code,
+          method + " " + uri + " -> HTTP " + resp.statusCode() + " error_code " + code + ": " + msg + hint, null);
+    }
+    return body;
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+    } catch (IOException e) {
+      return JSON.createObjectNode().put("message", body);
+    }
+  }
+
+  private static String enc(String subject) {
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

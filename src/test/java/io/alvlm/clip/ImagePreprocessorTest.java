@@ -1,0 +1,98 @@
+package io.alvlm.clip;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.alvlm.data.Fixtures;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ImagePreprocessorTest {
+  private final ImagePreprocessor pre = new ImagePreprocessor(32, ImagePreprocessor.DEFAULT_MAX_PIXELS);
+
+  static List<float[]> fixturePngs(ImagePreprocessor pre) throws Exception {
+    List<float[]> out = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      out.add(pre.preprocess(Files.readAllBytes(Fixtures.clipTiny().resolve("images/img" + i + ".png"))));
+    }
+    return out;
+  }
+
+  @Test
+  void pngPixelsMatchClipPreprocessingWithinOneLevel() throws Exception {
+    float[][] actual = fixturePngs(pre).toArray(new float[0][]);
+    assertTrue(Expected.maxAbsoluteError(actual, Expected.rows("png_pixel_values")) < 2e-2);
+  }
+
+  @Test
+  void pngImageFeaturesMatchTransformers() throws Exception {
+    try (ClipModel model = ClipModel.load(Fixtures.clipTinyModel())) {
+      float[][] actual = model.embedImages(fixturePngs(model.preprocessor(ImagePreprocessor.DEFAULT_MAX_PIXELS)));
+      assertTrue(Expected.relativeError(actual, Expected.rows("png_image_embeds")) < 2e-2);
+    }
+  }
+
+  @Test
+  void refusesImagesAbovePixelLimitNamingSizeAndSetting() throws Exception {
+    byte[] png = Files.readAllBytes(Fixtures.clipTiny().resolve("images/img0.png"));
+    ImagePreprocessor small = new ImagePreprocessor(32, 1000);
+    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> small.preprocess(png));
+    assertTrue(e.getMessage().contains("PNG is 64×96, above image.max-pixels=1000"), e.getMessage());
+  }
+
+  @Test
+  void refusesBombBeforeDecodingPixels() throws Exception {
+    // a PNG header claiming 100000×100000 with no pixel data at all: only the header is read
+    byte[] png = Files.readAllBytes(Fixtures.clipTiny().resolve("images/img0.png"));
+    byte[] head = java.util.Arrays.copyOf(png, 33);
+    java.nio.ByteBuffer.wrap(head, 16, 8).putInt(100_000).putInt(100_000);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(head, 12, 17);
+    java.nio.ByteBuffer.wrap(head, 29, 4).putInt((int) crc.getValue());
+    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> pre.preprocess(head));
+    assertTrue(e.getMessage().contains("100000×100000, above image.max-pixels="), e.getMessage());
+  }
+
+  @Test
+  void refusesUnknownFormatsClearly() throws Exception {
+    BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+    ByteArrayOutputStream bmp = new ByteArrayOutputStream();
+    ImageIO.write(img, "bmp", bmp);
+    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> pre.preprocess(bmp.toByteArray()));
+    assertTrue(e.getMessage().startsWith("not a PNG, JPEG or WebP image"), e.getMessage());
+  }
+
+  @Test
+  void refusesTruncatedPng() throws Exception {
+    byte[] png = Files.readAllBytes(Fixtures.clipTiny().resolve("images/img0.png"));
+    byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
+    assertThrows(ImageRejectedException.class, () -> pre.preprocess(cut));
+  }
+
+  @Test
+  void decodesJpeg() throws Exception {
+    BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+    ByteArrayOutputStream jpg = new ByteArrayOutputStream();
+    ImageIO.write(img, "jpeg", jpg);
+    float[] px = pre.preprocess(jpg.toByteArray());
+    assertTrue(px.length == 3 * 32 * 32);
+    // black everywhere: (0 - mean) / std in every red value
+    assertTrue(Math.abs(px[0] + ImagePreprocessor.MEAN[0] / ImagePreprocessor.STD[0]) < 1e-2);
+  }
+
+  @Test
+  void greyPngKeepsItsLevels() throws Exception {
+    BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
+    img.getRaster().setSample(0, 0, 0, 100);
+    for (int y = 0; y < 32; y++) for (int x = 0; x < 32; x++) img.getRaster().setSample(x, y, 0, 100);
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", png);
+    float[] px = pre.preprocess(png.toByteArray());
+    assertTrue(Math.abs(px[0] - (100 / 255f - ImagePreprocessor.MEAN[0]) / ImagePreprocessor.STD[0]) < 1e-5);
+  }
+}
