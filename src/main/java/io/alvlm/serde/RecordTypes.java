@@ -5,6 +5,10 @@ import io.alvlm.avro.ClassGuess;
 import io.alvlm.avro.LabelOutcome;
 import io.alvlm.avro.VectorPrecision;
 import io.alvlm.avro.DeadLetter;
+import io.alvlm.avro.ImageStatus;
+import io.alvlm.avro.PoolEntry;
+import io.alvlm.avro.TrainingEvent;
+import io.alvlm.avro.TrainingEventType;
 import io.alvlm.avro.ImageEmbedding;
 import io.alvlm.avro.ImageEvent;
 import io.alvlm.avro.Label;
@@ -38,7 +42,9 @@ public final class RecordTypes {
           Label.class,
           PromptModel.class,
           QueryRound.class,
-          DeadLetter.class);
+          DeadLetter.class,
+          PoolEntry.class,
+          TrainingEvent.class);
 
   private static final AtomicBoolean TRUSTED = new AtomicBoolean();
 
@@ -52,7 +58,7 @@ public final class RecordTypes {
     if (TRUSTED.compareAndSet(false, true)) {
       ClassSecurityValidator.Builder ours = ClassSecurityValidator.builder();
       ALL.forEach(ours::add);
-      List.of(ClassGuess.class, LabelOutcome.class, VectorPrecision.class).forEach(ours::add);
+      List.of(ClassGuess.class, LabelOutcome.class, VectorPrecision.class, ImageStatus.class, TrainingEventType.class).forEach(ours::add);
       ClassSecurityValidator.setGlobal(
           ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours.build()));
     }
