@@ -7,11 +7,11 @@ final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of(new Bench());
+    return List.of(new SelectCommand(), new Bench());
   }
 
   /** The subcommands of {@code alvlm bench}. */
   static List<Object> benches() {
-    return List.of();
+    return List.of(new SelectBench());
   }
 }
