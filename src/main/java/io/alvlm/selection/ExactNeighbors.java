@@ -30,6 +30,15 @@ public final class ExactNeighbors implements NeighborLists {
    * L2-normalised), among themselves. Rows not in {@code poolRows} get empty lists.
    */
   public static ExactNeighbors compute(float[] features, int dim, int[] poolRows, int k) {
+    return compute(features, dim, poolRows, k, 0, poolRows.length);
+  }
+
+  /**
+   * As {@link #compute(float[], int, int[], int)} but only for the query rows
+   * {@code poolRows[queryFrom..queryTo)} (against all pool rows); other rows get empty lists. Used to
+   * time or shard the from-scratch computation.
+   */
+  public static ExactNeighbors compute(float[] features, int dim, int[] poolRows, int k, int queryFrom, int queryTo) {
     Objects.requireNonNull(features, "features");
     Objects.requireNonNull(poolRows, "poolRows");
     if (k < 0) {
@@ -47,7 +56,8 @@ public final class ExactNeighbors implements NeighborLists {
       return new ExactNeighbors(k, nb, sim);
     }
     int cand = Math.min(keep + SLACK, n - 1);
-    RowBlocks.forEach(n, QUERY_BLOCK, (from, to) -> {
+    RowBlocks.forEach(queryTo - queryFrom, QUERY_BLOCK, (f0, t0) -> {
+      int from = f0 + queryFrom, to = t0 + queryFrom;
       float[] buf = new float[(to - from) * COLUMN_BLOCK];
       TopCandidates[] tops = new TopCandidates[to - from];
       for (int q = 0; q < tops.length; q++) tops[q] = new TopCandidates(cand);

@@ -78,7 +78,8 @@ public final class SingleObjectAvroFormat<T extends SpecificRecord> implements S
           + " schema with this fingerprint is known (current or schemas/history); written by a newer"
           + " build or another record type? " + e.getMessage(), e);
     } catch (BadHeaderException e) {
-      throw new RecordDecodingException(topic, data.length < 10 ? "truncated" : "bad-magic",
+      boolean magicOk = (data.length < 1 || data[0] == (byte) 0xC3) && (data.length < 2 || data[1] == 1);
+      throw new RecordDecodingException(topic, magicOk ? "truncated" : "bad-magic",
           "not Avro single-object encoding (" + data.length + " bytes): " + e.getMessage()
               + "; was it written by another serde (serde.format)?", e);
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException e) {
