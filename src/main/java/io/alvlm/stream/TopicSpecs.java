@@ -20,6 +20,8 @@ public final class TopicSpecs {
   public static final String MODELS = "alvlm.models";
   public static final String ROUNDS = "alvlm.rounds";
   public static final String DLQ = "alvlm.dlq";
+  /** Internal: labelled examples and round completions from the pool to the trainer. */
+  public static final String TRAINING = "alvlm.training";
 
   public static final String IMAGES_PARTITIONS = "topics.images.partitions";
   public static final String REPLICATION_FACTOR = "topics.replication.factor";
@@ -40,6 +42,7 @@ public final class TopicSpecs {
         new TopicSpec(LABELS, 1, false, replication),
         new TopicSpec(MODELS, 1, true, replication),
         new TopicSpec(ROUNDS, 1, false, replication),
-        new TopicSpec(DLQ, 1, false, replication));
+        new TopicSpec(DLQ, 1, false, replication),
+        new TopicSpec(TRAINING, 1, false, replication));
   }
 }

@@ -7,6 +7,7 @@ import io.alvlm.avro.ImageEvent;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.PromptModel;
 import io.alvlm.avro.QueryRound;
+import io.alvlm.avro.TrainingEvent;
 import io.alvlm.serde.AvroSerdes;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +26,7 @@ public final class Topics {
   public final Topic<String, PromptModel> models;
   public final Topic<String, QueryRound> rounds;
   public final Topic<byte[], DeadLetter> dlq;
+  public final Topic<String, TrainingEvent> training;
 
   public Topics(AvroSerdes serdes) {
     Objects.requireNonNull(serdes, "serdes");
@@ -35,10 +37,11 @@ public final class Topics {
     models = new Topic<>(TopicSpecs.MODELS, Serdes.String(), serdes.value(PromptModel.class));
     rounds = new Topic<>(TopicSpecs.ROUNDS, Serdes.String(), serdes.value(QueryRound.class));
     dlq = new Topic<>(TopicSpecs.DLQ, Serdes.ByteArray(), serdes.value(DeadLetter.class));
+    training = new Topic<>(TopicSpecs.TRAINING, Serdes.String(), serdes.value(TrainingEvent.class));
   }
 
   /** Every topic, in the order of {@link TopicSpecs#from}. */
   public List<Topic<?, ?>> all() {
-    return List.of(images, embeddings, queries, labels, models, rounds, dlq);
+    return List.of(images, embeddings, queries, labels, models, rounds, dlq, training);
   }
 }

@@ -1,0 +1,67 @@
+package io.alvlm.stream;
+
+import io.alvlm.avro.PromptModel;
+import io.alvlm.clip.ClipModel;
+import io.alvlm.coop.CoopConfig;
+import io.alvlm.coop.CoopTrainer;
+import io.alvlm.selection.Vectors;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The trainer task's {@link PromptTrainer} on the coop package and a loaded CLIP. */
+public final class CoopPromptTrainer implements PromptTrainer {
+  private final ClipModel clip;
+  private final CoopConfig config;
+  private final String template;
+
+  public CoopPromptTrainer(ClipModel clip, CoopConfig config, String template) {
+    this.clip = Objects.requireNonNull(clip);
+    this.config = Objects.requireNonNull(config);
+    if (!template.contains("{}")) {
+      throw new IllegalArgumentException("prompt.template '" + template + "' has no {} for the class name");
+    }
+    this.template = template;
+  }
+
+  public static CoopPromptTrainer from(ServiceConfig c, ClipModel clip) {
+    CoopConfig d = CoopConfig.defaults();
+    CoopConfig cfg = new CoopConfig(d.nCtx(), c.get(Settings.TRAIN_CTX_INIT), d.classSpecific(), d.position(),
+        c.get(Settings.TRAIN_EPOCHS), c.get(Settings.TRAIN_BATCH), c.get(Settings.TRAIN_LR), d.momentum(), d.weightDecay(),
+        d.warmupEpochs(), d.warmupLr(), 0, c.get(Settings.TRAIN_SEED), true);
+    return new CoopPromptTrainer(clip, cfg, c.get(Settings.PROMPT_TEMPLATE));
+  }
+
+  @Override
+  public PromptModel zeroShot(List<String> classNames) {
+    List<String> prompts = new ArrayList<>();
+    classNames.forEach(n -> prompts.add(template.replace("{}", n)));
+    float[][] f;
+    synchronized (clip) {
+      f = clip.encodeTexts(prompts);
+    }
+    int dim = f[0].length;
+    float[] flat = new float[classNames.size() * dim];
+    for (int i = 0; i < f.length; i++) System.arraycopy(f[i], 0, flat, i * dim, dim);
+    flat = Vectors.normalizedRows(flat, dim);
+    return PromptModel.newBuilder().setName("").setVersion(0).setBaseModelId(clip.modelId())
+        .setClassNames(new ArrayList<>(classNames)).setNCtx(0).setCtxWidth(0).setClassSpecific(false)
+        .setContext(ByteBuffer.allocate(0)).setDim(dim).setTextFeatures(io.alvlm.data.VectorBytes.float32(flat))
+        .setLogitScale(clip.logitScale()).setMetrics(Map.of()).setCreatedAt(Instant.EPOCH).build();
+  }
+
+  @Override
+  public PromptModel train(List<String> classNames, float[][] features, int[] labels) {
+    synchronized (clip) {
+      return new CoopTrainer(clip, config).train(features, labels, classNames).toAvro();
+    }
+  }
+
+  @Override
+  public void close() {
+    // the CLIP model belongs to the service
+  }
+}
