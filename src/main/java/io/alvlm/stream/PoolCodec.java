@@ -2,7 +2,6 @@ package io.alvlm.stream;
 
 import io.alvlm.avro.ImageStatus;
 import io.alvlm.avro.PoolEntry;
-import io.alvlm.avro.VectorPrecision;
 import io.alvlm.data.VectorBytes;
 import io.alvlm.selection.PoolStatus;
 
@@ -11,7 +10,7 @@ final class PoolCodec {
   private PoolCodec() {}
 
   static float[] vector(PoolEntry e) {
-    return VectorBytes.decode(e.getVector(), e.getDim(), e.getPrecision() == VectorPrecision.FLOAT16);
+    return VectorBytes.decode(e.getVector(), e.getDim(), e.getHalf());
   }
 
   static PoolStatus status(ImageStatus s) {

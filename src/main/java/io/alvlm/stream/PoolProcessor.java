@@ -131,7 +131,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       return;
     }
     long now = context.currentSystemTimeMs();
-    pool.put(key, PoolEntry.newBuilder().setId(key).setUri(e.getUri()).setVector(e.getVector()).setPrecision(e.getPrecision())
+    pool.put(key, PoolEntry.newBuilder().setId(key).setUri(e.getUri()).setVector(e.getVector()).setHalf(e.getPrecision() == io.alvlm.avro.VectorPrecision.FLOAT16)
         .setDim(e.getDim()).setStatus(ImageStatus.UNLABELED).setArrivedAt(Instant.ofEpochMilli(now)).build());
     index(v.length).add(key, v, PoolStatus.UNLABELED, -1);
     meta.arrived();
