@@ -1,0 +1,158 @@
+package io.alvlm.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.alvlm.avro.DeadLetter;
+import io.alvlm.avro.ImageEmbedding;
+import io.alvlm.avro.ImageEvent;
+import io.alvlm.clip.ClipModel;
+import io.alvlm.data.Fixtures;
+import io.alvlm.data.IdxDataset;
+import io.alvlm.data.VectorBytes;
+import io.alvlm.serde.AvroSerdes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedder sub-topology on TopologyTestDriver with the tiny CLIP and Fashion-MNIST PNGs. */
+class EmbedderTopologyTest {
+  private static ClipModel clip;
+  private static IdxDataset images;
+  @TempDir Path state;
+  @TempDir Path files;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, ImageEvent> in;
+  private TestOutputTopic<String, ImageEmbedding> out;
+  private TestOutputTopic<byte[], DeadLetter> dlq;
+  private ClipImageTower tower;
+
+  @BeforeAll
+  static void load() throws IOException {
+    clip = ClipModel.load(Fixtures.clipTinyModel());
+    images = IdxDataset.read(Path.of("data/fashion-mnist"), "t10k");
+  }
+
+  @AfterAll
+  static void unload() {
+    clip.close();
+  }
+
+  @BeforeEach
+  void start() {
+    ServiceConfig c = ServiceConfig.of(Map.of("role", "embedder", "embed.batch.size", "4", "embed.max.wait.ms", "500",
+        "state.dir", state.toString(), "fetch.allowed.roots", files.toString(), "image.max.pixels", "1000000"));
+    AvroSerdes serdes = AvroSerdes.singleObject();
+    Topics topics = new Topics(serdes);
+    tower = new ClipImageTower(clip, c.get(Settings.IMAGE_MAX_PIXELS), false);
+    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, null, null,
+        new ServiceMetrics(new SimpleMeterRegistry())));
+    driver = new TopologyTestDriver(topo, AlvlmService.streamsConfig(c), Instant.ofEpochMilli(1_000_000));
+    in = driver.createInputTopic(topics.images.name(), Serdes.String().serializer(), topics.images.valueSerde().serializer());
+    out = driver.createOutputTopic(topics.embeddings.name(), Serdes.String().deserializer(), topics.embeddings.valueSerde().deserializer());
+    dlq = driver.createOutputTopic(topics.dlq.name(), Serdes.ByteArray().deserializer(), topics.dlq.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private static ImageEvent inline(String id, byte[] bytes) {
+    return ImageEvent.newBuilder().setId(id).setBytes(ByteBuffer.wrap(bytes)).setTimestamp(Instant.EPOCH).build();
+  }
+
+  private static ImageEvent byUri(String id, String uri) {
+    return ImageEvent.newBuilder().setId(id).setUri(uri).setTimestamp(Instant.EPOCH).build();
+  }
+
+  @Test
+  void aFullBatchRunsAtOnceAndMatchesTheBareImageTower() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      in.pipeInput("img" + i, inline("img" + i, images.png(i)));
+    }
+    List<ImageEmbedding> got = out.readValuesToList();
+    assertEquals(4, got.size());
+    float[] pixels = tower.preprocess("img2", images.png(2));
+    float[] bare = clip.embedImages(List.of(pixels))[0];
+    ImageEmbedding e = got.get(2);
+    assertEquals("img2", e.getId());
+    assertEquals(clip.modelId(), e.getModelId());
+    float[] v = VectorBytes.decode(e.getVector(), e.getDim(), false);
+    for (int j = 0; j < v.length; j++) {
+      assertEquals(bare[j], v[j], 1e-4 * (1 + Math.abs(bare[j])), "feature " + j);
+    }
+    KeyValueStore<String, ImageEvent> buffer = driver.getKeyValueStore(EmbedProcessor.BUFFER_STORE);
+    assertEquals(0, buffer.approximateNumEntries(), "embedded images leave the buffer");
+  }
+
+  @Test
+  void aPartialBatchWaitsInTheBufferUntilMaxWait() {
+    in.pipeInput("a", inline("a", images.png(0)));
+    in.pipeInput("b", inline("b", images.png(1)));
+    assertTrue(out.isEmpty());
+    KeyValueStore<String, ImageEvent> buffer = driver.getKeyValueStore(EmbedProcessor.BUFFER_STORE);
+    assertEquals(ImageEvent.class, buffer.get("a").getClass(), "waiting images are in the changelogged buffer");
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    assertTrue(out.isEmpty(), "not before embed.max.wait.ms");
+    driver.advanceWallClockTime(Duration.ofMillis(400));
+    assertEquals(List.of("a", "b"), out.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+  }
+
+  @Test
+  void badImagesGoToTheDeadLetterTopicAndTheStreamGoesOn() throws IOException {
+    byte[] png = images.png(0);
+    in.pipeInput("corrupt", inline("corrupt", Arrays.copyOf(png, png.length / 2)));
+    in.pipeInput("garbage", inline("garbage", "not an image at all".getBytes()));
+    Path outside = Files.createTempFile("outside", ".png");
+    Files.write(outside, png);
+    in.pipeInput("escape", byUri("escape", outside.toUri().toString()));
+    in.pipeInput("http", byUri("http", "http://example.invalid/x.png"));
+    in.pipeInput("both", ImageEvent.newBuilder().setId("both").setTimestamp(Instant.EPOCH).build());
+    Path inside = files.resolve("ok.png");
+    Files.write(inside, png);
+    in.pipeInput("ok", byUri("ok", inside.toUri().toString()));
+    List<DeadLetter> letters = dlq.readValuesToList();
+    assertEquals(List.of("image-decode", "image-decode", "fetch-denied", "fetch-denied", "malformed-record"),
+        letters.stream().map(DeadLetter::getReason).toList());
+    letters.forEach(d -> assertEquals("embedder", d.getStage()));
+    assertTrue(letters.get(2).getError().contains("outside fetch.allowed.roots"), letters.get(2).getError());
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    List<ImageEmbedding> got = out.readValuesToList();
+    assertEquals(1, got.size());
+    assertEquals("ok", got.get(0).getId());
+    assertEquals(inside.toUri().toString(), got.get(0).getUri(), "annotators get the uri to fetch the image");
+    Files.deleteIfExists(outside);
+  }
+
+  @Test
+  void refusesAnImageAboveTheMaxPixelsBeforeDecodingIt() throws IOException {
+    java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(2000, 1000, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(big, "png", bytes);
+    in.pipeInput("bomb", inline("bomb", bytes.toByteArray()));
+    DeadLetter d = dlq.readValue();
+    assertEquals("too-large", d.getReason());
+    assertTrue(d.getError().contains("2000"), d.getError());
+    assertArrayEquals("bomb".getBytes(), d.getKey().array());
+  }
+}
