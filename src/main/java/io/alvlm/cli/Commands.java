@@ -7,7 +7,7 @@ final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of(new Bench());
+    return List.of(new Demo(), new Bench());
   }
 
   /** The subcommands of {@code alvlm bench}. */
