@@ -7,7 +7,8 @@ final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of(new EmbedCommand(), new EncodeTextCommand(), new SelectCommand(), new Bench());
+    return List.of(new DemoCommand(), new RunCommand(), new EmbedCommand(), new EncodeTextCommand(), new SelectCommand(),
+        new Bench());
   }
 
   /** The subcommands of {@code alvlm bench}. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -47,21 +50,34 @@ public final class TestSchemaRegistry implements AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger(1);
 
-  private TestSchemaRegistry(HttpServer server) {
+  private final String scheme;
+
+  private TestSchemaRegistry(HttpServer server, String scheme) {
     this.server = server;
+    this.scheme = scheme;
   }
 
   /** Starts a registry on a free loopback port. */
   public static TestSchemaRegistry start() throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    TestSchemaRegistry r = new TestSchemaRegistry(s);
+    return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
+  }
+
+  /** Starts a registry serving https with the given server-side TLS context. */
+  public static TestSchemaRegistry startTls(SSLContext tls) throws IOException {
+    HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    s.setHttpsConfigurator(new HttpsConfigurator(tls));
+    return serve(s, "https");
+  }
+
+  private static TestSchemaRegistry serve(HttpServer s, String scheme) {
+    TestSchemaRegistry r = new TestSchemaRegistry(s, scheme);
     s.createContext("/", r::handle);
     s.start();
     return r;
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Serde config for this registry in Confluent format, with the right credentials. */
