@@ -62,7 +62,9 @@ public final class AlvlmService implements AutoCloseable {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
     // a retraining or a large first batch may hold the thread for minutes
     p.put(StreamsConfig.consumerPrefix("max.poll.interval.ms"), 900_000);
+    p.put(StreamsConfig.consumerPrefix("connections.max.idle.ms"), 1_000_000);
     p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 900_000);
+    p.put("processing.exception.handler.global.enabled", true);
     c.withPrefix("serde.").forEach((k, v) -> p.put("serde." + k, v));
     c.withPrefix("schema.registry.").forEach((k, v) -> p.put("schema.registry." + k, v));
     p.putAll(c.withPrefix("kafka."));

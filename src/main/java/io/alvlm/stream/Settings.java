@@ -10,7 +10,7 @@ public final class Settings {
       "Kafka Streams application id: consumer group, internal topic and state prefix.");
   public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrap.servers", "localhost:9092",
       "Kafka brokers.");
-  public static final Setting<String> STATE_DIR = Setting.text("state.dir", System.getProperty("java.io.tmpdir") + "/alvlm-state",
+  public static final Setting<String> STATE_DIR = Setting.text("state.dir", System.getProperty("user.home") + "/.alvlm/state",
       "Directory for local state stores (restored from changelogs when lost).");
   public static final Setting<String> ROLE = Setting.text("role", "all",
       "Which sub-topologies this instance runs: all, embedder, pool or trainer.");

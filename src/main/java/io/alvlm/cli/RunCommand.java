@@ -1,0 +1,52 @@
+package io.alvlm.cli;
+
+import io.alvlm.stream.AlvlmService;
+import io.alvlm.stream.ServiceConfig;
+import io.alvlm.stream.Setting;
+import io.alvlm.stream.Settings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code alvlm run}: one service instance against a Kafka cluster, until SIGTERM/SIGINT. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the alvlm service (embedder, pool, trainer) against a Kafka cluster.")
+final class RunCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it.")
+  Path config;
+
+  @Option(names = "--role", description = "all, embedder, pool or trainer (overrides the config).")
+  String role;
+
+  @Option(names = "--list-settings", description = "Print every setting, its environment variable and default, then exit.")
+  boolean list;
+
+  @Override
+  public Integer call() throws Exception {
+    if (list) {
+      for (Setting<?> s : Settings.all()) {
+        System.out.printf("%-26s %-34s default: %s%n    %s%n", s.key(), s.envName(), s.defaultValue(), s.doc());
+      }
+      System.out.println("kafka.*                    ALVLM_KAFKA_*                      passed to every Kafka client");
+      System.out.println("schema.registry.*          ALVLM_SCHEMA_REGISTRY_*            registry client (serde.format=confluent)");
+      return 0;
+    }
+    Map<String, String> overrides = new HashMap<>();
+    if (role != null) {
+      overrides.put(Settings.ROLE.key(), role);
+    }
+    ServiceConfig c = ServiceConfig.load(config, System.getenv(), overrides);
+    CountDownLatch stop = new CountDownLatch(1);
+    try (AlvlmService service = AlvlmService.start(c)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "alvlm-shutdown"));
+      System.err.printf("alvlm: role %s, brokers %s, HTTP on port %d%n", c.get(Settings.ROLE), c.get(Settings.BOOTSTRAP_SERVERS),
+          service.httpPort());
+      stop.await();
+    }
+    return 0;
+  }
+}
