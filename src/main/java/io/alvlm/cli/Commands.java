@@ -7,11 +7,12 @@ final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of(new EmbedCommand(), new EncodeTextCommand(), new Bench());
+    return List.of(new EmbedCommand(), new EncodeTextCommand(), new TrainCommand(), new EvalCommand(),
+        new Bench());
   }
 
   /** The subcommands of {@code alvlm bench}. */
   static List<Object> benches() {
-    return List.of(new ClipBench());
+    return List.of(new ClipBench(), new CoopBench());
   }
 }

@@ -94,7 +94,7 @@ public final class CoopTrainer {
     }
     PromptLearner learner = new PromptLearner(clip, classNames, cfg);
     float[] ctx = learner.initialContext();
-    float[] momentum = null;
+    Sgd sgd = new Sgd(cfg.momentum(), cfg.weightDecay());
     Random rnd = new Random(cfg.seed());
     int batch = Math.min(cfg.batchSize(), n);
     int batches = n / batch;
@@ -116,7 +116,7 @@ public final class CoopTrainer {
           y[j] = labels[i];
         }
         Step s = step(learner, ctx, x, y);
-        momentum = update(ctx, s.gradient(), momentum, lr);
+        sgd.step(ctx, s.gradient(), lr);
         lossSum += s.loss();
         correct += s.correct();
         steps++;
@@ -138,25 +138,6 @@ public final class CoopTrainer {
     return new PromptModel("coop", 0, clip.modelId(), classNames, learner.nCtx(), learner.width(),
         cfg.classSpecific(), ctx, clip.projectionDim(), Features.flatten(text), clip.logitScale(), metrics,
         Instant.now());
-  }
-
-  /** {@code torch.optim.SGD} (no dampening, no Nesterov) in place on {@code p}; returns the momentum buffer. */
-  float[] update(float[] p, float[] grad, float[] buf, double lr) {
-    float wd = (float) cfg.weightDecay();
-    float mu = (float) cfg.momentum();
-    float[] g = new float[p.length];
-    for (int i = 0; i < p.length; i++) g[i] = grad[i] + wd * p[i];
-    if (mu != 0) {
-      if (buf == null) {
-        buf = g.clone();
-      } else {
-        for (int i = 0; i < p.length; i++) buf[i] = mu * buf[i] + g[i];
-      }
-      g = buf;
-    }
-    float step = (float) lr;
-    for (int i = 0; i < p.length; i++) p[i] -= step * g[i];
-    return buf;
   }
 
   private static int[] shuffled(int n, Random rnd) {
