@@ -8,11 +8,11 @@ final class Commands {
 
   static List<Object> all() {
     return List.of(new DemoCommand(), new RunCommand(), new EmbedCommand(), new EncodeTextCommand(), new SelectCommand(),
-        new Bench());
+        new TrainCommand(), new EvalCommand(), new Bench());
   }
 
   /** The subcommands of {@code alvlm bench}. */
   static List<Object> benches() {
-    return List.of(new ClipBench(), new SelectBench());
+    return List.of(new ClipBench(), new SelectBench(), new CoopBench());
   }
 }

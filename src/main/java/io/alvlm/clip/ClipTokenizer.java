@@ -26,6 +26,7 @@ public final class ClipTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final int context;
   private final long endOfText;
+  private final long startOfText;
 
   private ClipTokenizer(HuggingFaceTokenizer tokenizer, int context) {
     this.tokenizer = tokenizer;
@@ -35,6 +36,7 @@ public final class ClipTokenizer implements AutoCloseable {
       throw new IllegalStateException("tokenizer adds no start/end tokens: is this CLIP's tokenizer.json?");
     }
     this.endOfText = empty[empty.length - 1];
+    this.startOfText = empty[0];
   }
 
   /** Loads {@code tokenizer.json}; {@code context} is the text tower's position count (77). */
@@ -45,6 +47,10 @@ public final class ClipTokenizer implements AutoCloseable {
     HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
         .optAddSpecialTokens(true).optTruncation(false).optPadding(false).optMaxLength(100_000).build();
     return new ClipTokenizer(t, context);
+  }
+
+  public long startOfTextId() {
+    return startOfText;
   }
 
   public long endOfTextId() {

@@ -17,6 +17,19 @@ public record RgbImage(int width, int height, byte[] rgb) {
     return rgb[(y * width + x) * 3 + c] & 0xff;
   }
 
+  /** The {@code w × h} window at ({@code left}, {@code top}), as PIL's {@code crop} gives it. */
+  public RgbImage crop(int left, int top, int w, int h) {
+    if (left < 0 || top < 0 || w <= 0 || h <= 0 || left + w > width || top + h > height) {
+      throw new IllegalArgumentException("crop " + w + "×" + h + " at (" + left + ", " + top + ") is outside "
+          + width + "×" + height);
+    }
+    byte[] out = new byte[w * h * 3];
+    for (int y = 0; y < h; y++) {
+      System.arraycopy(rgb, ((top + y) * width + left) * 3, out, y * w * 3, w * 3);
+    }
+    return new RgbImage(w, h, out);
+  }
+
   /** The image mirrored left to right. */
   public RgbImage mirrored() {
     byte[] out = new byte[rgb.length];
