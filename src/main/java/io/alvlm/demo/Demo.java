@@ -4,6 +4,7 @@ import io.alvlm.avro.ImageEvent;
 import io.alvlm.avro.PromptModel;
 import io.alvlm.avro.QueryRound;
 import io.alvlm.clip.ClipModel;
+import io.alvlm.coop.Accuracy;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.selection.Vectors;
 import io.alvlm.serde.AvroSerdes;
@@ -100,7 +101,8 @@ public final class Demo {
         out.printf("service: running, HTTP on http://127.0.0.1:%d (/metrics, /pool, /rounds, /model)%n", service.httpPort());
         produceImages(config, topics, train, nTrain, classes, truth);
         out.printf("producer: %d images sent to %s%n", nTrain, topics.images.name());
-        return watch(o, config, topics, test, nTest, testFeatures, annotator, out, t0);
+        int[] testLabels = java.util.stream.IntStream.range(0, nTest).map(test::label).toArray();
+        return watch(o, config, topics, testLabels, testFeatures, annotator, out, t0);
       }
     } finally {
       deleteTree(state);
@@ -141,7 +143,7 @@ public final class Demo {
     }
   }
 
-  private static boolean watch(Options o, ServiceConfig config, Topics topics, IdxDataset test, int nTest,
+  private static boolean watch(Options o, ServiceConfig config, Topics topics, int[] testLabels,
       float[][] testFeatures, SimulatedAnnotator annotator, PrintStream out, long t0) throws Exception {
     Map<String, Object> c = new HashMap<>(AlvlmService.clientConfig(config));
     c.put("group.id", "alvlm-demo-watch-" + System.nanoTime());
@@ -166,7 +168,7 @@ public final class Demo {
         }
         for (ConsumerRecord<String, PromptModel> r : models.poll(Duration.ofMillis(100))) {
           PromptModel m = r.value();
-          double acc = accuracy(m, testFeatures, test);
+          double acc = accuracy(m, testFeatures, testLabels);
           if (m.getVersion() == 0) {
             zeroShot = acc;
             out.printf("[%5.1fs] model v0 (zero-shot prompts): test accuracy %.1f%%%n", secs(t0), 100 * acc);
@@ -204,24 +206,8 @@ public final class Demo {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  static double accuracy(PromptModel m, float[][] testFeatures, IdxDataset test) {
-    int dim = m.getDim();
-    float[] t = io.alvlm.data.VectorBytes.matrix(m.getTextFeatures(), m.getClassNames().size() * dim);
-    int right = 0;
-    for (int i = 0; i < testFeatures.length; i++) {
-      int best = -1;
-      double bestScore = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < m.getClassNames().size(); k++) {
-        double s = 0;
-        for (int j = 0; j < dim; j++) s += testFeatures[i][j] * t[k * dim + j];
-        if (s > bestScore) {
-          bestScore = s;
-          best = k;
-        }
-      }
-      if (best == test.label(i)) right++;
-    }
-    return right / (double) testFeatures.length;
+  static double accuracy(PromptModel m, float[][] testFeatures, int[] testLabels) {
+    return Accuracy.of(io.alvlm.coop.PromptModel.fromAvro(m), testFeatures, testLabels).top1();
   }
 
   private static void deleteTree(Path dir) throws IOException {

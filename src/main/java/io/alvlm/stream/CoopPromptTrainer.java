@@ -4,12 +4,8 @@ import io.alvlm.avro.PromptModel;
 import io.alvlm.clip.ClipModel;
 import io.alvlm.coop.CoopConfig;
 import io.alvlm.coop.CoopTrainer;
-import io.alvlm.selection.Vectors;
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.ArrayList;
+import io.alvlm.coop.ZeroShot;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /** The trainer task's {@link PromptTrainer} on the coop package and a loaded CLIP. */
@@ -37,20 +33,9 @@ public final class CoopPromptTrainer implements PromptTrainer {
 
   @Override
   public PromptModel zeroShot(List<String> classNames) {
-    List<String> prompts = new ArrayList<>();
-    classNames.forEach(n -> prompts.add(template.replace("{}", n)));
-    float[][] f;
     synchronized (clip) {
-      f = clip.encodeTexts(prompts);
+      return ZeroShot.model(clip, classNames, List.of(template)).toAvro();
     }
-    int dim = f[0].length;
-    float[] flat = new float[classNames.size() * dim];
-    for (int i = 0; i < f.length; i++) System.arraycopy(f[i], 0, flat, i * dim, dim);
-    flat = Vectors.normalizedRows(flat, dim);
-    return PromptModel.newBuilder().setName("").setVersion(0).setBaseModelId(clip.modelId())
-        .setClassNames(new ArrayList<>(classNames)).setNCtx(0).setCtxWidth(0).setClassSpecific(false)
-        .setContext(ByteBuffer.allocate(0)).setDim(dim).setTextFeatures(io.alvlm.data.VectorBytes.float32(flat))
-        .setLogitScale(clip.logitScale()).setMetrics(Map.of()).setCreatedAt(Instant.EPOCH).build();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.alvlm.stream;
 
 import io.alvlm.avro.PromptModel;
+import io.alvlm.coop.Accuracy;
 import io.alvlm.avro.TrainingEvent;
 import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.VectorBytes;
@@ -161,15 +162,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     if (xs.isEmpty()) {
       return Double.NaN;
     }
-    ModelView v = ModelView.of(model);
-    int right = 0;
-    for (int i = 0; i < xs.size(); i++) {
-      float[] f = io.alvlm.selection.Vectors.normalizedRows(xs.get(i), xs.get(i).length);
-      double[] p = v.probabilities(f);
-      int best = 0;
-      for (int k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-      if (best == ys.get(i)) right++;
-    }
-    return right / (double) xs.size();
+    return Accuracy.of(io.alvlm.coop.PromptModel.fromAvro(model), xs.toArray(float[][]::new),
+        ys.stream().mapToInt(Integer::intValue).toArray()).top1();
   }
 }
