@@ -92,8 +92,11 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
     try {
       reader = readers.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.schemaById(i), schema, model));
     } catch (SchemaRegistryException e) {
-      String reason = e.errorCode() == 40403 ? "unknown-schema" : "registry";
-      throw new RecordDecodingException(topic, reason,
+      if (e.errorCode() != 40403) {
+        // the registry is down or refused us: the record may be fine, so this is not a bad record
+        throw e;
+      }
+      throw new RecordDecodingException(topic, "unknown-schema",
           "schema id " + id + " for " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
     try {

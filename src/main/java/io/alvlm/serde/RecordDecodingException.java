@@ -44,7 +44,7 @@ public final class RecordDecodingException extends SerializationException {
     return offset;
   }
 
-  /** Short machine-readable reason: bad-magic, unknown-schema, truncated, malformed-record, registry. */
+  /** Short machine-readable reason: bad-magic, unknown-schema, truncated, malformed-record. */
   public String reason() {
     return reason;
   }

@@ -3,6 +3,7 @@ package io.alvlm.stream;
 import io.alvlm.avro.DeadLetter;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.serde.RecordDecodingException;
+import io.alvlm.serde.SchemaRegistryException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * deserialize into a {@link DeadLetter} (stage {@code deserialization}, the reason, the original
  * topic/partition/offset and key/value bytes) on the dead-letter topic, then lets the task
  * continue. The dead letter goes out through Streams' own producer, in the same transaction under
- * exactly-once. If the dead letter itself cannot be written, the task fails: nothing is skipped
- * silently.
+ * exactly-once. If the dead letter itself cannot be written, or the schema registry cannot be
+ * reached (so the record may well be valid), the task fails instead: nothing is skipped silently.
  *
  * <p>Config (from the Streams config map): {@code dlq.topic} (default {@code alvlm.dlq}) and the
  * serde keys of {@link io.alvlm.serde.SerdeConfig}. Install with
@@ -46,6 +47,12 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     Objects.requireNonNull(serializer, "configure() was not called");
+    if (registryUnavailable(exception)) {
+      // the record may be fine: fail the task (it retries from the last commit) rather than dead-letter it
+      LOG.error("{}-{}@{}: schema registry unavailable; failing the task instead of dead-lettering a record"
+          + " that may be valid", record.topic(), record.partition(), record.offset(), exception);
+      return Response.fail();
+    }
     DeadLetter letter = deadLetter(record, exception, clock);
     byte[] value;
     try {
@@ -58,6 +65,18 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     LOG.warn("{}-{}@{}: {}; sent to {}", record.topic(), record.partition(), record.offset(),
         letter.getError(), topic);
     return Response.resume(List.of(new ProducerRecord<>(topic, null, record.key(), value)));
+  }
+
+  private static boolean registryUnavailable(Throwable exception) {
+    for (Throwable t = exception; t != null; t = t.getCause()) {
+      if (t instanceof SchemaRegistryException) {
+        return true;
+      }
+      if (t instanceof RecordDecodingException) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** The dead letter for a record that could not be deserialized. */

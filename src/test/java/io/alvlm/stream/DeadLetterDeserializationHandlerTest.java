@@ -85,4 +85,34 @@ class DeadLetterDeserializationHandlerTest {
       assertEquals("truncated", letter.getReason());
     }
   }
+
+  @Test
+  void failsTheTaskRatherThanDeadLetteringWhenTheRegistryIsDown() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Properties p = config(null);
+    p.put("serde.format", "confluent");
+    p.put("schema.registry.url", "http://127.0.0.1:" + port);
+    Topics confluent = new Topics(AvroSerdes.from(java.util.Map.of("serde.format", "confluent",
+        "schema.registry.url", "http://127.0.0.1:" + port)));
+    StreamsBuilder b = new StreamsBuilder();
+    b.stream(confluent.labels.name(), confluent.labels.consumed()).mapValues(Label::getAnnotator)
+        .to("out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
+    try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), p)) {
+      TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(confluent.labels.name(),
+          new ByteArraySerializer(), new ByteArraySerializer());
+      org.apache.kafka.streams.errors.StreamsException e = org.junit.jupiter.api.Assertions.assertThrows(
+          org.apache.kafka.streams.errors.StreamsException.class,
+          () -> raw.pipeInput("k".getBytes(), new byte[] {0, 0, 0, 0, 1, 2, 'a'}));
+      boolean registryCause = false;
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        registryCause |= t instanceof io.alvlm.serde.SchemaRegistryException;
+      }
+      assertTrue(registryCause, e.toString());
+      assertTrue(driver.createOutputTopic(topics.dlq.name(), topics.dlq.keySerde().deserializer(),
+          topics.dlq.valueSerde().deserializer()).isEmpty());
+    }
+  }
 }
