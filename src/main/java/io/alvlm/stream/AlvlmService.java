@@ -65,7 +65,6 @@ public final class AlvlmService implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix("connections.max.idle.ms"), 1_000_000);
     p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 900_000);
     p.put("processing.exception.handler.global.enabled", true);
-    p.put("dlq.topic", c.get(Settings.DLQ_TOPIC));
     c.withPrefix("serde.").forEach((k, v) -> p.put("serde." + k, v));
     c.withPrefix("schema.registry.").forEach((k, v) -> p.put("schema.registry." + k, v));
     p.putAll(c.withPrefix("kafka."));
