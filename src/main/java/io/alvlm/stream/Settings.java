@@ -28,6 +28,8 @@ public final class Settings {
       "Create missing topics at start (else only check they exist and match).");
   public static final Setting<Integer> IMAGES_PARTITIONS = Setting.integer("topics.images.partitions", 3,
       "Partitions of alvlm.images when created (the embedder scales out to this many instances).");
+  public static final Setting<String> TOPICS_REPLICATION = Setting.text("topics.replication.factor", "",
+      "Replication factor of created topics (empty: the broker's default.replication.factor).");
   public static final Setting<String> SERDE_FORMAT = Setting.text("serde.format", "single-object",
       "Wire format: single-object (Avro single-object encoding, no registry) or confluent (schema registry).");
   public static final Setting<Integer> EMBED_BATCH = Setting.integer("embed.batch.size", 32,
@@ -81,7 +83,7 @@ public final class Settings {
 
   public static List<Setting<?>> all() {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_NAME, CLASSES, CLASSES_FILE,
-        PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS,
+        PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, TOPICS_REPLICATION, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS,
         IMAGE_MAX_PIXELS, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
         QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, CEC_TOP_N, CEC_K, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_HOLDOUT, TRAIN_GATE,
