@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the alvlm service (embedder, pool, trainer) against a Kafka cluster.")
 final class RunCommand implements Callable<Integer> {
+  /** Longest the shutdown hook waits for the service to close (Streams itself gives up after 30 s). */
+  private static final long CLOSE_WAIT_SECONDS = 60;
+
   @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it.")
   Path config;
 
@@ -41,11 +45,23 @@ final class RunCommand implements Callable<Integer> {
     }
     ServiceConfig c = ServiceConfig.load(config, System.getenv(), overrides);
     CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // The JVM halts as soon as its shutdown hooks return: the hook waits for close() so that Streams
+    // commits and writes its checkpoints (a restart then restores nothing from the changelogs).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "alvlm-shutdown"));
     try (AlvlmService service = AlvlmService.start(c)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "alvlm-shutdown"));
       System.err.printf("alvlm: role %s, brokers %s, HTTP on port %d%n", c.get(Settings.ROLE), c.get(Settings.BOOTSTRAP_SERVERS),
           service.httpPort());
       stop.await();
+    } finally {
+      closed.countDown();
     }
     return 0;
   }
