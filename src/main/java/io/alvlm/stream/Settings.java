@@ -49,7 +49,7 @@ public final class Settings {
   public static final Setting<String> QUERY_STRATEGY = Setting.text("query.strategy", "cec",
       "Selection strategy: cec, random, entropy, margin, least-confidence, coreset, badge, pcb:<strategy>.");
   public static final Setting<String> QUERY_BUDGET = Setting.text("query.budget", "20",
-      "Images per round: a count (20), a fraction of the unlabelled pool (1%), or per class (2/class).");
+      "Images per round: a count (20), a fraction of the whole pool (1%), or per class (2/class).");
   public static final Setting<Long> QUERY_INTERVAL_MS = Setting.longValue("query.interval.ms", 300_000,
       "A round opens at least this often (wall clock) when there are eligible images.");
   public static final Setting<Integer> QUERY_MIN_NEW = Setting.integer("query.min-new", 500,
