@@ -106,6 +106,15 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return evaluate();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("evaluate: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private Integer evaluate() throws Exception {
     Budget b = Budget.parse(budget);
     CoopConfig d = CoopConfig.defaults();
     CoopConfig cfg = new CoopConfig(d.nCtx(), d.ctxInit(), d.classSpecific(), d.position(),
@@ -117,6 +126,7 @@ final class EvaluateCommand implements Callable<Integer> {
     ResultsTable table;
     String title;
     Optional<String> paper;
+    Map<String, Object> settings;
     if (input.images != null) {
       ImageDataset ds = DatasetSpec.open(input.images.dataset, testFraction, splitSeed);
       try (ClipModel clip = ClipModel.load(input.images.model);
@@ -139,7 +149,9 @@ final class EvaluateCommand implements Callable<Integer> {
           for (int r : rows) picked.add(poolImages.get(r));
           return fc.views(picked, views);
         });
-        table = new EvaluationRun(bench, learner, plan(b, fixed), out, System.err).run();
+        EvaluationRun run = new EvaluationRun(bench, learner, plan(b, fixed), out, System.err);
+        table = run.run();
+        settings = run.settingsForReport();
         title = ds.name() + ", " + clip.modelId();
         paper = ds.paperDataset();
       }
@@ -148,11 +160,13 @@ final class EvaluateCommand implements Callable<Integer> {
       fixed.put("learner", "cosine");
       fixed.put("logit_scale", input.features.logitScale);
       CosineClassifier learner = new CosineClassifier(bench.pool(), bench.zeroShot(), bench.logitScale(), cfg);
-      table = new EvaluationRun(bench, learner, plan(b, fixed), out, System.err).run();
+      EvaluationRun run = new EvaluationRun(bench, learner, plan(b, fixed), out, System.err);
+      table = run.run();
+      settings = run.settingsForReport();
       title = bench.name() + ", cosine classifier on precomputed features";
       paper = Optional.empty();
     }
-    SummaryReport.write(out, title, strategies, b, table.rows(), paper);
+    SummaryReport.write(out, title, strategies, b, table.rows(), paper, settings);
     LearningCurves.write(out, title, strategies, table.rows());
     System.err.printf("evaluate: wrote %s, %s, %s, %s in %s%n", ResultsTable.CSV, ResultsTable.JSON,
         SummaryReport.FILE, LearningCurves.FILE, out);

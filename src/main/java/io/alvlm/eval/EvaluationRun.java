@@ -58,6 +58,11 @@ public final class EvaluationRun {
     this.log = Objects.requireNonNull(log, "log");
   }
 
+  /** The run's settings as results.json records them. */
+  public Map<String, Object> settingsForReport() {
+    return settings();
+  }
+
   /** Runs every round not yet in {@code out} and returns all rows. */
   public ResultsTable run() throws IOException {
     Files.createDirectories(out);

@@ -28,7 +28,7 @@ public final class SummaryReport {
    * @param paperDataset the paper's name of the dataset, when it is one of its six
    */
   public static Path write(Path dir, String title, List<String> strategies, Budget budget, List<RoundResult> rows,
-      Optional<String> paperDataset) throws IOException {
+      Optional<String> paperDataset, Map<String, ?> settings) throws IOException {
     RoundResult zs = rows.stream().filter(RoundResult::zeroShot).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no zero-shot row"));
     TreeMap<Integer, Integer> labelsByRound = new TreeMap<>();
@@ -39,6 +39,11 @@ public final class SummaryReport {
     md.append("# Active-learning evaluation: ").append(title).append("\n\n");
     md.append(String.format(Locale.ROOT, "Test accuracy (%%), mean ± std over %d seed%s; budget %s per round, each "
         + "round retrained from zero-shot on all labels so far.%n%n", seeds, seeds == 1 ? "" : "s", budget.spec()));
+    if (!settings.isEmpty()) {
+      md.append("Settings: ");
+      settings.forEach((k, v) -> md.append('`').append(k).append('=').append(v).append("` "));
+      md.append("\n\n");
+    }
     md.append("## Top-1 accuracy\n\n");
     table(md, strategies, budget, rounds, labelsByRound, rows, zs.top1(), RoundResult::top1, paperDataset);
     md.append("\n## Mean per-class accuracy\n\n");
