@@ -66,6 +66,10 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Strategies, comma-separated (default: ${DEFAULT-VALUE}).")
   List<String> strategies;
 
+  @Option(names = "--strategy-param", paramLabel = "NAME.KEY=VALUE", description = "A strategy parameter, e.g. "
+      + "cec.k=20, cec.lambda=0.5, cec.top-n=10 (repeatable).")
+  Map<String, String> strategyParams = new LinkedHashMap<>();
+
   @Option(names = "--rounds", defaultValue = "6", description = "Query rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
 
@@ -174,7 +178,21 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   private EvaluationRun.Plan plan(Budget b, Map<String, Object> fixed) {
-    return new EvaluationRun.Plan(strategies.stream().map(String::strip).toList(), rounds, b, seeds, fixed);
+    Map<String, Map<String, String>> params = new LinkedHashMap<>();
+    strategyParams.forEach((key, value) -> {
+      int dot = key.lastIndexOf('.');
+      if (dot <= 0) {
+        throw new IllegalArgumentException("--strategy-param " + key + "=" + value + ": write NAME.KEY=VALUE, e.g. cec.k=20");
+      }
+      params.computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>()).put(key.substring(dot + 1), value);
+    });
+    List<String> names = strategies.stream().map(String::strip).toList();
+    for (String n : params.keySet()) {
+      if (!names.contains(n)) {
+        throw new IllegalArgumentException("--strategy-param for '" + n + "', which is not in --strategies " + names);
+      }
+    }
+    return new EvaluationRun.Plan(names, params, rounds, b, seeds, fixed);
   }
 
   private static float[][] embed(FeatureCache fc, List<ImageFile> images, String what) throws IOException {

@@ -30,12 +30,15 @@ public final class EvaluationRun {
   /**
    * What to replay.
    *
+   * @param strategyParams per strategy name, its parameters for {@link Strategies#create} (e.g. CEC's {@code k})
    * @param fixed settings that must not change between a run and its continuation (dataset, model,
    *     budget, learner and its options); checked against {@code run.json}
    */
-  public record Plan(List<String> strategies, int rounds, Budget budget, List<Long> seeds, Map<String, Object> fixed) {
+  public record Plan(List<String> strategies, Map<String, Map<String, String>> strategyParams, int rounds,
+      Budget budget, List<Long> seeds, Map<String, Object> fixed) {
     public Plan {
       strategies = List.copyOf(strategies);
+      strategyParams = Map.copyOf(strategyParams);
       seeds = List.copyOf(seeds);
       fixed = Map.copyOf(fixed);
       Objects.requireNonNull(budget, "budget");
@@ -68,7 +71,8 @@ public final class EvaluationRun {
     Files.createDirectories(out);
     Map<String, Object> settings = settings();
     checkSameRun(settings);
-    List<Strategy> strategies = plan.strategies().stream().map(n -> Strategies.create(n, Map.of())).toList();
+    List<Strategy> strategies = plan.strategies().stream()
+        .map(n -> Strategies.create(n, plan.strategyParams().getOrDefault(n, Map.of()))).toList();
     ResultsTable table = ResultsTable.read(out);
     Accuracy zs = Accuracy.of(bench.zeroShot(), bench.test(), bench.testLabels());
     if (table.rounds(RoundResult.ZERO_SHOT, 0).isEmpty()) {
@@ -166,6 +170,7 @@ public final class EvaluationRun {
     s.put("test", bench.test().length);
     s.put("budget", plan.budget().spec());
     s.put("per_round", perRound());
+    if (!plan.strategyParams().isEmpty()) s.put("strategy_params", new java.util.TreeMap<>(plan.strategyParams()));
     Map<String, Object> all = new LinkedHashMap<>(s);
     all.put("strategies", plan.strategies());
     all.put("rounds", plan.rounds());

@@ -82,7 +82,7 @@ class EvaluateCommandTest {
   void fashionMnistWithTinyClipContinuesAfterAnInterruptedRun() throws Exception {
     Path out = dir.resolve("results");
     List<String> common = List.of("evaluate", "--model", Fixtures.clipTinyModel().toString(), "--dataset",
-        "fashion-mnist:data/fashion-mnist", "--pool-size", "300", "--test-size", "200", "--strategies", "cec,random",
+        "fashion-mnist:data/fashion-mnist", "--pool-size", "200", "--test-size", "100", "--strategies", "cec,random",
         "--budget", "10", "--seeds", "1", "--epochs", "2", "--cache", dir.resolve("cache").toString(), "--out",
         out.toString());
     List<String> once = new ArrayList<>(common);
@@ -133,7 +133,7 @@ class EvaluateCommandTest {
         "{\"train\": [" + train + "], \"val\": [], \"test\": [" + test + "]}");
     Path out = dir.resolve("results");
     assertEquals(0, run("evaluate", "--model", Fixtures.clipTinyModel().toString(), "--dataset", "coop:" + root,
-        "--strategies", "entropy,random", "--rounds", "2", "--budget", "1%", "--seeds", "1", "--epochs", "2",
+        "--strategies", "entropy,random", "--rounds", "2", "--budget", "1%", "--seeds", "1", "--epochs", "2", "--views", "2",
         "--cache", dir.resolve("cache").toString(), "--out", out.toString()));
     assertConsistent(out, List.of("entropy", "random"), List.of("1"), 2, 1);
     String summary = Files.readString(out.resolve("summary.md"));
@@ -143,6 +143,7 @@ class EvaluateCommandTest {
     JsonNode settings = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("settings");
     assertEquals("EuroSAT", settings.get("dataset").asText());
     assertEquals(3, settings.get("zero_shot_templates").asInt());
+    assertEquals(2, settings.get("views").asInt());
   }
 
   @Test
@@ -159,7 +160,7 @@ class EvaluateCommandTest {
         dir.resolve("pool-labels.npy").toString(), "--text", Fixtures.cecSmall().resolve("text.npy").toString(),
         "--test-features", dir.resolve("test.npy").toString(), "--test-labels",
         dir.resolve("test-labels.npy").toString(), "--strategies", "cec,random", "--rounds", "2", "--budget",
-        "2/class", "--seeds", "1,2", "--epochs", "20", "--out", out.toString()));
+        "2/class", "--seeds", "1,2", "--epochs", "20", "--strategy-param", "cec.k=5", "--strategy-param", "cec.inits=2", "--out", out.toString()));
     assertConsistent(out, List.of("cec", "random"), List.of("1", "2"), 2, 40);
     List<String[]> rows = csv(out);
     double zs = Double.parseDouble(rows.get(0)[5]);
@@ -168,6 +169,7 @@ class EvaluateCommandTest {
     assertTrue(Files.readString(out.resolve("summary.md")).contains(" ± "));
     JsonNode settings = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("settings");
     assertEquals("cosine", settings.get("learner").asText());
+    assertEquals("5", settings.get("strategy_params").get("cec").get("k").asText());
   }
 
   private static void image(Path file, int label, int i) throws Exception {
