@@ -31,8 +31,8 @@ final class SelectBench implements Callable<Integer> {
   @Option(names = "--inits", defaultValue = "1", description = "k-means inits (default ${DEFAULT-VALUE}, as scikit-learn's n_init='auto' for k-means++)") int inits;
   @Option(names = "--iterations", defaultValue = "100") int iterations;
   @Option(names = "--seed", defaultValue = "0") long seed;
-  @Option(names = "--scratch-sample", defaultValue = "2000", description = "query rows timed for exact kNN from scratch") int sample;
-  @Option(names = "--chunk", defaultValue = "4000", description = "stand-in maintained lists: exact kNN within chunks of this many rows") int chunk;
+  @Option(names = "--scratch-sample", defaultValue = "500", description = "query rows timed for exact kNN from scratch") int sample;
+  @Option(names = "--chunk", defaultValue = "1000", description = "stand-in maintained lists: exact kNN within chunks of this many rows") int chunk;
 
   @Override
   public Integer call() {
@@ -41,14 +41,18 @@ final class SelectBench implements Callable<Integer> {
     Random r = new Random(seed);
     float[] text = new float[classes * dim];
     for (int i = 0; i < text.length; i++) text[i] = (float) r.nextGaussian();
+    // CLIP-like: each image sits between its class and a confusable one, under heavy noise, so that
+    // zero-shot predictions range from confident to ambiguous (as in real pools)
+    float[] t = io.alvlm.selection.Vectors.normalizedRows(text, dim);
     float[] f = new float[n * dim];
-    double noise = 1.2 / Math.sqrt(dim);
+    double noise = 0.9 / Math.sqrt(dim);
     for (int i = 0; i < n; i++) {
       int c = Math.min(classes - 1, (int) (classes * Math.pow(r.nextDouble(), 1.5)));
-      double norm = 0;
-      for (int d = 0; d < dim; d++) norm += text[c * dim + d] * text[c * dim + d];
-      double s = 1 / Math.sqrt(norm);
-      for (int d = 0; d < dim; d++) f[i * dim + d] = (float) (s * text[c * dim + d] + noise * r.nextGaussian());
+      int c2 = r.nextInt(classes);
+      double a = 0.3, b = 0.3 * r.nextDouble();
+      for (int d = 0; d < dim; d++) {
+        f[i * dim + d] = (float) (a * t[c * dim + d] + b * t[c2 * dim + d] + noise * r.nextGaussian());
+      }
     }
     PoolView pool = PoolView.unlabeled(f, dim, text, 100f);
     f = null;
