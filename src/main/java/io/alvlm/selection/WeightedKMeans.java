@@ -42,14 +42,17 @@ public final class WeightedKMeans {
       this(inits, iterations, tolerance, MatrixProducts.Kind.AUTO, true);
     }
 
+    /** Three inits, at most 100 steps, tolerance 1e-4, automatic products, bounds on. */
     public static Settings defaults() {
       return new Settings(3, 100, 1e-4);
     }
 
+    /** These settings with {@code kind} products. */
     public Settings withProducts(MatrixProducts.Kind kind) {
       return new Settings(inits, iterations, tolerance, kind, bounds);
     }
 
+    /** These settings with bounds (and batched seeding) on or off. */
     public Settings withBounds(boolean on) {
       return new Settings(inits, iterations, tolerance, products, on);
     }
