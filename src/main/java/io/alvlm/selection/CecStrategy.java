@@ -16,8 +16,9 @@ import java.util.Objects;
  * for each centre the nearest not-yet-chosen UNLABELED row. A budget of at least the eligible count
  * returns every eligible row. Per-row scores ({@code entropy}, {@code calibrated_entropy},
  * {@code neighbor_entropy}, {@code uncertainty}; NaN for labelled rows), {@code prior} in round facts,
- * weighted inertia as objective, timings in ms ({@code scores}, {@code neighbors}, {@code kmeans},
- * {@code total}).
+ * weighted inertia as objective, timings in ms ({@code scores}, {@code neighbors}, {@code kmeans}
+ * (clustering and the centre query), {@code total}; when clustering ran also {@code kmeans_seeding},
+ * {@code kmeans_lloyd}, {@code centre_query}).
  */
 public final class CecStrategy implements Strategy {
   /** cec.md's knobs: {@code topN} rows per class for the prior, {@code k} neighbours, {@code λ}, k-means. */
@@ -87,6 +88,7 @@ public final class CecStrategy implements Strategy {
     int[] chosen;
     int[] cluster;
     double objective = Double.NaN;
+    Map<String, Double> timings = new LinkedHashMap<>();
     if (budget >= eligibleRows.length) {
       chosen = java.util.stream.IntStream.range(0, n).filter(i -> eligible[i]).toArray();
       cluster = new int[chosen.length];
@@ -95,7 +97,12 @@ public final class CecStrategy implements Strategy {
       double[] weights = new double[n];
       for (int i = 0; i < n; i++) weights[i] = Math.max(0, u[i]);
       WeightedKMeans.Result km = WeightedKMeans.fit(x, dim, weights, budget, settings.kmeans(), seed);
-      chosen = CentreQuery.nearestEligible(x, dim, eligible, km.centers(), km.clusters());
+      long tq = System.nanoTime();
+      MatrixProducts products = WeightedKMeans.products(settings.kmeans(), n, budget, dim);
+      chosen = CentreQuery.nearestEligible(products, x, dim, eligible, km.centers(), km.clusters());
+      timings.put("kmeans_seeding", km.stats().seedingMs());
+      timings.put("kmeans_lloyd", km.stats().lloydMs());
+      timings.put("centre_query", ms(tq, System.nanoTime()));
       cluster = java.util.stream.IntStream.range(0, chosen.length).toArray();
       objective = km.inertia();
     }
@@ -117,8 +124,10 @@ public final class CecStrategy implements Strategy {
     rowScores.put("neighbor_entropy", scatter(hnn, poolRows, pool.rows()));
     rowScores.put("uncertainty", scatter(u, poolRows, pool.rows()));
     Map<String, float[]> facts = Map.of("prior", toFloats(prior));
-    Map<String, Double> timings = Map.of(
-        "scores", ms(t0, t1), "neighbors", ms(t1, t2), "kmeans", ms(t2, t3), "total", ms(t0, System.nanoTime()));
+    timings.put("scores", ms(t0, t1));
+    timings.put("neighbors", ms(t1, t2));
+    timings.put("kmeans", ms(t2, t3));
+    timings.put("total", ms(t0, System.nanoTime()));
     return new Selection(picks, rowScores, facts, timings, objective);
   }
 

@@ -1,55 +1,100 @@
 package io.alvlm.selection;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Weighted k-means (cec.md §4): weighted k-means++ seeding (next centre drawn with probability
- * ∝ {@code w_i · d_i²}), weighted Lloyd steps, clusters left without weight re-seeded at the row of
- * largest {@code w · d²}, several inits keeping the lowest weighted inertia {@code Σ w_i ‖x_i − μ_a(i)‖²}.
- * Rows are L2-normalised or not; distances are squared Euclidean. Deterministic for a seed. Works in
- * blocked products: memory is {@code O(rows + clusters · dim)} beyond the input.
+ * Weighted k-means (cec.md §4): weighted k-means++ seeding ({@link KMeansPlusPlus}), weighted Lloyd
+ * steps, clusters left without weight re-seeded at the row of largest {@code w · d²}, several inits
+ * keeping the lowest weighted inertia {@code Σ w_i ‖x_i − μ_a(i)‖²}. Distances are squared Euclidean,
+ * from blocked products {@code ‖x‖² + ‖c‖² − 2 x·c} ({@link MatrixProducts}: pure Java or DJL).
+ * With {@link Settings#bounds()} a Lloyd step re-examines only the rows whose Hamerly bounds (distance
+ * to the own centre from above, to the second-nearest from below, moved by the centre shifts) no
+ * longer prove the assignment, and seeding folds centres in batches; the result is the same k-means.
+ * Deterministic for a seed and a products implementation. Memory: {@code O(rows + clusters · dim)}
+ * beyond the input, plus one block of products.
  */
 public final class WeightedKMeans {
-  private static final int ROW_BLOCK = 64;
+  /** Float products carry a relative error of about {@code dim · 2⁻²⁴}; bounds keep this much slack. */
+  private static final double SLACK = 0x1p-22;
 
   /**
    * @param inits independent seedings, the best kept
    * @param iterations at most this many Lloyd steps per init
    * @param tolerance stop when the summed squared centre shift is at most {@code tolerance} times the
    *     mean per-dimension variance of the rows (scikit-learn's rule); 0 runs until labels settle
+   * @param products which {@link MatrixProducts} computes the distances
+   * @param bounds Hamerly bounds in Lloyd steps and batched seeding; false runs the plain algorithm
+   *     (every row against every centre each step, one pass over the rows per seeded centre)
    */
-  public record Settings(int inits, int iterations, double tolerance) {
+  public record Settings(int inits, int iterations, double tolerance, MatrixProducts.Kind products, boolean bounds) {
     public Settings {
+      Objects.requireNonNull(products, "products");
       if (inits < 1 || iterations < 0 || tolerance < 0 || Double.isNaN(tolerance)) {
         throw new IllegalArgumentException("k-means needs inits >= 1, iterations >= 0, tolerance >= 0; got "
             + inits + ", " + iterations + ", " + tolerance);
       }
     }
 
+    /** Automatic products, bounds on. */
+    public Settings(int inits, int iterations, double tolerance) {
+      this(inits, iterations, tolerance, MatrixProducts.Kind.AUTO, true);
+    }
+
+    /** Three inits, at most 100 steps, tolerance 1e-4, automatic products, bounds on. */
     public static Settings defaults() {
       return new Settings(3, 100, 1e-4);
     }
+
+    /** These settings with {@code kind} products. */
+    public Settings withProducts(MatrixProducts.Kind kind) {
+      return new Settings(inits, iterations, tolerance, kind, bounds);
+    }
+
+    /** These settings with bounds (and batched seeding) on or off. */
+    public Settings withBounds(boolean on) {
+      return new Settings(inits, iterations, tolerance, products, on);
+    }
   }
 
-  /** Centres {@code [clusters, dim]}, the cluster of each row, the weighted inertia and Lloyd steps run. */
-  public record Result(float[] centers, int clusters, int[] assignment, double inertia, int iterations) {}
+  /**
+   * Where the time went, summed over inits: the products used, seeding and Lloyd wall time, and the
+   * share of (row, step) pairs that were compared against every centre.
+   */
+  public record Stats(String products, double seedingMs, double lloydMs, double recomputedShare) {}
+
+  /** Centres {@code [clusters, dim]}, the cluster of each row, the weighted inertia, Lloyd steps run, timings. */
+  public record Result(float[] centers, int clusters, int[] assignment, double inertia, int iterations, Stats stats) {}
 
   private final float[] x;
   private final int n;
   private final int dim;
   private final double[] w;
   private final double[] norms;
+  private final MatrixProducts products;
+  private final boolean bounds;
+  private long seedNanos;
+  private long lloydNanos;
+  private long recomputed;
+  private long examined;
 
-  private WeightedKMeans(float[] x, int dim, double[] w) {
+  private WeightedKMeans(float[] x, int dim, double[] w, MatrixProducts products, boolean bounds) {
     this.x = x;
     this.dim = dim;
     this.n = x.length / dim;
     this.w = w;
+    this.products = products;
+    this.bounds = bounds;
     this.norms = new double[n];
-    for (int i = 0; i < n; i++) {
-      norms[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
-    }
+    RowBlocks.forEach(n, 4096, (from, to) -> {
+      for (int i = from; i < to; i++) norms[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
+    });
+  }
+
+  /** The products {@link #fit} uses for {@code rows × clusters} in {@code dim} dimensions under {@code settings}. */
+  public static MatrixProducts products(Settings settings, int rows, int clusters, int dim) {
+    return MatrixProducts.of(settings.products(), (long) rows * clusters * dim);
   }
 
   /**
@@ -73,71 +118,124 @@ public final class WeightedKMeans {
       if (v < 0 || Double.isNaN(v)) throw new IllegalArgumentException("weights must be non-negative, got " + v);
       anyPositive |= v > 0;
     }
-    if (!anyPositive) java.util.Arrays.fill(w, 1.0);
-    WeightedKMeans km = new WeightedKMeans(x, dim, w);
+    if (!anyPositive) Arrays.fill(w, 1.0);
+    WeightedKMeans km = new WeightedKMeans(x, dim, w, products(settings, n, clusters, dim), settings.bounds());
     double tol = settings.tolerance() * km.meanVariance();
     SplittableRandom root = new SplittableRandom(seed);
     Result best = null;
     for (int r = 0; r < settings.inits(); r++) {
       SplittableRandom rnd = root.split();
-      Result res = km.lloyd(km.seed(clusters, rnd), clusters, settings.iterations(), tol);
+      long t0 = System.nanoTime();
+      KMeansPlusPlus seeding = new KMeansPlusPlus(x, dim, w, km.norms, clusters, km.products, settings.bounds());
+      seeding.run(rnd);
+      long t1 = System.nanoTime();
+      km.seedNanos += t1 - t0;
+      Result res = km.lloyd(seeding, clusters, settings.iterations(), tol);
+      km.lloydNanos += System.nanoTime() - t1;
       if (best == null || res.inertia() < best.inertia()) {
         best = res;
       }
     }
-    return best;
+    Stats stats = new Stats(km.products.name(), km.seedNanos / 1e6, km.lloydNanos / 1e6,
+        km.examined == 0 ? 1.0 : (double) km.recomputed / km.examined);
+    return new Result(best.centers(), best.clusters(), best.assignment(), best.inertia(), best.iterations(), stats);
   }
 
   private double meanVariance() {
+    double[] s = new double[dim];
+    double[] s2 = new double[dim];
+    for (int i = 0; i < n; i++) {
+      int o = i * dim;
+      for (int d = 0; d < dim; d++) {
+        double v = x[o + d];
+        s[d] += v;
+        s2[d] += v * v;
+      }
+    }
     double total = 0;
     for (int d = 0; d < dim; d++) {
-      double s = 0, s2 = 0;
-      for (int i = 0; i < n; i++) {
-        double v = x[i * dim + d];
-        s += v;
-        s2 += v * v;
-      }
-      double mean = s / n;
-      total += s2 / n - mean * mean;
+      double mean = s[d] / n;
+      total += s2[d] / n - mean * mean;
     }
     return total / dim;
   }
 
-  /** Weighted k-means++ seeding. */
-  float[] seed(int clusters, SplittableRandom rnd) {
-    float[] c = new float[clusters * dim];
-    double[] minD2 = new double[n];
-    int[] owner = new int[n];
-    java.util.Arrays.fill(minD2, Double.POSITIVE_INFINITY);
-    boolean[] chosen = new boolean[n];
-    int first = sample(w, null, rnd, chosen);
-    add(c, 0, first, chosen, minD2, owner);
-    for (int j = 1; j < clusters; j++) {
-      int next = sample(w, minD2, rnd, chosen);
-      add(c, j, next, chosen, minD2, owner);
+  private Result lloyd(KMeansPlusPlus seeding, int clusters, int maxIter, double tol) {
+    float[] centers = seeding.centers;
+    double[] cn = seeding.centerNorms;
+    int[] labels = seeding.label;
+    double[] best = seeding.best;
+    double[] second = seeding.second;
+    double[] upper = new double[n];
+    double[] lower = new double[n];
+    setBounds(null, n, cn, best, second, upper, lower);
+    double[] move = new double[clusters];
+    int[] stale = new int[n];
+    int it = 0;
+    while (it < maxIter) {
+      it++;
+      double shift = update(centers, clusters, labels, move);
+      for (int j = 0; j < clusters; j++) cn[j] = DotProducts.dot(centers, j * dim, centers, j * dim, dim);
+      int[] before = labels.clone();
+      int count = bounds ? staleRows(centers, labels, move, upper, lower, stale) : n;
+      int[] rows = bounds ? stale : null;
+      for (int r = 0; r < count; r++) {
+        int i = rows == null ? r : rows[r];
+        best[i] = Double.POSITIVE_INFINITY;
+        second[i] = Double.POSITIVE_INFINITY;
+      }
+      NearestCentres.merge(products, x, dim, norms, rows, count, centers, 0, clusters, cn, labels, best, second);
+      setBounds(rows, count, cn, best, second, upper, lower);
+      recomputed += count;
+      examined += n;
+      if (Arrays.equals(before, labels) || shift <= tol) {
+        break;
+      }
     }
-    return c;
+    return new Result(centers, clusters, labels, exactInertia(centers, labels), it, null);
   }
 
-  private void add(float[] c, int j, int row, boolean[] chosen, double[] minD2, int[] owner) {
-    System.arraycopy(x, row * dim, c, j * dim, dim);
-    chosen[row] = true;
-    // distance of the new centre to earlier ones prunes rows it cannot be closer to (triangle inequality)
-    double[] cc = new double[j];
-    for (int q = 0; q < j; q++) {
-      cc[q] = squaredDistance(c, j * dim, c, q * dim);
-    }
-    double cn = norms[row];
+  /** Bounds (plain distances, with slack for float products) from fresh squared distances. */
+  private void setBounds(int[] rows, int count, double[] cn, double[] best, double[] second, double[] upper, double[] lower) {
+    double cmax = 0;
+    for (double v : cn) cmax = Math.max(cmax, v);
+    double cm = cmax;
+    RowBlocks.forEach(count, 4096, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int i = rows == null ? r : rows[r];
+        double e = SLACK * dim * (norms[i] + cm);
+        upper[i] = Math.sqrt(best[i] + e);
+        lower[i] = Math.sqrt(Math.max(0, second[i] - e));
+      }
+    });
+  }
+
+  /**
+   * Moves the bounds by the centre shifts, tightens the upper bound of rows that fail with the exact
+   * distance to their own centre, and lists in {@code out} the rows still unproven; returns their count.
+   */
+  private int staleRows(float[] centers, int[] labels, double[] move, double[] upper, double[] lower, int[] out) {
+    int far = 0;
+    for (int j = 1; j < move.length; j++) if (move[j] > move[far]) far = j;
+    double m1 = move[far], m2 = 0;
+    for (int j = 0; j < move.length; j++) if (j != far) m2 = Math.max(m2, move[j]);
+    double maxOther = m2;
+    int farthest = far;
+    boolean[] unproven = new boolean[n];
     RowBlocks.forEach(n, 2048, (from, to) -> {
       for (int i = from; i < to; i++) {
-        if (j > 0 && cc[owner[i]] >= 4 * minD2[i]) continue;
-        double d = Math.max(0, norms[i] + cn - 2 * DotProducts.dot(x, i * dim, c, j * dim, dim));
-        if (d < minD2[i]) {
-          minD2[i] = d;
-          owner[i] = j;
+        int a = labels[i];
+        upper[i] += move[a];
+        lower[i] -= a == farthest ? maxOther : m1;
+        if (upper[i] > lower[i]) {
+          upper[i] = Math.sqrt(squaredDistance(x, i * dim, centers, a * dim));
+          unproven[i] = upper[i] > lower[i];
         }
       }
     });
+    int count = 0;
+    for (int i = 0; i < n; i++) if (unproven[i]) out[count++] = i;
+    return count;
   }
 
   private double squaredDistance(float[] a, int ao, float[] b, int bo) {
@@ -149,84 +247,12 @@ public final class WeightedKMeans {
     return s;
   }
 
-  /** Draws a row with probability ∝ w_i (· d_i² when given), preferring rows not yet chosen. */
-  private int sample(double[] weight, double[] d2, SplittableRandom rnd, boolean[] chosen) {
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      if (!chosen[i]) total += weight[i] * (d2 == null ? 1 : d2[i]);
-    }
-    if (total > 0 && Double.isFinite(total)) {
-      double u = rnd.nextDouble() * total;
-      int last = -1;
-      for (int i = 0; i < n; i++) {
-        if (chosen[i]) continue;
-        double p = weight[i] * (d2 == null ? 1 : d2[i]);
-        if (p > 0) {
-          last = i;
-          u -= p;
-          if (u < 0) return i;
-        }
-      }
-      return last;
-    }
-    // every remaining row coincides with a centre or weighs nothing: any unchosen row will do
-    int free = 0;
-    for (boolean b : chosen) if (!b) free++;
-    int pick = rnd.nextInt(free);
-    for (int i = 0; i < n; i++) {
-      if (!chosen[i] && pick-- == 0) return i;
-    }
-    throw new IllegalStateException("no row left to seed a centre");
-  }
-
-  private Result lloyd(float[] centers, int clusters, int maxIter, double tol) {
-    int[] labels = new int[n];
-    double[] d2 = new double[n];
-    java.util.Arrays.fill(labels, -1);
-    assign(centers, clusters, labels, d2);
-    int it = 0;
-    while (it < maxIter) {
-      it++;
-      double shift = update(centers, clusters, labels, d2);
-      int[] before = labels.clone();
-      assign(centers, clusters, labels, d2);
-      if (java.util.Arrays.equals(before, labels) || shift <= tol) {
-        break;
-      }
-    }
-    return new Result(centers, clusters, labels, exactInertia(centers, labels), it);
-  }
-
-  /** Nearest centre of each row; {@code d2} gets the squared distance. */
-  void assign(float[] centers, int clusters, int[] labels, double[] d2) {
-    double[] cn = new double[clusters];
-    for (int j = 0; j < clusters; j++) cn[j] = DotProducts.dot(centers, j * dim, centers, j * dim, dim);
-    int cb = Math.min(clusters, 512);
-    RowBlocks.forEach(n, ROW_BLOCK, (from, to) -> {
-      float[] buf = new float[(to - from) * cb];
-      double[] best = new double[to - from];
-      java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
-      for (int c0 = 0; c0 < clusters; c0 += cb) {
-        int c1 = Math.min(clusters, c0 + cb);
-        int wdt = c1 - c0;
-        DotProducts.floats(x, from, to, centers, c0, c1, dim, buf);
-        for (int i = from; i < to; i++) {
-          int o = (i - from) * wdt;
-          for (int j = c0; j < c1; j++) {
-            double d = cn[j] - 2.0 * buf[o + j - c0];
-            if (d < best[i - from]) {
-              best[i - from] = d;
-              labels[i] = j;
-            }
-          }
-        }
-      }
-      for (int i = from; i < to; i++) d2[i] = Math.max(0, best[i - from] + norms[i]);
-    });
-  }
-
-  /** Weighted means; re-seeds weightless clusters; returns the summed squared centre shift. */
-  private double update(float[] centers, int clusters, int[] labels, double[] d2) {
+  /**
+   * Weighted means; re-seeds weightless clusters at the row of largest {@code w · d²} (distances to the
+   * centres before this step); writes each centre's move (plain distance) and returns the summed
+   * squared shift.
+   */
+  private double update(float[] centers, int clusters, int[] labels, double[] move) {
     double[] sum = new double[clusters * dim];
     double[] mass = new double[clusters];
     for (int i = 0; i < n; i++) {
@@ -237,25 +263,42 @@ public final class WeightedKMeans {
       int o = i * dim, s = j * dim;
       for (int d = 0; d < dim; d++) sum[s + d] += wi * x[o + d];
     }
+    double[] d2 = null;
+    boolean[] used = null;
     double shift = 0;
-    boolean[] used = new boolean[n];
+    float[] next = new float[dim];
     for (int j = 0; j < clusters; j++) {
-      float[] next = new float[dim];
       if (mass[j] > 0) {
         for (int d = 0; d < dim; d++) next[d] = (float) (sum[j * dim + d] / mass[j]);
       } else {
+        if (d2 == null) {
+          d2 = distancesToOwnCentre(centers, labels);
+          used = new boolean[n];
+        }
         int far = farthest(d2, used);
         used[far] = true;
         d2[far] = 0;
         System.arraycopy(x, far * dim, next, 0, dim);
       }
+      double m = 0;
       for (int d = 0; d < dim; d++) {
         double v = next[d] - centers[j * dim + d];
-        shift += v * v;
+        m += v * v;
       }
+      shift += m;
+      move[j] = Math.sqrt(m);
       System.arraycopy(next, 0, centers, j * dim, dim);
     }
     return shift;
+  }
+
+  private double[] distancesToOwnCentre(float[] centers, int[] labels) {
+    double[] d2 = new double[n];
+    float[] snapshot = centers.clone();
+    RowBlocks.forEach(n, 2048, (from, to) -> {
+      for (int i = from; i < to; i++) d2[i] = squaredDistance(x, i * dim, snapshot, labels[i] * dim);
+    });
+    return d2;
   }
 
   private int farthest(double[] d2, boolean[] used) {
@@ -280,8 +323,24 @@ public final class WeightedKMeans {
     return s;
   }
 
+  /** The nearest of {@code clusters} centres for every row of {@code x}, by {@code products} (ties: smaller centre). */
+  static int[] assign(MatrixProducts products, float[] x, int dim, float[] centers, int clusters) {
+    int n = x.length / dim;
+    double[] xn = new double[n];
+    for (int i = 0; i < n; i++) xn[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
+    double[] cn = new double[clusters];
+    for (int j = 0; j < clusters; j++) cn[j] = DotProducts.dot(centers, j * dim, centers, j * dim, dim);
+    int[] label = new int[n];
+    double[] best = new double[n];
+    double[] second = new double[n];
+    Arrays.fill(best, Double.POSITIVE_INFINITY);
+    Arrays.fill(second, Double.POSITIVE_INFINITY);
+    NearestCentres.merge(products, x, dim, xn, null, n, centers, 0, clusters, cn, label, best, second);
+    return label;
+  }
+
   /** Weighted inertia of {@code x} under {@code labels} and {@code centers}, with the given weights. */
   public static double inertia(float[] x, int dim, double[] weights, float[] centers, int[] labels) {
-    return new WeightedKMeans(x, dim, weights).exactInertia(centers, labels);
+    return new WeightedKMeans(x, dim, weights, JavaProducts.INSTANCE, false).exactInertia(centers, labels);
   }
 }

@@ -16,6 +16,15 @@ class StrategiesTest {
   }
 
   @Test
+  void readsKMeansProductsAndBounds() {
+    CecStrategy s = (CecStrategy) Strategies.create("cec", Map.of("products", "java", "bounds", "false"));
+    assertEquals(MatrixProducts.Kind.JAVA, s.settings().kmeans().products());
+    assertEquals(false, s.settings().kmeans().bounds());
+    assertThrows(IllegalArgumentException.class, () -> Strategies.create("cec", Map.of("products", "blas")));
+    assertThrows(IllegalArgumentException.class, () -> Strategies.create("cec", Map.of("bounds", "yes")));
+  }
+
+  @Test
   void wrapsAnyStrategyInPcb() {
     assertEquals("pcb:badge", Strategies.create("pcb:badge", Map.of()).name());
     assertEquals("pcb:cec", Strategies.create("pcb:cec", Map.of("k", "3", "candidates", "2")).name());
