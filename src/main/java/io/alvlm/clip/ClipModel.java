@@ -196,8 +196,8 @@ public final class ClipModel implements AutoCloseable {
     return out;
   }
 
-  /** Number of arrays held by the model's managers (weights included); constant between calls. */
-  int liveArrays() {
+  /** Diagnostics: arrays held by the model's managers (weights included); constant between calls. */
+  public int liveArrays() {
     return base.getManagedArrays().size() + weights.getManagedArrays().size();
   }
 

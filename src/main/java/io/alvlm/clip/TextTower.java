@@ -76,11 +76,15 @@ final class TextTower {
     return encoder.norm(pooled, finalW, finalB).matMul(projection);
   }
 
+  /**
+   * Additive causal mask. A large finite negative rather than -inf: with -inf, PyTorch's CPU
+   * backward pass intermittently gave NaN context gradients here (seen in CoOp training).
+   */
   private static NDArray causalMask(NDManager m, int len) {
     float[] mask = new float[len * len];
     for (int i = 0; i < len; i++) {
       for (int j = i + 1; j < len; j++) {
-        mask[i * len + j] = Float.NEGATIVE_INFINITY;
+        mask[i * len + j] = -1e9f;
       }
     }
     return m.create(mask, new Shape(len, len));

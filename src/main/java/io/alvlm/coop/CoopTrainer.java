@@ -116,6 +116,11 @@ public final class CoopTrainer {
           y[j] = labels[i];
         }
         Step s = step(learner, ctx, x, y);
+        if (!Double.isFinite(s.loss())) {
+          throw new IllegalStateException("training diverged: loss " + s.loss() + " at epoch " + epoch + ", step "
+              + steps + " (lr " + lr + ", max |ctx| " + maxAbs(ctx) + ", max |grad| " + maxAbs(s.gradient())
+              + "); lower the learning rate");
+        }
         sgd.step(ctx, s.gradient(), lr);
         lossSum += s.loss();
         correct += s.correct();
@@ -150,6 +155,12 @@ public final class CoopTrainer {
       a[j] = t;
     }
     return a;
+  }
+
+  private static double maxAbs(float[] v) {
+    double m = 0;
+    for (float x : v) m = Math.max(m, Math.abs(x));
+    return m;
   }
 
   static int argmax(float[] v, int from, int len) {

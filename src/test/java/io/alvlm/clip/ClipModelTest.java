@@ -108,7 +108,7 @@ class ClipModelTest {
     model.embedImages(one);
     model.encodeTexts(prompt);
     int before = model.liveArrays();
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 1000; i++) {
       model.embedImages(one);
       model.encodeTexts(prompt);
     }

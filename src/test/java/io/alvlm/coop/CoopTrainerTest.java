@@ -122,4 +122,29 @@ class CoopTrainerTest {
         .train(views, LABELS, CLASSES);
     assertEquals(2.0, pm.metrics().get("steps"));
   }
+
+  @Test
+  void trainingStepsLeaveNoArraysBehind() {
+    int before = model.liveArrays();
+    new CoopTrainer(model, config("", true, CoopConfig.ClassPosition.FRONT, 5, 0.01))
+        .train(Expected.rows("coop_image_feats"), LABELS, CLASSES);
+    assertEquals(before, model.liveArrays());
+  }
+
+  @Test
+  void augmentedViewsAreSeededAndZeroViewsArePlainFeatures() throws Exception {
+    List<byte[]> pngs = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      pngs.add(java.nio.file.Files.readAllBytes(Fixtures.clipTiny().resolve("images/img" + i + ".png")));
+    }
+    float[][][] plain = new AugmentedViews(model, 1_000_000, 0).compute(pngs, 0);
+    float[][] first = new float[3][];
+    for (int i = 0; i < 3; i++) first[i] = plain[i][0];
+    assertTrue(Expected.relativeError(first, Expected.rows("png_image_embeds")) < 2e-2);
+    float[][][] a = new AugmentedViews(model, 1_000_000, 9).compute(pngs, 3);
+    float[][][] b = new AugmentedViews(model, 1_000_000, 9).compute(pngs, 3);
+    assertEquals(3, a[2].length);
+    assertArrayEquals(a[1][2], b[1][2]);
+    assertNotEquals(Arrays.toString(a[0][0]), Arrays.toString(a[0][1]));
+  }
 }
