@@ -9,7 +9,10 @@ import io.alvlm.serde.AvroSerdes;
 import io.alvlm.stream.AlvlmService;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.stream.ServiceConfig;
+import io.alvlm.stream.TopicProvisioner;
+import io.alvlm.stream.TopicSpecs;
 import io.alvlm.stream.Topics;
+import org.apache.kafka.clients.admin.Admin;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +51,9 @@ final class ServiceBench implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "32", description = "embed.batch.size (default ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--set", description = "Extra service setting KEY=VALUE (repeatable), e.g. kafka.commit.interval.ms=1000.")
+  Map<String, String> extra = new HashMap<>();
+
   @Override
   public Integer call() throws Exception {
     Path home = Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath();
@@ -57,7 +63,7 @@ final class ServiceBench implements Callable<Integer> {
     for (int i = 0; i < images; i++) pngs.add(data.png(i % data.size()));
     double bare = bare(modelDir, pngs);
     double service = throughService(modelDir, pngs, home);
-    System.out.printf("bench service: %s, %d images, batch %d%n", modelDir.getFileName(), images, batch);
+    System.out.printf("bench service: %s, %d images, batch %d, settings %s%n", modelDir.getFileName(), images, batch, extra);
     System.out.printf("bare image tower (decode + preprocess + tower): %8.1f images/s%n", bare);
     System.out.printf("embedder on the broker (exactly-once, Avro):    %8.1f images/s%n", service);
     System.out.printf("ratio service/bare: %.2f (target >= 0.90)%n", service / bare);
@@ -95,8 +101,12 @@ final class ServiceBench implements Callable<Integer> {
       s.put("embed.max.wait.ms", "100");
       s.put("topics.images.partitions", "1");
       s.put("http.port", "-1");
+      s.putAll(extra);
       ServiceConfig config = ServiceConfig.of(s);
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
+      try (Admin admin = Admin.create(kafka.clientConfig())) {
+        new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
+      }
       Map<String, Object> p = new HashMap<>(kafka.clientConfig());
       p.put("linger.ms", 20);
       try (KafkaProducer<String, ImageEvent> producer =
