@@ -99,6 +99,14 @@ public final class ChaosRun {
     List<String> classes = Files.readAllLines(o.home().resolve("data/fashion-mnist/classes.txt")).stream()
         .filter(s -> !s.isBlank()).toList();
     broker = EmbeddedKafka.start(o.dir().resolve("broker"));
+    try {
+      return against(plan, classes);
+    } finally {
+      broker.close();
+    }
+  }
+
+  private Result against(List<Disruption> plan, List<String> classes) throws Exception {
     Map<String, Object> clients = Map.of("bootstrap.servers", broker.bootstrapServers());
     Map<String, String> settings = ChaosSettings.of(o, broker.bootstrapServers());
     config = o.dir().resolve("alvlm.properties");
@@ -132,7 +140,6 @@ public final class ChaosRun {
       }
     }
     Invariants inv = Invariants.check(good, feed.ids(false), observed(clients));
-    broker.close();
     Result r = new Result(inv, settled, unplannedExits);
     inv.problems().forEach(p -> out.println("problem: " + p));
     if (unplannedExits > 0) {
