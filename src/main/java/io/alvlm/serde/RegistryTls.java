@@ -52,6 +52,15 @@ public record RegistryTls(
         SerdeConfig.text(config, PREFIX + "key.password"));
   }
 
+  /** Store locations and types; passwords only as set or not (a record's default toString would print them). */
+  @Override
+  public String toString() {
+    return "RegistryTls[truststore=" + truststore.map(Path::toString).orElse("-") + " (" + truststoreType + ", password "
+        + (truststorePassword.isPresent() ? "set" : "unset") + "), keystore=" + keystore.map(Path::toString).orElse("-") + " ("
+        + keystoreType + ", password " + (keystorePassword.isPresent() ? "set" : "unset") + ", key password "
+        + (keyPassword.isPresent() ? "set" : "unset") + ")]";
+  }
+
   /** True when a trust or key store is configured. */
   public boolean configured() {
     return truststore.isPresent() || keystore.isPresent();

@@ -39,6 +39,14 @@ public record SerdeConfig(
   public static final String AUTO_REGISTER = "schema.registry.auto.register";
   public static final String TIMEOUT_MS = "schema.registry.timeout.ms";
 
+  /** Every setting but the credentials, which show only as set or not (a record's default toString would print them). */
+  @Override
+  public String toString() {
+    return "SerdeConfig[format=" + format + ", registryUrl=" + registryUrl.map(URI::toString).orElse("-") + ", basicAuth="
+        + (basicAuthUserInfo.isPresent() ? "set" : "unset") + ", bearerToken=" + (bearerToken.isPresent() ? "set" : "unset")
+        + ", autoRegister=" + autoRegister + ", timeout=" + timeout + ", tls=" + tls + "]";
+  }
+
   public SerdeConfig {
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(registryUrl, "registryUrl");

@@ -147,6 +147,25 @@ public final class ServiceConfig {
     return values;
   }
 
+  /**
+   * Every setting, with the values of credentials (keys naming a password, secret, token, jaas config
+   * or user info) replaced by {@code [hidden]}, so the config can be logged safely.
+   */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("ServiceConfig{");
+    new TreeMap<>(values).forEach((k, v) -> b.append(b.length() > 14 ? ", " : "").append(k).append('=')
+        .append(secret(k) ? "[hidden]" : v));
+    return b.append('}').toString();
+  }
+
+  /** Whether a key holds a credential. */
+  public static boolean secret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("jaas")
+        || k.contains("user.info") || k.endsWith(".key") || k.contains("credentials");
+  }
+
   public boolean runs(String subTopology) {
     String role = get(Settings.ROLE);
     return role.equals("all") || role.equals(subTopology);

@@ -1,0 +1,56 @@
+package io.alvlm.chaos;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The service's settings in a chaos run: the tiny CLIP, Fashion-MNIST's classes, short ticks and
+ * waits, a budget of 15% of the pool per round with the first round after a fifth of the images,
+ * cheap retraining published every time, so that batches, rounds and retrainings all happen while
+ * the run kills things, and the loop ends when every image is labelled.
+ */
+final class ChaosSettings {
+  private ChaosSettings() {}
+
+  static Map<String, String> of(ChaosRun.Options o, String bootstrap) {
+    Map<String, String> s = new TreeMap<>();
+    s.put("bootstrap.servers", bootstrap);
+    s.put("state.dir", o.dir().resolve("state").toAbsolutePath().toString());
+    s.put("model.dir", o.home().resolve("models/clip-tiny").toAbsolutePath().toString());
+    s.put("classes.file", o.home().resolve("data/fashion-mnist/classes.txt").toAbsolutePath().toString());
+    s.put("http.bind", "127.0.0.1");
+    s.put("http.port", "0");
+    s.put("topics.images.partitions", "2");
+    s.put("embed.batch.size", "16");
+    s.put("embed.max.wait.ms", "200");
+    s.put("query.tick.ms", "200");
+    s.put("query.budget", "15%");
+    s.put("query.min-new", Integer.toString(Math.max(10, o.images() / 5)));
+    s.put("query.interval.ms", "5000");
+    s.put("train.min-new-labels", "1000000");
+    s.put("train.epochs", "2");
+    s.put("train.gate", "always");
+    // a killed member leaves the group after 6 s instead of 45 s
+    s.put("kafka.session.timeout.ms", "6000");
+    s.put("kafka.heartbeat.interval.ms", "1500");
+    // A wiped state dir gives the restarted instance a new process id, hence new transactional ids: the
+    // killed instance's open transaction then blocks read-committed readers until it times out.
+    // Retraining the tiny CLIP takes seconds here, so a short timeout is safe (the service default is
+    // 15 min, for retrainings of a real CLIP that hold the stream thread that long).
+    s.put("kafka.producer.transaction.timeout.ms", "20000");
+    return s;
+  }
+
+  static void write(Path file, Map<String, String> settings) throws IOException {
+    Properties p = new Properties();
+    p.putAll(settings);
+    try (Writer w = Files.newBufferedWriter(file)) {
+      p.store(w, "alvlm chaos run");
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.alvlm.chaos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Every committed record of a topic, from the beginning to its end as of the read (read-committed). */
+final class TopicSnapshot {
+  private TopicSnapshot() {}
+
+  static <V> List<ConsumerRecord<String, V>> read(Map<String, Object> clientConfig, String topic, Deserializer<V> values,
+      Duration timeout) {
+    Map<String, Object> c = new HashMap<>(clientConfig);
+    c.put("isolation.level", "read_committed");
+    c.put("enable.auto.commit", false);
+    c.remove("group.id");
+    List<ConsumerRecord<String, V>> out = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, new StringDeserializer(), values)) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end " + end + " within " + timeout);
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+}
