@@ -62,7 +62,7 @@ public final class CecStrategy implements Strategy {
     }
     int n = poolRows.length, dim = pool.dim(), classes = pool.classes();
     float[] x = Pool.gather(pool.features(), dim, poolRows);
-    double[] p = ZeroShotProbabilities.of(x, n, dim, pool.classText(), classes, pool.logitScale());
+    double[] p = ZeroShotProbabilities.forRows(pool, poolRows, x);
     double[] h = ZeroShotProbabilities.entropy(p, classes);
     double[] prior = ClassPrior.topNMean(p, classes, settings.topN());
     double[] hc = CalibratedEntropy.of(p, classes, prior);

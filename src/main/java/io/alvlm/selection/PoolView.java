@@ -11,7 +11,8 @@ import java.util.Optional;
  * both are L2-normalised by {@link #of}. {@code labels[i]} is the class index of a labelled row and
  * -1 otherwise. {@code neighbors}, when present, holds k-nearest-neighbour lists maintained as images
  * arrived (see {@link NeighborLists}); strategies that need neighbours use them instead of computing
- * their own.
+ * their own. {@code probabilities}, when present, holds the maintained zero-shot probabilities of every
+ * row (see {@link ClassProbabilities}); strategies gather them instead of recomputing the N × C product.
  */
 public record PoolView(
     float[] features,
@@ -22,7 +23,8 @@ public record PoolView(
     float logitScale,
     PoolStatus[] status,
     int[] labels,
-    Optional<NeighborLists> neighbors) {
+    Optional<NeighborLists> neighbors,
+    Optional<ClassProbabilities> probabilities) {
 
   public PoolView {
     Objects.requireNonNull(features, "features");
@@ -30,6 +32,7 @@ public record PoolView(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(labels, "labels");
     Objects.requireNonNull(neighbors, "neighbors");
+    Objects.requireNonNull(probabilities, "probabilities");
     if ((long) rows * dim != features.length) {
       throw new IllegalArgumentException("features hold " + features.length + " values, not rows*dim=" + rows + "*" + dim);
     }
@@ -47,7 +50,7 @@ public record PoolView(
     float[] f = Vectors.normalizedRows(features, dim);
     float[] t = Vectors.normalizedRows(classText, dim);
     return new PoolView(f, f.length / dim, dim, t, t.length / dim, logitScale, status.clone(), labels.clone(),
-        Optional.empty());
+        Optional.empty(), Optional.empty());
   }
 
   /** A fully unlabelled pool. */
@@ -62,7 +65,13 @@ public record PoolView(
 
   /** The same pool with maintained neighbour lists attached. */
   public PoolView withNeighbors(NeighborLists lists) {
-    return new PoolView(features, rows, dim, classText, classes, logitScale, status, labels, Optional.of(lists));
+    return new PoolView(features, rows, dim, classText, classes, logitScale, status, labels, Optional.of(lists),
+        probabilities);
+  }
+
+  /** The same pool with maintained class probabilities attached. */
+  public PoolView withProbabilities(ClassProbabilities p) {
+    return new PoolView(features, rows, dim, classText, classes, logitScale, status, labels, neighbors, Optional.of(p));
   }
 
   public boolean eligible(int row) {

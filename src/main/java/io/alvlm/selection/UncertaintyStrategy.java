@@ -69,7 +69,7 @@ public final class UncertaintyStrategy implements Strategy {
     if (b == 0) return Selection.empty();
     int classes = pool.classes();
     float[] x = Pool.gather(pool.features(), pool.dim(), rows);
-    double[] p = ZeroShotProbabilities.of(x, rows.length, pool.dim(), pool.classText(), classes, pool.logitScale());
+    double[] p = ZeroShotProbabilities.forRows(pool, rows, x);
     double[] v = new double[rows.length];
     for (int i = 0; i < rows.length; i++) v[i] = measure.value(p, i * classes, classes);
     long t1 = System.nanoTime();

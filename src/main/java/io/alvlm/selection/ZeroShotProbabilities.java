@@ -27,6 +27,21 @@ public final class ZeroShotProbabilities {
     return p;
   }
 
+  /**
+   * Probabilities of {@code rows} of {@code pool}: gathered from its maintained
+   * {@link ClassProbabilities} when present, else computed from {@code gathered}, the rows' features.
+   */
+  public static double[] forRows(PoolView pool, int[] rows, float[] gathered) {
+    int classes = pool.classes();
+    if (pool.probabilities().isPresent()) {
+      ClassProbabilities maintained = pool.probabilities().get();
+      double[] p = new double[rows.length * classes];
+      for (int i = 0; i < rows.length; i++) maintained.copyRow(rows[i], p, i * classes);
+      return p;
+    }
+    return of(gathered, rows.length, pool.dim(), pool.classText(), classes, pool.logitScale());
+  }
+
   /** Probabilities of one normalised image vector (for scoring images as they arrive). */
   public static double[] ofRow(float[] feature, float[] classText, int classes, double logitScale) {
     int dim = feature.length;

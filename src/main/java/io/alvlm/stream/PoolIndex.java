@@ -3,17 +3,22 @@ package io.alvlm.stream;
 import io.alvlm.selection.IncrementalNeighbors;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
+import io.alvlm.selection.ClassProbabilities;
+import io.alvlm.selection.ZeroShotProbabilities;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pool task's in-memory dense view of the pool store: one row per image with its L2-normalised
  * features, status and label, plus the k-nearest-neighbour lists of the unlabelled pool, kept up to
- * date as images arrive and leave so a query round only gathers them. Rebuilt from the store on start.
+ * date as images arrive and leave, and each row's zero-shot class probabilities under the current model
+ * (scored on arrival; the whole pool re-scored once per new model), so a query round only gathers them.
+ * Rebuilt from the store on start.
  * Not thread-safe: owned by the pool task's thread.
  */
 public final class PoolIndex {
@@ -25,6 +30,9 @@ public final class PoolIndex {
   private PoolStatus[] status = new PoolStatus[0];
   private int[] labels = new int[0];
   private final EnumMap<PoolStatus, Integer> counts = new EnumMap<>(PoolStatus.class);
+  /** Zero-shot probabilities of every row under {@link #scoredWith}, row-major [capacity, classes]. */
+  private float[] probabilities = new float[0];
+  private ModelView scoredWith;
 
   public PoolIndex(int dim, int k) {
     this.dim = dim;
@@ -79,6 +87,10 @@ public final class PoolIndex {
     if (s != PoolStatus.LABELED) {
       neighbors.add(row, v);
     }
+    if (scoredWith != null) {
+      double[] p = ZeroShotProbabilities.ofRow(v, scoredWith.textFeatures(), scoredWith.classes(), scoredWith.logitScale());
+      for (int c = 0; c < p.length; c++) probabilities[row * p.length + c] = (float) p[c];
+    }
     return row;
   }
 
@@ -99,18 +111,49 @@ public final class PoolIndex {
     }
   }
 
-  /** A strategy's view of the current pool with the maintained neighbour lists attached. */
-  public PoolView view(float[] classText, int classes, float logitScale) {
-    int n = ids.size();
-    return new PoolView(Arrays.copyOf(features, n * dim), n, dim, classText, classes, logitScale,
-        Arrays.copyOf(status, n), Arrays.copyOf(labels, n), java.util.Optional.of(neighbors));
+  /** The model the maintained probabilities belong to, or null before the first. */
+  ModelView scoredWith() {
+    return scoredWith;
   }
 
-  /** The same pool without maintained neighbours: what a query computes from scratch. */
-  public PoolView viewFromScratch(float[] classText, int classes, float logitScale) {
-    PoolView v = view(classText, classes, logitScale);
+  /** Re-scores the whole pool under {@code model}: one N × C product. A no-op for the model already scored with. */
+  public void rescore(ModelView model) {
+    if (scoredWith != null && scoredWith.version() == model.version()) {
+      return;
+    }
+    int n = ids.size();
+    if (model.dim() != dim) {
+      throw new IllegalArgumentException("model v" + model.version() + " has text features of width " + model.dim()
+          + ", the pool holds image features of width " + dim);
+    }
+    double[] p = ZeroShotProbabilities.of(Arrays.copyOf(features, n * dim), n, dim, model.textFeatures(), model.classes(),
+        model.logitScale());
+    probabilities = new float[Math.max(status.length, n) * model.classes()];
+    for (int i = 0; i < p.length; i++) probabilities[i] = (float) p[i];
+    scoredWith = model;
+  }
+
+  /**
+   * A strategy's view of the current pool under {@code model}, with the maintained neighbour lists and
+   * class probabilities attached (the pool is re-scored first if {@code model} is new).
+   */
+  public PoolView view(ModelView model) {
+    rescore(model);
+    int n = ids.size();
+    int classes = model.classes();
+    float[] probs = probabilities;
+    ClassProbabilities maintained = (row, out, off) -> {
+      for (int c = 0; c < classes; c++) out[off + c] = probs[row * classes + c];
+    };
+    return new PoolView(Arrays.copyOf(features, n * dim), n, dim, model.textFeatures(), classes, model.logitScale(),
+        Arrays.copyOf(status, n), Arrays.copyOf(labels, n), Optional.of(neighbors), Optional.of(maintained));
+  }
+
+  /** The same pool with nothing maintained: what a query computes from scratch. */
+  public PoolView viewFromScratch(ModelView model) {
+    PoolView v = view(model);
     return new PoolView(v.features(), v.rows(), v.dim(), v.classText(), v.classes(), v.logitScale(), v.status(), v.labels(),
-        java.util.Optional.empty());
+        Optional.empty(), Optional.empty());
   }
 
   /** Row {@code row}'s normalised features (a copy). */
@@ -124,6 +167,9 @@ public final class PoolIndex {
     }
     int cap = Math.max(n, Math.max(16, status.length * 2));
     features = Arrays.copyOf(features, cap * dim);
+    if (scoredWith != null) {
+      probabilities = Arrays.copyOf(probabilities, cap * scoredWith.classes());
+    }
     status = Arrays.copyOf(status, cap);
     labels = Arrays.copyOf(labels, cap);
   }

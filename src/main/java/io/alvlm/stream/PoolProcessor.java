@@ -254,6 +254,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     }
     ModelView model = ModelView.of(m);
     metrics.modelVersion(model.version());
+    index.rescore(model);
     String trigger = null;
     if (model.version() != meta.scoredVersion()) {
       meta.put("scoredVersion", model.version());

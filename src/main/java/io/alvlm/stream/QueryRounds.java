@@ -69,7 +69,7 @@ public final class QueryRounds {
     long unlabeled = index.count(PoolStatus.UNLABELED);
     long pending = index.count(PoolStatus.PENDING);
     long labeled = index.count(PoolStatus.LABELED);
-    PoolView view = index.view(model.textFeatures(), model.classes(), model.logitScale());
+    PoolView view = index.view(model);
     Selection sel = strategy.select(view, wanted, seed + round);
     List<PoolProcessor.PendingRequest> opened = new ArrayList<>();
     long deadline = now + deadlineMs;

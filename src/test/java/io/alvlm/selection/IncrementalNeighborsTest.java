@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class IncrementalNeighborsTest {
@@ -62,7 +63,7 @@ class IncrementalNeighborsTest {
     }
     for (int r = 5; r < p.rows(); r += 50) status[r] = PoolStatus.PENDING;
     PoolView partial = new PoolView(p.features(), p.rows(), p.dim(), p.classText(), p.classes(), p.logitScale(),
-        status, labels, java.util.Optional.empty());
+        status, labels, java.util.Optional.empty(), Optional.empty());
     boolean[] inPool = new boolean[p.rows()];
     for (int r = 0; r < p.rows(); r++) inPool[r] = partial.unlabelledPool(r);
     IncrementalNeighbors inc = IncrementalNeighbors.of(p.features(), p.dim(), inPool, 10);
