@@ -68,8 +68,29 @@ public final class TopicProvisioner {
         }
       }
     }
+    awaitVisible(created);
     verify(specs);
     return created;
+  }
+
+  /**
+   * Waits until topics just created show up in the cluster's metadata: a broker acknowledges a
+   * creation before every metadata answer lists the topic, and verifying at once would report it missing.
+   */
+  private void awaitVisible(List<String> created) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (!created.isEmpty()) {
+      Set<String> names = call(() -> admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS));
+      if (names.containsAll(created) || System.nanoTime() > end) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure(e);
+      }
+    }
   }
 
   /** Checks every spec against the cluster; throws listing every problem found. */
