@@ -39,13 +39,17 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--full", description = "Use the full Fashion-MNIST of the Debian package dataset-fashion-mnist.")
   boolean full;
 
+  @Option(names = "--csc", negatable = true, description = {"Class-specific context (one per class). Default: on for the",
+      "tiny random CLIP, whose shared context alone barely separates classes; off (the paper's shared context) with --model."})
+  Boolean csc;
+
   @Option(names = "--timeout", defaultValue = "280", description = "Give up after this many seconds (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Override
   public Integer call() throws Exception {
     Demo.Options o = new Demo.Options(model, rounds, budget, strategy, images, testImages, epochs,
-        lr != null ? lr : (model == null ? 0.05 : 0.002), full, timeoutSeconds);
+        lr != null ? lr : (model == null ? 0.05 : 0.002), csc != null ? csc : model == null, full, timeoutSeconds);
     return Demo.run(o, System.out) ? 0 : 1;
   }
 }

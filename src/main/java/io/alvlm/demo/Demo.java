@@ -40,7 +40,7 @@ public final class Demo {
 
   /** What {@code alvlm demo} was asked for. */
   public record Options(Path model, int rounds, String budget, String strategy, int images, int testImages, int epochs,
-      double lr, boolean full, int timeoutSeconds) {}
+      double lr, boolean csc, boolean full, int timeoutSeconds) {}
 
   /** One line of the report. */
   record Row(long round, String trigger, int selected, double queryMs, long modelVersion, int labels, double accuracy,
@@ -85,6 +85,7 @@ public final class Demo {
       settings.put("train.min-new-labels", "1000000");
       settings.put("train.epochs", Integer.toString(o.epochs()));
       settings.put("train.lr", Double.toString(o.lr()));
+      settings.put("train.csc", Boolean.toString(o.csc()));
       settings.put("train.gate", "always");
       settings.put("topics.images.partitions", "2");
       settings.put("embed.batch.size", "64");

@@ -25,7 +25,7 @@ public final class CoopPromptTrainer implements PromptTrainer {
 
   public static CoopPromptTrainer from(ServiceConfig c, ClipModel clip) {
     CoopConfig d = CoopConfig.defaults();
-    CoopConfig cfg = new CoopConfig(d.nCtx(), c.get(Settings.TRAIN_CTX_INIT), d.classSpecific(), d.position(),
+    CoopConfig cfg = new CoopConfig(d.nCtx(), c.get(Settings.TRAIN_CTX_INIT), c.get(Settings.TRAIN_CSC), d.position(),
         c.get(Settings.TRAIN_EPOCHS), c.get(Settings.TRAIN_BATCH), c.get(Settings.TRAIN_LR), d.momentum(), d.weightDecay(),
         d.warmupEpochs(), d.warmupLr(), 0, c.get(Settings.TRAIN_SEED), true);
     return new CoopPromptTrainer(clip, cfg, c.get(Settings.PROMPT_TEMPLATE));

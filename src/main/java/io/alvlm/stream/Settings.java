@@ -70,6 +70,8 @@ public final class Settings {
   public static final Setting<Double> TRAIN_LR = Setting.decimal("train.lr", 0.002, "CoOp learning rate.");
   public static final Setting<String> TRAIN_CTX_INIT = Setting.text("train.ctx-init", "a photo of a",
       "Words whose embeddings initialise the context.");
+  public static final Setting<Boolean> TRAIN_CSC = Setting.flag("train.csc", false,
+      "Class-specific context (CoOp's CSC): one context per class instead of one shared.");
   public static final Setting<Double> TRAIN_HOLDOUT = Setting.decimal("train.holdout", 0.2,
       "Share of labels held out (by a hash of the image id) to gate new models.");
   public static final Setting<String> TRAIN_GATE = Setting.text("train.gate", "not-worse",
@@ -86,7 +88,7 @@ public final class Settings {
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS,
         IMAGE_MAX_PIXELS, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
         QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, CEC_TOP_N, CEC_K, CEC_LAMBDA,
-        TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_HOLDOUT, TRAIN_GATE,
+        TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_SEED, HTTP_BIND, HTTP_PORT);
   }
 }

@@ -1,0 +1,145 @@
+package io.alvlm.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.alvlm.avro.PromptModel;
+import io.alvlm.avro.TrainingEvent;
+import io.alvlm.avro.TrainingEventType;
+import io.alvlm.clip.ClipModel;
+import io.alvlm.data.Fixtures;
+import io.alvlm.data.VectorBytes;
+import io.alvlm.serde.AvroSerdes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer sub-topology on TopologyTestDriver with the tiny CLIP and CoOp. */
+class TrainerTopologyTest {
+  private static final int DIM = 32;
+  private static ClipModel clip;
+  @TempDir Path state;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, TrainingEvent> training;
+  private TestInputTopic<String, PromptModel> modelsIn;
+  private TestOutputTopic<String, PromptModel> modelsOut;
+
+  @BeforeAll
+  static void load() throws IOException {
+    clip = ClipModel.load(Fixtures.clipTinyModel());
+  }
+
+  @AfterAll
+  static void unload() {
+    clip.close();
+  }
+
+  private void start(String gate) {
+    Map<String, String> s = new HashMap<>(Map.of("role", "trainer", "classes", String.join(",", ServiceHarness.CLASSES),
+        "train.min-new-labels", "20", "train.epochs", "2", "train.holdout", "0.5", "train.gate", gate,
+        "query.tick.ms", "100", "state.dir", state.toString()));
+    ServiceConfig c = ServiceConfig.of(s);
+    Topics topics = new Topics(AvroSerdes.singleObject());
+    ServiceMetrics metrics = new ServiceMetrics(new SimpleMeterRegistry());
+    var topo = ServiceTopology.build(c, AvroSerdes.singleObject(),
+        new ServiceTopology.Parts(null, null, CoopPromptTrainer.from(c, clip), metrics));
+    driver = new TopologyTestDriver(topo, AlvlmService.streamsConfig(c), Instant.ofEpochMilli(1_000_000));
+    training = driver.createInputTopic(topics.training.name(), Serdes.String().serializer(), topics.training.valueSerde().serializer());
+    modelsIn = driver.createInputTopic(topics.models.name(), Serdes.String().serializer(), topics.models.valueSerde().serializer());
+    modelsOut = driver.createOutputTopic(topics.models.name(), Serdes.String().deserializer(), topics.models.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private static float[] axis(int c) {
+    float[] v = new float[DIM];
+    v[c] = 1f;
+    return v;
+  }
+
+  /** A model whose class c text feature is axis c: perfect on the examples below. */
+  private static PromptModel perfect(long version) {
+    float[] t = new float[ServiceHarness.CLASSES.size() * DIM];
+    for (int c = 0; c < ServiceHarness.CLASSES.size(); c++) t[c * DIM + c] = 1f;
+    return PromptModel.newBuilder().setName("default").setVersion(version).setBaseModelId("test")
+        .setClassNames(ServiceHarness.CLASSES).setNCtx(0).setCtxWidth(0).setContext(ByteBuffer.allocate(0)).setDim(DIM)
+        .setTextFeatures(VectorBytes.float32(t)).setLogitScale(100f).setCreatedAt(Instant.EPOCH).build();
+  }
+
+  private void sendExamples(int perClass) {
+    for (int c = 0; c < ServiceHarness.CLASSES.size(); c++) {
+      for (int k = 0; k < perClass; k++) {
+        String id = "img-" + c + "-" + k;
+        training.pipeInput(id, TrainingEvent.newBuilder().setType(TrainingEventType.EXAMPLE).setId(id)
+            .setClassName(ServiceHarness.CLASSES.get(c)).setVector(VectorBytes.float32(axis(c))).setDim(DIM)
+            .setAt(Instant.EPOCH).build());
+      }
+    }
+  }
+
+  @Test
+  void publishesTheZeroShotModelOnceWhenNoneExists() {
+    start("not-worse");
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    List<PromptModel> out = modelsOut.readValuesToList();
+    assertEquals(1, out.size());
+    assertEquals(0, out.get(0).getVersion());
+    assertEquals(ServiceHarness.CLASSES, out.get(0).getClassNames());
+    assertEquals(clip.projectionDim(), out.get(0).getDim());
+  }
+
+  @Test
+  void retrainsOnceEnoughLabelsArrivedAndVersionsUp() {
+    start("always");
+    modelsIn.pipeInput("default", perfect(3));
+    sendExamples(1);
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    assertTrue(modelsOut.isEmpty(), "10 labels are fewer than train.min-new-labels=20");
+    sendExamples(2);
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    PromptModel next = modelsOut.readValue();
+    assertEquals(4, next.getVersion());
+    Map<String, Double> m = next.getMetrics();
+    assertEquals(20.0, m.get("train_labels") + m.get("heldout_labels"), "every distinct labelled image is used once");
+    assertEquals(1.0, m.get("current_accuracy"), "the current model is evaluated on the same held-out labels");
+  }
+
+  @Test
+  void aRoundCompletionRetrainsWithFewerLabels() {
+    start("always");
+    modelsIn.pipeInput("default", perfect(0));
+    sendExamples(1);
+    training.pipeInput("round-1", TrainingEvent.newBuilder().setType(TrainingEventType.ROUND_COMPLETE).setId("1").setRound(1)
+        .setAt(Instant.EPOCH).build());
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    assertEquals(1, modelsOut.readValue().getVersion());
+  }
+
+  @Test
+  void theNotWorseGateKeepsABetterCurrentModel() {
+    start("not-worse");
+    modelsIn.pipeInput("default", perfect(7));
+    sendExamples(3);
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    assertTrue(modelsOut.isEmpty(), "a candidate below the current model's held-out accuracy is not published");
+  }
+}
