@@ -1,11 +1,10 @@
 package io.alvlm.coop;
 
+import io.alvlm.data.VectorBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alvlm.data.SafeTensors;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,13 +73,13 @@ public record PromptModel(String name, long version, String baseModelId, List<St
   public io.alvlm.avro.PromptModel toAvro() {
     return io.alvlm.avro.PromptModel.newBuilder().setName(name).setVersion(version).setBaseModelId(baseModelId)
         .setClassNames(new ArrayList<>(classNames)).setNCtx(nCtx).setCtxWidth(ctxWidth).setClassSpecific(classSpecific)
-        .setContext(bytes(context)).setDim(dim).setTextFeatures(bytes(textFeatures)).setLogitScale(logitScale)
+        .setContext(VectorBytes.float32(context)).setDim(dim).setTextFeatures(VectorBytes.float32(textFeatures)).setLogitScale(logitScale)
         .setMetrics(new LinkedHashMap<>(metrics)).setCreatedAt(createdAt).build();
   }
 
   public static PromptModel fromAvro(io.alvlm.avro.PromptModel a) {
     return new PromptModel(a.getName(), a.getVersion(), a.getBaseModelId(), a.getClassNames(), a.getNCtx(),
-        a.getCtxWidth(), a.getClassSpecific(), floats(a.getContext()), a.getDim(), floats(a.getTextFeatures()),
+        a.getCtxWidth(), a.getClassSpecific(), VectorBytes.floats(a.getContext()), a.getDim(), VectorBytes.floats(a.getTextFeatures()),
         a.getLogitScale(), a.getMetrics(), a.getCreatedAt());
   }
 
@@ -116,19 +115,6 @@ public record PromptModel(String name, long version, String baseModelId, List<St
         names, nCtx, meta.get("ctx_width").asInt(), meta.get("class_specific").asBoolean(),
         st.floats("ctx").data(), meta.get("dim").asInt(), st.floats("text_features").data(),
         meta.get("logit_scale").floatValue(), metrics, Instant.ofEpochMilli(meta.get("created_at").asLong()));
-  }
-
-  private static ByteBuffer bytes(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(v);
-    return b;
-  }
-
-  private static float[] floats(ByteBuffer b) {
-    ByteBuffer d = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    float[] out = new float[d.remaining() / 4];
-    d.asFloatBuffer().get(out);
-    return out;
   }
 
   /** Records compare arrays by identity; this compares every field by value. */

@@ -13,12 +13,6 @@ public final class VectorBytes {
     return b;
   }
 
-  public static ByteBuffer float16(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-    for (float x : v) b.putShort(Half.fromFloat(x));
-    return b.flip();
-  }
-
   /** Decodes {@code dim} values; {@code half} selects float16, else float32. */
   public static float[] decode(ByteBuffer bytes, int dim, boolean half) {
     ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -35,8 +29,11 @@ public final class VectorBytes {
     return out;
   }
 
-  /** A {@code [rows, cols]} matrix from a float32 buffer. */
-  public static float[] matrix(ByteBuffer bytes, int count) {
-    return decode(bytes, count, false);
+  /** Every float32 value in {@code bytes} (its length must be a multiple of 4). */
+  public static float[] floats(ByteBuffer bytes) {
+    if (bytes.remaining() % 4 != 0) {
+      throw new IllegalArgumentException("float32 buffer of " + bytes.remaining() + " bytes is not a multiple of 4");
+    }
+    return decode(bytes, bytes.remaining() / 4, false);
   }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 record ModelView(long version, List<String> classNames, float[] textFeatures, int dim, float logitScale) {
   static ModelView of(PromptModel m) {
     int c = m.getClassNames().size();
-    return new ModelView(m.getVersion(), List.copyOf(m.getClassNames()), VectorBytes.matrix(m.getTextFeatures(), c * m.getDim()),
+    return new ModelView(m.getVersion(), List.copyOf(m.getClassNames()), VectorBytes.decode(m.getTextFeatures(), c * m.getDim(), false),
         m.getDim(), m.getLogitScale());
   }
 

@@ -12,7 +12,6 @@ import io.alvlm.data.VectorBytes;
 import io.alvlm.selection.PoolStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,11 +89,6 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     if (index == null) {
       index = new PoolIndex(dim, config.get(Settings.CEC_K));
     }
-    return index;
-  }
-
-  /** The in-memory index (null before the first image); for the HTTP view and benchmarks. */
-  PoolIndex index() {
     return index;
   }
 
@@ -314,15 +308,4 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
 
   /** An image a round sent for annotation, with its deadline. */
   record PendingRequest(String id, long deadline) {}
-
-  /** Snapshot counts by status, for tests and the HTTP view. */
-  Map<PoolStatus, Integer> counts() {
-    Map<PoolStatus, Integer> c = new java.util.EnumMap<>(PoolStatus.class);
-    for (PoolStatus s : PoolStatus.values()) c.put(s, index == null ? 0 : index.count(s));
-    return c;
-  }
-
-  List<String> classNames() {
-    return new ArrayList<>(classNames);
-  }
 }
