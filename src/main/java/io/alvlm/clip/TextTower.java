@@ -77,14 +77,15 @@ final class TextTower {
   }
 
   /**
-   * Additive causal mask. A large finite negative rather than -inf: with -inf, PyTorch's CPU
-   * backward pass intermittently gave NaN context gradients here (seen in CoOp training).
+   * Additive causal mask, -inf above the diagonal as in OpenAI's CLIP. (A finite -1e9 once stood
+   * here to dodge intermittent NaN gradients; their cause was a scalar freed under autograd, see
+   * {@link io.alvlm.data.EngineScalar}.)
    */
   private static NDArray causalMask(NDManager m, int len) {
     float[] mask = new float[len * len];
     for (int i = 0; i < len; i++) {
       for (int j = i + 1; j < len; j++) {
-        mask[i * len + j] = -1e9f;
+        mask[i * len + j] = Float.NEGATIVE_INFINITY;
       }
     }
     return m.create(mask, new Shape(len, len));

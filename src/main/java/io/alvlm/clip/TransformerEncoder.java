@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
+import io.alvlm.data.EngineScalar;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ final class TransformerEncoder {
     long hd = d / heads;
     // one [B, T, 3, H, hd] projection, then q, k, v as [B, H, T, hd]
     NDArray qkv = x.matMul(l.qkv).add(l.qkvBias).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-    NDArray q = qkv.get(0).mul((float) (1.0 / Math.sqrt(hd)));
+    NDArray q = EngineScalar.times(qkv.get(0), (float) (1.0 / Math.sqrt(hd)));
     NDArray k = qkv.get(1);
     NDArray v = qkv.get(2);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
@@ -75,6 +76,6 @@ final class TransformerEncoder {
     if (tower.activation().equals("gelu")) {
       return Activation.gelu(h);
     }
-    return h.mul(Activation.sigmoid(h.mul(1.702f)));
+    return h.mul(Activation.sigmoid(EngineScalar.times(h, 1.702f)));
   }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.alvlm.clip.ClipModel;
+import io.alvlm.data.EngineScalar;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +51,8 @@ public final class CoopTrainer {
       NDArray text = learner.classFeatures(m, ctx);
       NDArray textN = text.div(text.norm(new int[] {1}, true));
       NDArray image = m.create(Features.flatten(features), new Shape(b, features[0].length));
-      NDArray logits = image.matMul(textN.transpose()).mul(clip.logitScale());
-      NDArray loss = logits.logSoftmax(1).mul(m.create(labels).oneHot(c)).sum().neg().div(b);
+      NDArray logits = EngineScalar.times(image.matMul(textN.transpose()), clip.logitScale());
+      NDArray loss = EngineScalar.dividedBy(logits.logSoftmax(1).mul(m.create(labels).oneHot(c)).sum().neg(), b);
       gc.backward(loss);
       float[] grad = ctx.getGradient().toFloatArray();
       float[] l = logits.toFloatArray();
