@@ -8,7 +8,8 @@ final class Commands {
 
   static List<Object> all() {
     return List.of(new DemoCommand(), new RunCommand(), new EmbedCommand(), new EncodeTextCommand(), new SelectCommand(),
-        new TrainCommand(), new EvalCommand(), new EvaluateCommand(), new ChaosCommand(), new Bench());
+        new TrainCommand(), new EvalCommand(), new EvaluateCommand(), new ChaosCommand(), new RepeatTrainingCommand(),
+        new Bench());
   }
 
   /** The subcommands of {@code alvlm bench}. */

@@ -48,11 +48,8 @@ public final class CoopTrainer {
         GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
       NDArray ctx = m.create(context, new Shape(learner.contextRows(), learner.width()));
       ctx.setRequiresGradient(true);
-      NDArray text = learner.classFeatures(m, ctx);
-      NDArray textN = text.div(text.norm(new int[] {1}, true));
-      NDArray image = m.create(Features.flatten(features), new Shape(b, features[0].length));
-      NDArray logits = EngineScalar.times(image.matMul(textN.transpose()), clip.logitScale());
-      NDArray loss = EngineScalar.dividedBy(logits.logSoftmax(1).mul(m.create(labels).oneHot(c)).sum().neg(), b);
+      NDArray logits = logits(m, learner, ctx, features);
+      NDArray loss = loss(m, logits, labels);
       gc.backward(loss);
       float[] grad = ctx.getGradient().toFloatArray();
       float[] l = logits.toFloatArray();
@@ -62,6 +59,28 @@ public final class CoopTrainer {
       }
       return new Step(loss.getFloat(), grad, correct);
     }
+  }
+
+  /** Mean cross-entropy of {@code context} on L2-normalised {@code features}, without gradients. */
+  public double loss(PromptLearner learner, float[] context, float[][] features, int[] labels) {
+    try (NDManager m = clip.newScope(); NDScope scope = new NDScope()) {
+      NDArray ctx = m.create(context, new Shape(learner.contextRows(), learner.width()));
+      return loss(m, logits(m, learner, ctx, features), labels).getFloat();
+    }
+  }
+
+  /** {@code logitScale · cos(image, class text)}, {@code [images, classes]}. */
+  private NDArray logits(NDManager m, PromptLearner learner, NDArray ctx, float[][] features) {
+    NDArray text = learner.classFeatures(m, ctx);
+    NDArray textN = text.div(text.norm(new int[] {1}, true));
+    NDArray image = m.create(Features.flatten(features), new Shape(features.length, features[0].length));
+    return EngineScalar.times(image.matMul(textN.transpose()), clip.logitScale());
+  }
+
+  private static NDArray loss(NDManager m, NDArray logits, int[] labels) {
+    long c = logits.getShape().get(1);
+    NDArray picked = logits.logSoftmax(1).mul(m.create(labels).oneHot((int) c)).sum().neg();
+    return EngineScalar.dividedBy(picked, labels.length);
   }
 
   /** Trains on one feature row per labelled image (no augmented views). */
@@ -88,6 +107,7 @@ public final class CoopTrainer {
       }
     }
     long start = System.nanoTime();
+    String inputs = TrainingCheck.inputsHash(views, labels, classNames, cfg);
     float[][][] normalised = new float[n][][];
     for (int i = 0; i < n; i++) {
       normalised[i] = new float[views[i].length][];
@@ -95,6 +115,9 @@ public final class CoopTrainer {
     }
     PromptLearner learner = new PromptLearner(clip, classNames, cfg);
     float[] ctx = learner.initialContext();
+    float[][] firstViews = new float[n][];
+    for (int i = 0; i < n; i++) firstViews[i] = normalised[i][0];
+    double initialLoss = loss(learner, ctx, firstViews, labels);
     Sgd sgd = new Sgd(cfg.momentum(), cfg.weightDecay());
     Random rnd = new Random(cfg.seed());
     int batch = Math.min(cfg.batchSize(), n);
@@ -120,7 +143,7 @@ public final class CoopTrainer {
         if (!Double.isFinite(s.loss())) {
           throw new IllegalStateException("training diverged: loss " + s.loss() + " at epoch " + epoch + ", step "
               + steps + " (lr " + lr + ", max |ctx| " + maxAbs(ctx) + ", max |grad| " + maxAbs(s.gradient())
-              + "); lower the learning rate");
+              + "; inputs sha256 " + inputs + "); lower the learning rate");
         }
         sgd.step(ctx, s.gradient(), lr);
         lossSum += s.loss();
@@ -131,10 +154,14 @@ public final class CoopTrainer {
       lastAccuracy = correct / (double) (batches * batch);
       if (epoch == 0) firstLoss = lastLoss;
     }
+    double finalLoss = loss(learner, ctx, firstViews, labels);
     float[][] text = learner.normalisedClassFeatures(ctx);
+    TrainingCheck.verify(ctx, text, initialLoss, finalLoss, steps, inputs);
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("loss", lastLoss);
     metrics.put("loss_first_epoch", firstLoss);
+    metrics.put("train_loss_before", initialLoss);
+    metrics.put("train_loss_after", finalLoss);
     metrics.put("train_accuracy", lastAccuracy);
     metrics.put("epochs", (double) cfg.epochs());
     metrics.put("steps", (double) steps);

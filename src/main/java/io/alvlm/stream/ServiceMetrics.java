@@ -65,6 +65,12 @@ public final class ServiceMetrics {
     gauge("alvlm.trainer.accuracy", Map.of("model", "current"), currentAccuracy);
   }
 
+  /** A retrained model that was not published, by reason ({@code check-failed}, {@code gate}). */
+  public void trainingRejected(String reason) {
+    Counter.builder("alvlm.training.rejected").description("Retrained models not published, by reason")
+        .tag("reason", reason).register(registry).increment();
+  }
+
   public void label(String outcome) {
     Counter.builder("alvlm.labels").description("Labels received, by outcome").tag("outcome", outcome)
         .register(registry).increment();

@@ -2,6 +2,7 @@ package io.alvlm.stream;
 
 import io.alvlm.avro.PromptModel;
 import io.alvlm.coop.Accuracy;
+import io.alvlm.coop.TrainingCheck;
 import io.alvlm.avro.TrainingEvent;
 import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.VectorBytes;
@@ -19,6 +20,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The trainer task: keeps every labelled example in the changelogged {@code labeled-set} store,
@@ -28,6 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the gate lets it through. Publishes the zero-shot model as version 0 when none exists.
  */
 public final class TrainerProcessor implements Processor<String, TrainingEvent, String, PromptModel> {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
   public static final String LABELED_STORE = "labeled-set";
   public static final String META_STORE = "trainer-meta";
   public static final String TO_MODELS = "to-models";
@@ -123,7 +127,15 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
       return;
     }
     long t0 = System.nanoTime();
-    PromptModel candidate = trainer.train(classNames, trainX.toArray(float[][]::new), trainY.stream().mapToInt(i -> i).toArray());
+    PromptModel candidate;
+    try {
+      candidate = trainer.train(classNames, trainX.toArray(float[][]::new), trainY.stream().mapToInt(i -> i).toArray());
+    } catch (TrainingCheck.Failed e) {
+      // the current model stays; the hash in the message lets an operator replay this training
+      LOG.warn("retraining on {} labels discarded: {}", trainX.size(), e.getMessage());
+      metrics.trainingRejected("check-failed");
+      return;
+    }
     long nanos = System.nanoTime() - t0;
     PromptModel current = models.get(modelName);
     double candAcc = accuracy(candidate, testX, testY);
@@ -145,7 +157,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
       long version = Math.max(current == null ? 0 : current.getVersion(), get("published")) + 1;
       publish(candidate, version, now);
     } else {
-      metrics.label("gate-rejected-model");
+      metrics.trainingRejected("gate");
     }
   }
 

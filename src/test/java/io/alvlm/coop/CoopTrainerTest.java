@@ -126,7 +126,7 @@ class CoopTrainerTest {
   @Test
   void trainingStepsLeaveNoArraysBehind() {
     int before = model.liveArrays();
-    new CoopTrainer(model, config("", true, CoopConfig.ClassPosition.FRONT, 5, 0.01))
+    new CoopTrainer(model, config("", true, CoopConfig.ClassPosition.FRONT, 5, 0.001))
         .train(Expected.rows("coop_image_feats"), LABELS, CLASSES);
     assertEquals(before, model.liveArrays());
   }
