@@ -1,12 +1,12 @@
 package io.alvlm.stream;
 
-import io.alvlm.selection.IncrementalNeighbors;
+import io.alvlm.selection.MaintainedNeighbors;
+import io.alvlm.selection.MatrixProducts;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
-import io.alvlm.selection.ClassProbabilities;
-import io.alvlm.selection.ZeroShotProbabilities;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -14,29 +14,34 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pool task's in-memory dense view of the pool store: one row per image with its L2-normalised
- * features, status and label, plus the k-nearest-neighbour lists of the unlabelled pool, kept up to
- * date as images arrive and leave, and each row's zero-shot class probabilities under the current model
- * (scored on arrival; the whole pool re-scored once per new model), so a query round only gathers them.
- * Rebuilt from the store on start.
- * Not thread-safe: owned by the pool task's thread.
+ * The pool task's in-memory dense view of the pool: one row per image, in arrival order (the row
+ * number is stored with the image, so it survives restarts), holding its L2-normalised features (the
+ * one in-memory copy), status and label, plus the k-nearest-neighbour lists of the unlabelled pool.
+ *
+ * <p>Lists are maintained in micro-batches: {@link #add} only places a row; {@link #maintain} folds up
+ * to a bounded batch of newcomers into the lists (one blocked product against the pool) after
+ * repairing the lists that held rows which left the unlabelled pool. {@link #current()} says whether
+ * every row is folded in, which rounds wait for. {@link #snapshot} hands a round worker an immutable
+ * view. Not thread-safe: owned by the pool task's thread.
  */
 public final class PoolIndex {
   private final int dim;
-  private final IncrementalNeighbors neighbors;
+  private final MaintainedNeighbors neighbors;
   private final Map<String, Integer> rows = new HashMap<>();
   private final List<String> ids = new ArrayList<>();
   private float[] features = new float[0];
   private PoolStatus[] status = new PoolStatus[0];
   private int[] labels = new int[0];
   private final EnumMap<PoolStatus, Integer> counts = new EnumMap<>(PoolStatus.class);
-  /** Zero-shot probabilities of every row under {@link #scoredWith}, row-major [capacity, classes]. */
-  private float[] probabilities = new float[0];
-  private ModelView scoredWith;
+  /** Rows of the unlabelled pool whose neighbours are not folded in yet. */
+  private final BitSet unfolded = new BitSet();
+  /** Rows that left the unlabelled pool since the last repair. */
+  private final BitSet left = new BitSet();
+  private int size;
 
   public PoolIndex(int dim, int k) {
     this.dim = dim;
-    this.neighbors = new IncrementalNeighbors(dim, k, 1024);
+    this.neighbors = new MaintainedNeighbors(k);
     for (PoolStatus s : PoolStatus.values()) counts.put(s, 0);
   }
 
@@ -44,8 +49,9 @@ public final class PoolIndex {
     return dim;
   }
 
+  /** Rows in use: one past the largest row placed. */
   public int size() {
-    return ids.size();
+    return size;
   }
 
   public Integer row(String id) {
@@ -64,37 +70,46 @@ public final class PoolIndex {
     return counts.get(s);
   }
 
+  /** The row the next arrival takes. */
+  public int nextRow() {
+    return size;
+  }
+
   /**
-   * Adds an image; returns its row. Its features are normalised here; an image arriving already
-   * LABELED (on rebuild) stays out of the neighbour lists.
+   * Places an image at {@code row} (its arrival order); its features are normalised here. A row of
+   * the unlabelled pool waits for {@link #maintain} unless {@code lists} are given (read back from
+   * the neighbour store on restart), in which case they are taken as they are.
    */
-  public int add(String id, float[] vector, PoolStatus s, int label) {
+  public void place(String id, int row, float[] vector, PoolStatus s, int label, byte[] lists) {
     if (vector.length != dim) {
       throw new IllegalArgumentException("image " + id + ": vector has " + vector.length + " values, the pool holds " + dim);
     }
     if (rows.containsKey(id)) {
       throw new IllegalArgumentException("image " + id + " is already in the pool");
     }
-    int row = ids.size();
+    if (row < size && ids.get(row) != null) {
+      throw new IllegalArgumentException("image " + id + ": row " + row + " already holds image " + ids.get(row));
+    }
     ensureCapacity(row + 1);
     float[] v = normalised(vector);
     System.arraycopy(v, 0, features, row * dim, dim);
-    ids.add(id);
+    while (ids.size() <= row) ids.add(null);
+    ids.set(row, id);
     rows.put(id, row);
+    size = Math.max(size, row + 1);
     status[row] = s;
     labels[row] = label;
     counts.merge(s, 1, Integer::sum);
     if (s != PoolStatus.LABELED) {
-      neighbors.add(row, v);
+      if (lists != null) {
+        neighbors.decode(row, lists);
+      } else {
+        unfolded.set(row);
+      }
     }
-    if (scoredWith != null) {
-      double[] p = ZeroShotProbabilities.ofRow(v, scoredWith.textFeatures(), scoredWith.classes(), scoredWith.logitScale());
-      for (int c = 0; c < p.length; c++) probabilities[row * p.length + c] = (float) p[c];
-    }
-    return row;
   }
 
-  /** Moves a row to a new status; leaving the unlabelled pool drops it from every neighbour list. */
+  /** Moves a row to a new status; leaving the unlabelled pool empties its list and repairs those that held it. */
   public void setStatus(int row, PoolStatus s, int label) {
     PoolStatus old = status[row];
     labels[row] = label;
@@ -105,55 +120,76 @@ public final class PoolIndex {
     counts.merge(s, 1, Integer::sum);
     status[row] = s;
     if (s == PoolStatus.LABELED) {
-      neighbors.remove(row);
+      unfolded.clear(row);
+      left.set(row);
     } else if (old == PoolStatus.LABELED) {
-      neighbors.add(row, Arrays.copyOfRange(features, row * dim, (row + 1) * dim));
+      left.clear(row);
+      unfolded.set(row);
     }
-  }
-
-  /** The model the maintained probabilities belong to, or null before the first. */
-  ModelView scoredWith() {
-    return scoredWith;
-  }
-
-  /** Re-scores the whole pool under {@code model}: one N × C product. A no-op for the model already scored with. */
-  public void rescore(ModelView model) {
-    if (scoredWith != null && scoredWith.version() == model.version()) {
-      return;
-    }
-    int n = ids.size();
-    if (model.dim() != dim) {
-      throw new IllegalArgumentException("model v" + model.version() + " has text features of width " + model.dim()
-          + ", the pool holds image features of width " + dim);
-    }
-    double[] p = ZeroShotProbabilities.of(Arrays.copyOf(features, n * dim), n, dim, model.textFeatures(), model.classes(),
-        model.logitScale());
-    probabilities = new float[Math.max(status.length, n) * model.classes()];
-    for (int i = 0; i < p.length; i++) probabilities[i] = (float) p[i];
-    scoredWith = model;
   }
 
   /**
-   * A strategy's view of the current pool under {@code model}, with the maintained neighbour lists and
-   * class probabilities attached (the pool is re-scored first if {@code model} is new).
+   * Call once every stored row is placed: lists read back from the store that still name a row that
+   * has left the unlabelled pool (its label committed before the repair did) are queued for repair.
    */
-  public PoolView view(ModelView model) {
-    rescore(model);
-    int n = ids.size();
-    int classes = model.classes();
-    float[] probs = probabilities;
-    ClassProbabilities maintained = (row, out, off) -> {
-      for (int c = 0; c < classes; c++) out[off + c] = probs[row * classes + c];
-    };
-    return new PoolView(Arrays.copyOf(features, n * dim), n, dim, model.textFeatures(), classes, model.logitScale(),
-        Arrays.copyOf(status, n), Arrays.copyOf(labels, n), Optional.of(neighbors), Optional.of(maintained));
+  public void restored() {
+    for (int r = 0; r < size; r++) {
+      if (!member(r)) continue;
+      for (int other : neighbors.neighbors(r)) {
+        if (!member(other)) left.set(other);
+      }
+    }
   }
 
-  /** The same pool with nothing maintained: what a query computes from scratch. */
-  public PoolView viewFromScratch(ModelView model) {
-    PoolView v = view(model);
-    return new PoolView(v.features(), v.rows(), v.dim(), v.classText(), v.classes(), v.logitScale(), v.status(), v.labels(),
-        Optional.empty(), Optional.empty());
+  /** Whether every row of the unlabelled pool is folded into the lists and every departure repaired. */
+  public boolean current() {
+    return unfolded.isEmpty() && left.isEmpty();
+  }
+
+  /** Rows still to fold in. */
+  public int unfolded() {
+    return unfolded.cardinality();
+  }
+
+  /**
+   * Repairs the lists that held departed rows, then folds up to {@code maxBatch} newcomers in.
+   * Returns the rows whose lists changed, for the caller to persist with {@link #encodedList}.
+   */
+  public BitSet maintain(int maxBatch, MatrixProducts products) {
+    BitSet changed = new BitSet();
+    if (!left.isEmpty()) {
+      changed.or(neighbors.repair(features, dim, size, this::member, left, products));
+      left.clear();
+    }
+    if (!unfolded.isEmpty() && maxBatch > 0) {
+      int[] batch = unfolded.stream().limit(maxBatch).toArray();
+      changed.or(neighbors.fold(features, dim, size, this::member, batch, products));
+      for (int r : batch) unfolded.clear(r);
+    }
+    return changed;
+  }
+
+  /** {@code row}'s neighbour list as stored bytes (empty for a row outside the unlabelled pool). */
+  public byte[] encodedList(int row) {
+    return neighbors.encode(row);
+  }
+
+  private boolean member(int row) {
+    return row < size && status[row] != null && status[row] != PoolStatus.LABELED;
+  }
+
+  /**
+   * An immutable view for a round worker: the features of rows {@code [0, size)}, status, labels
+   * and the neighbour lists as they are now. Later arrivals, labels and folds do not touch it.
+   */
+  public PoolView snapshot(float[] classText, int classes, float logitScale) {
+    int n = size;
+    PoolStatus[] st = Arrays.copyOf(status, n);
+    for (int r = 0; r < n; r++) {
+      if (st[r] == null) st[r] = PoolStatus.LABELED; // a hole (a row lost with its record) takes no part
+    }
+    return new PoolView(Arrays.copyOf(features, n * dim), n, dim, classText, classes, logitScale, st,
+        Arrays.copyOf(labels, n), Optional.of(neighbors.copy(n)), Optional.empty());
   }
 
   /** Row {@code row}'s normalised features (a copy). */
@@ -165,13 +201,11 @@ public final class PoolIndex {
     if (status.length >= n) {
       return;
     }
-    int cap = Math.max(n, Math.max(16, status.length * 2));
+    int cap = Math.max(n, Math.max(16, status.length + (status.length >> 1)));
     features = Arrays.copyOf(features, cap * dim);
-    if (scoredWith != null) {
-      probabilities = Arrays.copyOf(probabilities, cap * scoredWith.classes());
-    }
     status = Arrays.copyOf(status, cap);
     labels = Arrays.copyOf(labels, cap);
+    neighbors.ensureCapacity(cap);
   }
 
   private static float[] normalised(float[] v) {

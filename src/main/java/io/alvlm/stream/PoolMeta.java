@@ -44,10 +44,11 @@ final class PoolMeta {
     return get("scoredVersion", -1);
   }
 
-  void opened(long round, long at, int requests) {
+  /** Round {@code round} opened with {@code requests}; {@code counted} arrivals went into it, later ones still count. */
+  void opened(long round, long at, int requests, long counted) {
     put("round", round);
     put("lastRoundAt", at);
-    put("newSinceRound", 0);
+    put("newSinceRound", Math.max(0, newSinceRound() - counted));
     if (requests > 0) {
       put("outstanding:" + round, requests);
     }

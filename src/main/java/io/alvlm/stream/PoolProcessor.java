@@ -9,9 +9,12 @@ import io.alvlm.avro.PromptModel;
 import io.alvlm.avro.TrainingEvent;
 import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.VectorBytes;
+import io.alvlm.selection.MatrixProducts;
 import io.alvlm.selection.PoolStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.BitSet;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,21 +28,33 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pool task (one partition, so one task sees every image): takes {@link ImageEmbedding}s into the
- * {@code pool} store and the in-memory {@link PoolIndex}, applies {@link Label}s (status changes, DLQ
- * for unknown images/classes, relabel counting, examples on to the trainer), returns unanswered
- * requests to the pool at their deadline, and opens query rounds through {@link QueryRounds} on a
- * wall-clock punctuator. Every state change goes through changelogged stores in the same transaction
- * as the outputs.
+ * {@code pool} store and the in-memory {@link PoolIndex} (each at the next row, stored with it, so
+ * arrival order survives restarts), applies {@link Label}s (status changes, DLQ for unknown
+ * images/classes, relabel counting, examples on to the trainer), returns unanswered requests to the
+ * pool at their deadline, and runs query rounds through {@link QueryRounds} on a round {@link Worker}.
+ *
+ * <p>The stream thread only moves records and does bounded work: arrivals are folded into the
+ * neighbour lists a micro-batch at a time (at most {@code pool.fold.max-work} multiply-adds a step),
+ * and the changed lists go to the changelogged {@code pool-neighbors} store, so a restart or a standby
+ * reads them back instead of recomputing them. A round is planned over a snapshot once the lists are
+ * current, selected on the worker, and applied in a later punctuation. Every state change goes
+ * through changelogged stores in the same transaction as the outputs.
  */
 public final class PoolProcessor implements Processor<String, SpecificRecord, String, Object> {
   public static final String POOL_STORE = "pool";
   public static final String MODELS_STORE = "models";
+  public static final String NEIGHBORS_STORE = "pool-neighbors";
   public static final String TO_TRAINING = "to-training";
   public static final String TO_DLQ = "pool-to-dlq";
   static final int MAX_CLASS_NAME = 1000;
+  /** Stream-thread time one punctuation may spend folding arrivals in. */
+  private static final long FOLD_SHARE_NANOS = 100_000_000L;
+  private static final Logger LOG = LoggerFactory.getLogger(PoolProcessor.class);
 
   private final ServiceConfig config;
   private final QueryRounds rounds;
@@ -50,11 +65,31 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   private KeyValueStore<String, PoolEntry> pool;
   private KeyValueStore<String, PromptModel> models;
   private PoolMeta meta;
+  private KeyValueStore<Integer, byte[]> neighborStore;
   private PoolIndex index;
+  private final Worker<QueryRounds.Outcome> worker;
+  private final ServiceMetrics.PoolSource gaugeSource = new ServiceMetrics.PoolSource() {
+    @Override
+    public long count(PoolStatus status) {
+      PoolIndex i = index;
+      return i == null ? 0 : i.count(status);
+    }
+
+    @Override
+    public long unfolded() {
+      PoolIndex i = index;
+      return i == null ? 0 : i.unfolded();
+    }
+  };
+  /** No round starts before this (wall-clock ms): set after a round failed. */
+  private long retryAt;
   private final TreeMap<Long, TreeSet<String>> deadlines = new TreeMap<>();
 
   /** @param originals serializers by input value class simple name, to re-encode refused records for the DLQ */
-  public PoolProcessor(ServiceConfig config, QueryRounds rounds, ServiceMetrics metrics, Map<String, Serializer<?>> originals) {
+  /** {@code worker} runs the query rounds off the stream thread. */
+  PoolProcessor(ServiceConfig config, QueryRounds rounds, ServiceMetrics metrics, Map<String, Serializer<?>> originals,
+      Worker<QueryRounds.Outcome> worker) {
+    this.worker = Objects.requireNonNull(worker);
     this.config = Objects.requireNonNull(config);
     this.rounds = Objects.requireNonNull(rounds);
     this.metrics = Objects.requireNonNull(metrics);
@@ -69,20 +104,54 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     this.models = context.getStateStore(MODELS_STORE);
     this.meta = new PoolMeta(context.getStateStore(PoolMeta.STORE));
     rounds.init(context, pool, meta, context.getStateStore(QueryRounds.ROUNDS_STORE), context.getStateStore(QueryRounds.SCORES_STORE));
+    this.neighborStore = context.getStateStore(NEIGHBORS_STORE);
+    restore();
+    metrics.poolSource(gaugeSource);
+    context.schedule(Duration.ofMillis(config.get(Settings.QUERY_TICK_MS)), PunctuationType.WALL_CLOCK_TIME, this::tick);
+  }
+
+  /**
+   * Rebuilds the in-memory index from the stores: every image at its stored row, with its stored
+   * neighbour list, so nothing is recomputed (one scan of each store). Images stored before rows
+   * were (row -1) follow in key order and are folded in again.
+   */
+  private void restore() {
+    long t0 = System.nanoTime();
+    java.util.List<PoolEntry> unplaced = new java.util.ArrayList<>();
     try (KeyValueIterator<String, PoolEntry> it = pool.all()) {
       while (it.hasNext()) {
         PoolEntry e = it.next().value;
-        int label = e.getClassName() == null ? -1 : classNames.indexOf(e.getClassName());
-        index(e.getDim()).add(e.getId(), PoolCodec.vector(e), PoolCodec.status(e.getStatus()), label);
+        if (e.getRow() < 0) {
+          unplaced.add(e);
+        } else {
+          place(e, e.getRow(), neighborStore.get(e.getRow()));
+        }
         if (e.getStatus() == ImageStatus.PENDING) {
           deadlines.computeIfAbsent(e.getDeadline(), d -> new TreeSet<>()).add(e.getId());
         }
       }
     }
-    for (PoolStatus s : PoolStatus.values()) {
-      metrics.poolGauge(s.name().toLowerCase(java.util.Locale.ROOT), this, p -> p.index == null ? 0 : p.index.count(s));
+    for (PoolEntry e : unplaced) {
+      e.setRow(index(e.getDim()).nextRow());
+      pool.put(e.getId(), e);
+      place(e, e.getRow(), null);
     }
-    context.schedule(Duration.ofMillis(config.get(Settings.QUERY_TICK_MS)), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    if (index != null) {
+      index.restored();
+      LOG.info("pool restored: {} images at their rows, {} to fold into the neighbour lists, in {} ms", index.size(),
+          index.unfolded(), (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  private void place(PoolEntry e, int row, byte[] lists) {
+    int label = e.getClassName() == null ? -1 : classNames.indexOf(e.getClassName());
+    index(e.getDim()).place(e.getId(), row, PoolCodec.vector(e), PoolCodec.status(e.getStatus()), label, lists);
+  }
+
+  @Override
+  public void close() {
+    metrics.releasePoolSource(gaugeSource);
+    worker.close();
   }
 
   private PoolIndex index(int dim) {
@@ -125,10 +194,32 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       return;
     }
     long now = context.currentSystemTimeMs();
+    int row = index(v.length).nextRow();
     pool.put(key, PoolEntry.newBuilder().setId(key).setUri(e.getUri()).setVector(e.getVector()).setHalf(e.getPrecision() == io.alvlm.avro.VectorPrecision.FLOAT16)
-        .setDim(e.getDim()).setStatus(ImageStatus.UNLABELED).setArrivedAt(Instant.ofEpochMilli(now)).build());
-    index(v.length).add(key, v, PoolStatus.UNLABELED, -1);
+        .setDim(e.getDim()).setStatus(ImageStatus.UNLABELED).setArrivedAt(Instant.ofEpochMilli(now)).setRow(row).build());
+    index.place(key, row, v, PoolStatus.UNLABELED, -1, null);
     meta.arrived();
+    if (index.unfolded() >= foldBatch()) {
+      foldOnce();
+    }
+  }
+
+  /** Newcomers per fold step: the configured batch, fewer when the pool is large (bounded work per step). */
+  private int foldBatch() {
+    long perRow = Math.max(1L, (long) index.size() * index.dim());
+    long byWork = config.get(Settings.POOL_FOLD_WORK) / perRow;
+    return (int) Math.max(1, Math.min(config.get(Settings.POOL_FOLD_BATCH), byWork));
+  }
+
+  /** One bounded maintenance step of the neighbour lists; the lists it changed go to the store. */
+  private void foldOnce() {
+    BitSet changed = index.maintain(foldBatch(), products());
+    changed.stream().forEach(r -> neighborStore.put(r, index.encodedList(r)));
+  }
+
+  private MatrixProducts products() {
+    long macs = (long) foldBatch() * index.size() * index.dim();
+    return MatrixProducts.of(MatrixProducts.Kind.AUTO, macs);
   }
 
   private void label(String key, Label l) {
@@ -242,19 +333,27 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
         }
       }
     }
+    if (index == null) {
+      return;
+    }
+    // bounded catch-up: fold until the lists are current or this tick has used its share of the thread
+    long foldUntil = System.nanoTime() + FOLD_SHARE_NANOS;
+    while (!index.current() && System.nanoTime() < foldUntil) {
+      foldOnce();
+    }
+    applyFinishedRound(now);
     PromptModel m = models.get(config.get(Settings.MODEL_NAME));
-    if (m == null || index == null) {
+    if (m == null) {
       return;
     }
     ModelView model = ModelView.of(m);
     metrics.modelVersion(model.version());
-    index.rescore(model);
+    if (model.version() != meta.scoredVersion() && model.version() == 0) {
+      meta.put("scoredVersion", model.version()); // the zero-shot model opens no round of its own
+    }
     String trigger = null;
     if (model.version() != meta.scoredVersion()) {
-      meta.put("scoredVersion", model.version());
-      if (model.version() > 0) {
-        trigger = "model";
-      }
+      trigger = "model";
     }
     if (trigger == null && meta.newSinceRound() >= config.get(Settings.QUERY_MIN_NEW)) {
       trigger = "min-new";
@@ -266,12 +365,35 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     if (trigger == null && last < 0 && meta.round() == 0 && now - firstSeen(now) >= config.get(Settings.QUERY_INTERVAL_MS)) {
       trigger = "interval";
     }
-    if (trigger != null && index.count(PoolStatus.UNLABELED) > 0) {
-      List<PendingRequest> opened = rounds.run(index, model, trigger, now);
-      for (PendingRequest p : opened) {
+    // a round waits for current lists, for the previous round, and after a failure for its retry time
+    if (trigger != null && index.current() && !worker.busy() && now >= retryAt && index.count(PoolStatus.UNLABELED) > 0) {
+      QueryRounds.Plan plan = rounds.plan(index, model, trigger);
+      worker.start(plan::select);
+      applyFinishedRound(now); // an inline executor has finished already
+    }
+  }
+
+  /** Applies the worker's round, if it finished, in this punctuation's transaction. */
+  private void applyFinishedRound(long now) {
+    Optional<QueryRounds.Outcome> done;
+    try {
+      done = worker.take();
+    } catch (RuntimeException e) {
+      LOG.warn("query round failed; retrying after query.interval.ms", e);
+      metrics.roundFailed();
+      retryAt = now + config.get(Settings.QUERY_INTERVAL_MS);
+      return;
+    }
+    done.ifPresent(o -> {
+      for (PendingRequest p : rounds.apply(o, index, now)) {
         deadlines.computeIfAbsent(p.deadline(), d -> new TreeSet<>()).add(p.id());
       }
-    }
+    });
+  }
+
+  /** Whether the neighbour lists hold every image (readiness; rounds wait for it). */
+  boolean indexCurrent() {
+    return index == null || index.current();
   }
 
   private long firstSeen(long now) {

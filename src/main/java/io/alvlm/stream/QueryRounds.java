@@ -21,10 +21,14 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Runs one query round over the maintained pool: the configured strategy picks up to the budget from
- * the eligible images, each pick becomes PENDING with a deadline and one {@link AnnotationRequest}
- * (score parts, the model's top-3 guesses), the round is summarised in a {@link QueryRound}, and every
- * image's scores go to the {@code scores} store for interactive queries.
+ * Query rounds in three steps, so that the stream thread only moves records (design rule 1):
+ * {@link #plan} (stream thread) takes an immutable snapshot of the pool; {@link Plan#select} (the
+ * round worker) runs the configured strategy on it; {@link #apply} (stream thread, a later
+ * punctuation) turns the picks into PENDING images with a deadline and one {@link AnnotationRequest}
+ * each (score parts, the model's top-3 guesses), and records the round in a {@link QueryRound}. A pick
+ * that was labelled or requested while the worker ran is dropped and counted; the round then records
+ * fewer requests than its budget. The {@code scores} store keeps the score parts of each requested
+ * image (one record per image, bounded by the images ever requested).
  */
 public final class QueryRounds {
   public static final String ROUNDS_STORE = "rounds";
@@ -62,20 +66,63 @@ public final class QueryRounds {
     this.scores = scores;
   }
 
-  List<PoolProcessor.PendingRequest> run(PoolIndex index, ModelView model, String trigger, long now) {
+  /** A round planned on the stream thread: its number, why it opened, its budget and the pool snapshot. */
+  final class Plan {
+    final long round;
+    final String trigger;
+    final int wanted;
+    final long unlabeled;
+    final long pending;
+    final long labeled;
+    final long newSinceRound;
+    final ModelView model;
+    private final PoolView snapshot;
+
+    private Plan(long round, String trigger, int wanted, PoolIndex index, ModelView model, long newSinceRound) {
+      this.round = round;
+      this.trigger = trigger;
+      this.wanted = wanted;
+      this.unlabeled = index.count(PoolStatus.UNLABELED);
+      this.pending = index.count(PoolStatus.PENDING);
+      this.labeled = index.count(PoolStatus.LABELED);
+      this.newSinceRound = newSinceRound;
+      this.model = model;
+      this.snapshot = index.snapshot(model.textFeatures(), model.classes(), model.logitScale());
+    }
+
+    /** Runs the strategy on the snapshot; the worker calls this, and it touches no store. */
+    Outcome select() {
+      long t0 = System.nanoTime();
+      Selection sel = strategy.select(snapshot, wanted, seed + round);
+      return new Outcome(this, sel, (System.nanoTime() - t0) / 1e6);
+    }
+  }
+
+  /** What the worker hands back: the plan, the strategy's selection and how long it took. */
+  record Outcome(Plan plan, Selection selection, double selectMs) {}
+
+  /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
+  Plan plan(PoolIndex index, ModelView model, String trigger) {
+    return new Plan(meta.round() + 1, trigger, budget.images(index.size(), model.classes()), index, model,
+        meta.newSinceRound());
+  }
+
+  /** Applies a finished round (stream thread): requests for the picks still eligible, the round's record. */
+  List<PoolProcessor.PendingRequest> apply(Outcome o, PoolIndex index, long now) {
     long t0 = System.nanoTime();
-    long round = meta.round() + 1;
-    int wanted = budget.images(index.size(), model.classes());
-    long unlabeled = index.count(PoolStatus.UNLABELED);
-    long pending = index.count(PoolStatus.PENDING);
-    long labeled = index.count(PoolStatus.LABELED);
-    PoolView view = index.view(model);
-    Selection sel = strategy.select(view, wanted, seed + round);
+    Plan plan = o.plan();
+    long round = plan.round;
+    ModelView model = plan.model;
     List<PoolProcessor.PendingRequest> opened = new ArrayList<>();
     long deadline = now + deadlineMs;
-    for (Pick p : sel.picks()) {
+    int dropped = 0;
+    for (Pick p : o.selection().picks()) {
       String id = index.id(p.row());
       PoolEntry e = pool.get(id);
+      if (e == null || e.getStatus() != ImageStatus.UNLABELED) {
+        dropped++; // labelled or requested while the worker ran
+        continue;
+      }
       String queryId = applicationId + "-r" + round + "-" + id;
       e.setStatus(ImageStatus.PENDING);
       e.setQueryId(queryId);
@@ -100,42 +147,39 @@ public final class QueryRounds {
           .setDeadline(Instant.ofEpochMilli(deadline))
           .build();
       context.forward(new Record<>(id, req, now), TO_QUERIES);
+      scores.put(id, scoreRecord(round, model.version(), parts));
     }
-    meta.opened(round, now, opened.size());
-    writeScores(index, sel, model.version());
-    double totalMs = (System.nanoTime() - t0) / 1e6;
-    Map<String, Double> timings = new HashMap<>(sel.timingsMs());
-    timings.put("round_total", totalMs);
-    float[] prior = sel.roundFacts().get("prior");
+    meta.opened(round, now, opened.size(), plan.newSinceRound);
+    if ("model".equals(plan.trigger)) {
+      meta.put("scoredVersion", model.version());
+    }
+    Map<String, Double> timings = new HashMap<>(o.selection().timingsMs());
+    timings.put("select", o.selectMs());
+    timings.put("apply", (System.nanoTime() - t0) / 1e6);
+    timings.put("round_total", o.selectMs() + (System.nanoTime() - t0) / 1e6);
+    float[] prior = o.selection().roundFacts().get("prior");
     List<Double> priorList = new ArrayList<>();
     if (prior != null) {
       for (float x : prior) priorList.add((double) x);
     }
-    QueryRound qr = QueryRound.newBuilder().setRound(round).setStrategy(strategy.name()).setTrigger(trigger).setBudget(wanted)
-        .setSelected(opened.size()).setUnlabeled(unlabeled).setPending(pending).setLabeled(labeled)
-        .setModelVersion(model.version()).setTimingsMs(timings).setClassPrior(priorList)
-        .setOpenedAt(Instant.ofEpochMilli(now)).build();
+    QueryRound qr = QueryRound.newBuilder().setRound(round).setStrategy(strategy.name()).setTrigger(plan.trigger)
+        .setBudget(plan.wanted).setSelected(opened.size()).setDropped(dropped).setUnlabeled(plan.unlabeled)
+        .setPending(plan.pending).setLabeled(plan.labeled).setModelVersion(model.version()).setTimingsMs(timings)
+        .setClassPrior(priorList).setOpenedAt(Instant.ofEpochMilli(now)).build();
     roundStore.put(round, qr);
     context.forward(new Record<>(Long.toString(round), qr, now), TO_ROUNDS);
-    metrics.round(opened.size(), System.nanoTime() - t0);
+    metrics.round(opened.size(), (long) (timings.get("round_total") * 1e6));
     return opened;
   }
 
-  private void writeScores(PoolIndex index, Selection sel, long version) {
-    Map<String, float[]> rows = sel.rowScores();
-    if (rows.isEmpty()) {
-      return;
-    }
-    for (int r = 0; r < index.size(); r++) {
-      StringBuilder json = new StringBuilder("{\"model_version\":").append(version);
-      for (Map.Entry<String, float[]> e : rows.entrySet()) {
-        float v = e.getValue()[r];
-        if (!Float.isNaN(v)) {
-          json.append(",\"").append(e.getKey()).append("\":").append(v);
-        }
+  private static String scoreRecord(long round, long version, Map<String, Double> parts) {
+    StringBuilder json = new StringBuilder("{\"round\":").append(round).append(",\"model_version\":").append(version);
+    for (Map.Entry<String, Double> e : new java.util.TreeMap<>(parts).entrySet()) {
+      if (!e.getValue().isNaN()) {
+        json.append(",\"").append(e.getKey()).append("\":").append(e.getValue());
       }
-      scores.put(index.id(r), json.append('}').toString());
     }
+    return json.append('}').toString();
   }
 
   static List<ClassGuess> guesses(ModelView model, float[] normalised, int top) {

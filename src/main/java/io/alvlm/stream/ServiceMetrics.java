@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The service's own metrics (Prometheus names after the exporter adds units and {@code _total}):
@@ -29,6 +28,8 @@ public final class ServiceMetrics {
   private final Timer trainTime;
   private final AtomicLong modelVersion = new AtomicLong(-1);
   private final Map<String, AtomicLong> trainerGauges = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicReference<PoolSource> poolSource =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public ServiceMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry);
@@ -40,6 +41,17 @@ public final class ServiceMetrics {
     rounds = Counter.builder("alvlm.rounds").description("Query rounds run").register(registry);
     trainTime = Timer.builder("alvlm.trainer.train").description("Time of one CoOp retraining").register(registry);
     registry.gauge("alvlm.model.version", modelVersion, AtomicLong::doubleValue);
+    for (io.alvlm.selection.PoolStatus st : io.alvlm.selection.PoolStatus.values()) {
+      io.micrometer.core.instrument.Gauge.builder("alvlm.pool.images", poolSource, h -> {
+        PoolSource p = h.get();
+        return p == null ? 0 : p.count(st);
+      }).description("Images in the pool, by status").tag("status", st.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+    }
+    io.micrometer.core.instrument.Gauge.builder("alvlm.pool.index.unfolded", poolSource, h -> {
+      PoolSource p = h.get();
+      return p == null ? 0 : p.unfolded();
+    }).description("Pool rows not yet folded into the neighbour lists (0: the index is current)").register(registry);
   }
 
   public MeterRegistry registry() {
@@ -50,6 +62,12 @@ public final class ServiceMetrics {
     embedded.increment(images);
     batchSize.record(images);
     batchTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A query round whose strategy threw; it is retried after {@code query.interval.ms}. */
+  public void roundFailed() {
+    Counter.builder("alvlm.rounds.failed").description("Query rounds whose selection failed").register(registry)
+        .increment();
   }
 
   public void round(int selected, long nanos) {
@@ -86,9 +104,25 @@ public final class ServiceMetrics {
   }
 
   /** Registers a pool-size gauge read from {@code source}. */
-  public <T> void poolGauge(String status, T source, ToDoubleFunction<T> f) {
-    io.micrometer.core.instrument.Gauge.builder("alvlm.pool.images", source, f).description("Images in the pool, by status")
-        .tag("status", status).register(registry);
+  /**
+   * Binds the pool gauges ({@code alvlm.pool.images{status}}, {@code alvlm.pool.index.unfolded}) to
+   * {@code source}, replacing the previous one: the gauges always read the pool task that runs now,
+   * also after a task migration. {@code null} (the task closed) reads as an empty pool.
+   */
+  public void poolSource(PoolSource source) {
+    poolSource.set(source);
+  }
+
+  /** What the pool gauges read: images per status and rows not yet folded into the neighbour lists. */
+  public interface PoolSource {
+    long count(io.alvlm.selection.PoolStatus status);
+
+    long unfolded();
+  }
+
+  /** Unbinds {@code source} if it is still the bound one (a newer task may have bound itself already). */
+  public void releasePoolSource(PoolSource source) {
+    poolSource.compareAndSet(source, null);
   }
 
   private void gauge(String name, Map<String, String> tags, double value) {

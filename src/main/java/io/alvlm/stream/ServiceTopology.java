@@ -34,10 +34,21 @@ public final class ServiceTopology {
 
   /**
    * The parts the sub-topologies run on; a part may be null when the role does not run it.
+   * {@code roundExecutor} runs the pool's query rounds: null for a worker thread of the pool task's
+   * own (the service); tests pass an executor they drive.
    */
-  public record Parts(ImageTower tower, Strategy strategy, PromptTrainer trainer, ServiceMetrics metrics) {
+  public record Parts(ImageTower tower, Strategy strategy, PromptTrainer trainer, ServiceMetrics metrics,
+      java.util.concurrent.Executor roundExecutor) {
     public Parts {
       Objects.requireNonNull(metrics, "metrics");
+    }
+
+    public Parts(ImageTower tower, Strategy strategy, PromptTrainer trainer, ServiceMetrics metrics) {
+      this(tower, strategy, trainer, metrics, null);
+    }
+
+    Worker<QueryRounds.Outcome> roundWorker() {
+      return roundExecutor == null ? Worker.onThread("alvlm-round-worker") : Worker.on(roundExecutor);
     }
   }
 
@@ -76,7 +87,7 @@ public final class ServiceTopology {
         @Override
         public org.apache.kafka.streams.processor.api.Processor<String, org.apache.avro.specific.SpecificRecord, String, Object> get() {
           return new PoolProcessor(config, new QueryRounds(Objects.requireNonNull(parts.strategy(), "strategy"), config,
-              parts.metrics()), parts.metrics(), originals);
+              parts.metrics()), parts.metrics(), originals, parts.roundWorker());
         }
 
         @Override
@@ -85,6 +96,8 @@ public final class ServiceTopology {
               Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolProcessor.POOL_STORE), Serdes.String(),
                   serdes.value(PoolEntry.class)),
               Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolMeta.STORE), Serdes.String(), Serdes.Long()),
+              Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolProcessor.NEIGHBORS_STORE), Serdes.Integer(),
+                  Serdes.ByteArray()),
               Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryRounds.ROUNDS_STORE), Serdes.Long(),
                   topics.rounds.valueSerde()),
               Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueryRounds.SCORES_STORE), Serdes.String(), Serdes.String())

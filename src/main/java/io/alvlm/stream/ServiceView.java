@@ -47,7 +47,13 @@ final class ServiceView implements HttpApi.View {
 
   @Override
   public boolean ready() {
-    return streams.state() == KafkaStreams.State.RUNNING;
+    return streams.state() == KafkaStreams.State.RUNNING && !indexCatchingUp();
+  }
+
+  /** True while the pool's neighbour lists are more than one fold batch behind the arrivals (after a restore, a burst). */
+  private boolean indexCatchingUp() {
+    var g = registry.find("alvlm.pool.index.unfolded").gauge();
+    return g != null && g.value() > config.get(Settings.POOL_FOLD_BATCH);
   }
 
   @Override
@@ -57,6 +63,10 @@ final class ServiceView implements HttpApi.View {
       var g = registry.find("alvlm.pool.images").tag("status", status).gauge();
       out.put(status, g == null ? 0 : (long) g.value());
     }
+    var u = registry.find("alvlm.pool.index.unfolded").gauge();
+    long unfolded = u == null ? 0 : (long) u.value();
+    out.put("index", unfolded == 0 ? "current" : "catching-up");
+    out.put("unfolded", unfolded);
     var r = registry.find("alvlm.rounds").counter();
     out.put("rounds", r == null ? 0 : (long) r.count());
     return out;

@@ -62,7 +62,7 @@ class DeployDashboardTest {
     m.trained(1_000_000, 0.5, 0.9, 0.8);
     m.label("labeled");
     m.deadLetter("embedder", "image-decode");
-    m.poolGauge("unlabeled", new Object(), x -> 1);
+    m.trainingRejected("gate");
     Set<String> exported = new TreeSet<>();
     registry.scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> exported.add(l.split("[{ ]")[0]));
     Set<String> wanted = new TreeSet<>(GrafanaDashboard.alvlm().metricNames());

@@ -2,9 +2,13 @@ package io.alvlm.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alvlm.data.Fixtures;
 import io.alvlm.data.Npy;
+import io.alvlm.selection.ExactNeighbors;
+import io.alvlm.selection.MatrixProducts;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
 import io.alvlm.selection.Selection;
@@ -12,16 +16,20 @@ import io.alvlm.selection.Strategies;
 import io.alvlm.selection.Strategy;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The pool's maintained state answers a round exactly as computing it from scratch would. */
+/** The pool's maintained lists are the lists computed from scratch, however arrivals and labels interleave. */
 class PoolIndexTest {
   private static final int DIM = 64;
   private static final int ROWS = 400;
+  private static final int K = 10;
+  private static final MatrixProducts JAVA = MatrixProducts.of(MatrixProducts.Kind.JAVA, 0);
   private static float[] features;
   private static float[] text;
   private static final List<String> CLASSES = IntStream.range(0, 20).mapToObj(i -> "c" + i).toList();
@@ -32,66 +40,104 @@ class PoolIndexTest {
     text = Npy.readFloats(Fixtures.cecSmall().resolve("text.npy")).data();
   }
 
-  private static ModelView model(long version, float[] classText) {
-    return new ModelView(version, CLASSES, classText, DIM, 100f);
+  private static float[] vector(int i) {
+    return Arrays.copyOfRange(features, i * DIM, (i + 1) * DIM);
   }
 
-  /** Half the images arrive before the first model, half after; some are labelled or pending. */
-  private static PoolIndex pool(ModelView m) {
-    PoolIndex index = new PoolIndex(DIM, 10);
+  /** Images arrive in bursts folded in batches of {@code batch}; some are labelled or pending in between. */
+  private static PoolIndex pool(int batch) {
+    PoolIndex index = new PoolIndex(DIM, K);
     for (int i = 0; i < ROWS; i++) {
-      if (i == ROWS / 2) {
-        index.rescore(m);
-      }
-      index.add("img" + i, Arrays.copyOfRange(features, i * DIM, (i + 1) * DIM), PoolStatus.UNLABELED, -1);
+      index.place("img" + i, index.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
+      if (i % 9 == 0 && i > 0) index.setStatus(i - 5, PoolStatus.LABELED, 3);
+      if (i % 13 == 4) index.setStatus(i, PoolStatus.PENDING, -1);
+      if (i % 37 == 0) index.maintain(batch, JAVA);
     }
-    for (int i = 0; i < ROWS; i += 9) {
-      index.setStatus(i, PoolStatus.LABELED, 3);
-    }
-    for (int i = 4; i < ROWS; i += 13) {
-      index.setStatus(i, PoolStatus.PENDING, -1);
-    }
+    while (!index.current()) index.maintain(batch, JAVA);
     return index;
   }
 
-  @Test
-  void aRoundFromMaintainedStateEqualsOneFromScratch() {
-    ModelView m = model(0, text);
-    PoolIndex index = pool(m);
-    Strategy cec = Strategies.create("cec", Map.of());
-    Selection maintained = cec.select(index.view(m), 15, 7);
-    Selection scratch = cec.select(index.viewFromScratch(m), 15, 7);
-    for (String part : List.of("entropy", "calibrated_entropy", "neighbor_entropy", "uncertainty")) {
-      float[] a = maintained.rowScores().get(part);
-      float[] b = scratch.rowScores().get(part);
-      for (int r = 0; r < a.length; r++) {
-        assertEquals(b[r], a[r], 1e-5, part + " of row " + r);
-      }
+  private static void assertListsAreExact(PoolIndex index) {
+    PoolView v = index.snapshot(text, 20, 100f);
+    int[] members = IntStream.range(0, v.rows()).filter(v::unlabelledPool).toArray();
+    ExactNeighbors scratch = ExactNeighbors.compute(v.features(), DIM, members, K);
+    var maintained = v.neighbors().orElseThrow();
+    for (int r = 0; r < v.rows(); r++) {
+      assertArrayEquals(scratch.neighbors(r), maintained.neighbors(r), "neighbours of row " + r);
+      assertArrayEquals(scratch.similarities(r), maintained.similarities(r), 1e-6f, "similarities of row " + r);
     }
-    assertArrayEquals(scratch.rows(), maintained.rows());
-    assertArrayEquals(scratch.roundFacts().get("prior"), maintained.roundFacts().get("prior"), 1e-6f);
   }
 
   @Test
-  void aNewModelRescoresTheWholePool() {
-    ModelView first = model(0, text);
-    PoolIndex index = pool(first);
-    float[] reversed = new float[text.length];
-    for (int c = 0; c < 20; c++) {
-      System.arraycopy(text, (19 - c) * DIM, reversed, c * DIM, DIM);
+  void listsMaintainedInBatchesEqualListsFromScratch() {
+    for (int batch : new int[] {1, 7, 64}) {
+      PoolIndex index = pool(batch);
+      assertTrue(index.count(PoolStatus.LABELED) > 30 && index.count(PoolStatus.PENDING) > 20);
+      assertListsAreExact(index);
     }
-    ModelView second = model(1, reversed);
-    Strategy entropy = Strategies.create("entropy", Map.of());
-    Selection before = entropy.select(index.view(first), 5, 0);
-    Selection after = entropy.select(index.view(second), 5, 0);
-    Selection scratch = entropy.select(index.viewFromScratch(second), 5, 0);
-    assertArrayEquals(scratch.rows(), after.rows(), "re-scored under the new model");
-    PoolView v = index.view(second);
-    double[] row = new double[20];
-    v.probabilities().orElseThrow().copyRow(1, row, 0);
-    double[] firstRow = new double[20];
-    index.view(first).probabilities().orElseThrow().copyRow(1, firstRow, 0);
-    assertEquals(firstRow[0], row[19], 1e-6, "class order reversed: probabilities follow the model");
-    assertEquals(5, before.picks().size());
+  }
+
+  @Test
+  void aRoundOnTheSnapshotEqualsOneFromScratch() {
+    PoolIndex index = pool(16);
+    Strategy cec = Strategies.create("cec", Map.of());
+    PoolView maintained = index.snapshot(text, 20, 100f);
+    PoolView scratch = new PoolView(maintained.features(), maintained.rows(), DIM, text, 20, 100f, maintained.status(),
+        maintained.labels(), Optional.empty(), Optional.empty());
+    Selection a = cec.select(maintained, 15, 7);
+    Selection b = cec.select(scratch, 15, 7);
+    for (String part : List.of("entropy", "calibrated_entropy", "neighbor_entropy", "uncertainty")) {
+      assertArrayEquals(b.rowScores().get(part), a.rowScores().get(part), 1e-5f, part);
+    }
+    assertArrayEquals(b.rows(), a.rows());
+  }
+
+  @Test
+  void rowsAreArrivalOrderAndListsSurviveARestoreWithoutRecomputation() {
+    PoolIndex index = pool(32);
+    PoolIndex restored = new PoolIndex(DIM, K);
+    for (int r = 0; r < index.size(); r++) {
+      PoolStatus s = index.status(r);
+      restored.place(index.id(r), r, vector(r), s, s == PoolStatus.LABELED ? 3 : -1, index.encodedList(r));
+      assertEquals("img" + r, index.id(r));
+    }
+    restored.restored();
+    assertTrue(restored.current(), "a restore with every list stored folds nothing");
+    PoolView a = index.snapshot(text, 20, 100f);
+    PoolView b = restored.snapshot(text, 20, 100f);
+    for (int r = 0; r < a.rows(); r++) {
+      assertArrayEquals(a.neighbors().orElseThrow().neighbors(r), b.neighbors().orElseThrow().neighbors(r));
+    }
+    Strategy cec = Strategies.create("cec", Map.of());
+    assertArrayEquals(cec.select(a, 12, 3).rows(), cec.select(b, 12, 3).rows());
+  }
+
+  @Test
+  void aLabelCommittedBeforeItsRepairIsRepairedAfterARestore() {
+    PoolIndex index = pool(32);
+    int victim = index.snapshot(text, 20, 100f).neighbors().orElseThrow().neighbors(1)[0];
+    byte[][] stored = new byte[index.size()][];
+    for (int r = 0; r < stored.length; r++) stored[r] = index.encodedList(r);
+    // the label reached the store, the repaired lists did not
+    PoolIndex restored = new PoolIndex(DIM, K);
+    for (int r = 0; r < stored.length; r++) {
+      PoolStatus s = r == victim ? PoolStatus.LABELED : index.status(r);
+      restored.place(index.id(r), r, vector(r), s, -1, stored[r]);
+    }
+    restored.restored();
+    assertFalse(restored.current());
+    BitSet changed = restored.maintain(64, JAVA);
+    assertTrue(changed.get(1), "row 1 held the labelled row and was repaired");
+    assertTrue(restored.current());
+    assertListsAreExact(restored);
+  }
+
+  @Test
+  void foldWorkIsBoundedByTheBatch() {
+    PoolIndex index = new PoolIndex(DIM, K);
+    for (int i = 0; i < 100; i++) index.place("img" + i, i, vector(i), PoolStatus.UNLABELED, -1, null);
+    index.maintain(30, JAVA);
+    assertEquals(70, index.unfolded());
+    assertFalse(index.current());
   }
 }

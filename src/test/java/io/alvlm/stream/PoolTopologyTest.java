@@ -64,17 +64,25 @@ class PoolTopologyTest {
   private float[] text;
   private final List<String> classNames = IntStream.range(0, CLASSES).mapToObj(i -> "class " + i).toList();
 
+  /** Runs each round's selection when it is started, so a round applies in the punctuation that planned it. */
+  private java.util.concurrent.Executor roundExecutor = Runnable::run;
+
   @BeforeEach
   void start() throws IOException {
+    open(state);
+  }
+
+  private void open(Path stateDir) throws IOException {
     features = Npy.readFloats(Fixtures.cecSmall().resolve("features.npy")).data();
     text = Npy.readFloats(Fixtures.cecSmall().resolve("text.npy")).data();
     ServiceConfig c = ServiceConfig.of(Map.of("role", "pool", "classes", String.join(",", classNames),
         "query.budget", "10", "query.min-new", Integer.toString(IMAGES), "query.interval.ms", "3600000",
-        "query.deadline.ms", "60000", "state.dir", state.toString()));
+        "query.deadline.ms", "60000", "state.dir", stateDir.toString()));
     AvroSerdes serdes = AvroSerdes.singleObject();
     topics = new Topics(serdes);
     ServiceMetrics metrics = new ServiceMetrics(new SimpleMeterRegistry());
-    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(null, AlvlmService.strategy(c), null, metrics));
+    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(null, AlvlmService.strategy(c), null, metrics,
+        roundExecutor));
     Properties p = AlvlmService.streamsConfig(c);
     driver = new TopologyTestDriver(topo, p, Instant.ofEpochMilli(1_000_000));
     embeddings = driver.createInputTopic(topics.embeddings.name(), Serdes.String().serializer(), topics.embeddings.valueSerde().serializer());
@@ -255,4 +263,66 @@ class PoolTopologyTest {
     assertEquals(3, count);
     assertFalse(dlq.readValuesToList().stream().anyMatch(d -> true));
   }
+
+  /** Holds the round worker's jobs until the test lets them run. */
+  private static final class HeldJobs implements java.util.concurrent.Executor {
+    private final java.util.ArrayDeque<Runnable> jobs = new java.util.ArrayDeque<>();
+
+    @Override
+    public void execute(Runnable job) {
+      jobs.add(job);
+    }
+
+    int runAll() {
+      int n = 0;
+      while (!jobs.isEmpty()) {
+        jobs.poll().run();
+        n++;
+      }
+      return n;
+    }
+  }
+
+  @Test
+  void aRoundAppliesInALaterPunctuationAndDropsPicksLabelledWhileItRan() throws IOException {
+    driver.close();
+    HeldJobs held = new HeldJobs();
+    roundExecutor = held;
+    open(state.resolve("held"));
+    publishModel(0);
+    sendImages(0, IMAGES);
+    assertTrue(openRound().isEmpty(), "the round runs on the worker, not in the punctuation");
+    assertTrue(rounds.isEmpty());
+    assertEquals(1, held.runAll(), "one round was started");
+    // while the round's picks wait to be applied, every even image is labelled
+    for (int i = 0; i < IMAGES; i += 2) {
+      labels.pipeInput("img" + i, label("img" + i, classNames.get(0)));
+    }
+    List<AnnotationRequest> reqs = openRound();
+    QueryRound round = rounds.readValue();
+    assertEquals(10, round.getBudget());
+    assertTrue(round.getDropped() > 0, "some picks were labelled meanwhile: " + round);
+    assertEquals(10 - round.getDropped(), round.getSelected());
+    assertEquals(round.getSelected(), reqs.size());
+    assertFalse(reqs.isEmpty(), "the picks still eligible are requested");
+    for (AnnotationRequest r : reqs) {
+      assertEquals(1, Integer.parseInt(r.getId().substring(3)) % 2, r.getId() + " was labelled before the round applied");
+      assertEquals(ImageStatus.PENDING, pool().get(r.getId()).getStatus());
+    }
+  }
+
+  @Test
+  void neighbourListsAndRowsAreStoredWithTheImages() {
+    publishModel(0);
+    sendImages(0, 50);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    KeyValueStore<Integer, byte[]> lists = driver.getKeyValueStore(PoolProcessor.NEIGHBORS_STORE);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(i, pool().get("img" + i).getRow(), "rows follow arrival order");
+      byte[] b = lists.get(i);
+      assertNotNull(b, "row " + i + " has a stored list");
+      assertEquals(10, java.nio.ByteBuffer.wrap(b).getInt(), "row " + i + " stores k neighbours");
+    }
+  }
+
 }

@@ -1,0 +1,244 @@
+package io.alvlm.selection;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.function.IntPredicate;
+
+/**
+ * The k-nearest-neighbour lists of a growing pool, maintained a micro-batch at a time (cec.md §3).
+ * Rows are the pool's row numbers; the features live with the caller (one copy, row-major,
+ * L2-normalised) and are only read here. Members are the rows that count as neighbours (the
+ * unlabelled pool); a member's list holds the {@code k} other members of largest cosine similarity,
+ * most similar first, ties to the smaller row, ranked in double precision exactly as
+ * {@link ExactNeighbors} ranks, so maintained and from-scratch lists agree.
+ *
+ * <p>{@link #fold} takes a batch of newcomers: one blocked product of the batch against every member
+ * (rows in contiguous column blocks, nothing gathered) gives the newcomers' own lists and, read the
+ * other way, every list a newcomer enters. {@link #repair} recomputes the lists that held rows which
+ * left the members. Work per call is {@code batch × members × dim} multiply-adds, so callers bound a
+ * call by its batch. Not thread-safe; {@link #copy} gives a snapshot for another thread.
+ */
+public final class MaintainedNeighbors implements NeighborLists {
+  /** Float products err by about {@code dim · 2⁻²⁴}; candidates within this much of a threshold are re-ranked in double. */
+  private static final double FLOAT_SLACK = 1e-4;
+  private static final int COLUMN_BLOCK = 4096;
+
+  private final int k;
+  private int[] lists;
+  private float[] sims;
+  private int[] counts;
+
+  /** Empty lists of {@code k} neighbours. */
+  public MaintainedNeighbors(int k) {
+    if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
+    this.k = k;
+    this.lists = new int[0];
+    this.sims = new float[0];
+    this.counts = new int[0];
+  }
+
+  private MaintainedNeighbors(int k, int[] lists, float[] sims, int[] counts) {
+    this.k = k;
+    this.lists = lists;
+    this.sims = sims;
+    this.counts = counts;
+  }
+
+  public int k() {
+    return k;
+  }
+
+  /** Rows this table has room for. */
+  public int capacity() {
+    return counts.length;
+  }
+
+  /** Grows the table to hold rows {@code [0, rows)}. */
+  public void ensureCapacity(int rows) {
+    if (rows <= counts.length) return;
+    int cap = Math.max(rows, Math.max(16, counts.length + (counts.length >> 1)));
+    lists = Arrays.copyOf(lists, cap * k);
+    sims = Arrays.copyOf(sims, cap * k);
+    counts = Arrays.copyOf(counts, cap);
+  }
+
+  /** A copy that later changes to this table do not touch. */
+  public MaintainedNeighbors copy(int rows) {
+    int n = Math.min(rows, counts.length);
+    return new MaintainedNeighbors(k, Arrays.copyOf(lists, n * k), Arrays.copyOf(sims, n * k), Arrays.copyOf(counts, n));
+  }
+
+  @Override
+  public int[] neighbors(int row) {
+    if (row >= counts.length) return new int[0];
+    return Arrays.copyOfRange(lists, row * k, row * k + counts[row]);
+  }
+
+  @Override
+  public float[] similarities(int row) {
+    if (row >= counts.length) return new float[0];
+    return Arrays.copyOfRange(sims, row * k, row * k + counts[row]);
+  }
+
+  /** Replaces {@code row}'s list (as read back from {@link #encode}). */
+  public void set(int row, int[] ids, float[] s) {
+    if (ids.length != s.length || ids.length > k) {
+      throw new IllegalArgumentException("row " + row + ": " + ids.length + " neighbours and " + s.length
+          + " similarities for k=" + k);
+    }
+    ensureCapacity(row + 1);
+    System.arraycopy(ids, 0, lists, row * k, ids.length);
+    System.arraycopy(s, 0, sims, row * k, s.length);
+    counts[row] = ids.length;
+  }
+
+  /** Empties {@code row}'s list (it left the members). */
+  public void clear(int row) {
+    if (row < counts.length) counts[row] = 0;
+  }
+
+  /** {@code row}'s list as bytes: count, then the rows, then the similarities (big-endian). */
+  public byte[] encode(int row) {
+    int c = row < counts.length ? counts[row] : 0;
+    ByteBuffer b = ByteBuffer.allocate(4 + 8 * c);
+    b.putInt(c);
+    for (int i = 0; i < c; i++) b.putInt(lists[row * k + i]);
+    for (int i = 0; i < c; i++) b.putFloat(sims[row * k + i]);
+    return b.array();
+  }
+
+  /** Reads {@link #encode}'s bytes into {@code row}'s list. */
+  public void decode(int row, byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    int c = b.getInt();
+    if (c < 0 || c > k || bytes.length != 4 + 8 * c) {
+      throw new IllegalArgumentException("row " + row + ": neighbour list of " + bytes.length + " bytes does not hold "
+          + "at most k=" + k + " entries");
+    }
+    int[] ids = new int[c];
+    float[] s = new float[c];
+    for (int i = 0; i < c; i++) ids[i] = b.getInt();
+    for (int i = 0; i < c; i++) s[i] = b.getFloat();
+    set(row, ids, s);
+  }
+
+  /**
+   * Folds {@code newcomers} (members among rows {@code [0, rows)} of {@code features}) into the
+   * lists: each newcomer gets its list among all members, and enters the lists of members it is
+   * closer to than their current k-th neighbour. Returns the rows whose list changed.
+   */
+  public BitSet fold(float[] features, int dim, int rows, IntPredicate member, int[] newcomers, MatrixProducts products) {
+    ensureCapacity(rows);
+    BitSet changed = new BitSet(rows);
+    if (newcomers.length == 0) return changed;
+    BitSet isNew = new BitSet(rows);
+    for (int q : newcomers) isNew.set(q);
+    scan(features, dim, rows, member, newcomers, products, true, isNew, changed);
+    for (int q : newcomers) changed.set(q);
+    return changed;
+  }
+
+  /**
+   * Recomputes the lists of members that held a row of {@code left} (rows that are no longer
+   * members, whose own lists are emptied). Returns the rows whose list changed.
+   */
+  public BitSet repair(float[] features, int dim, int rows, IntPredicate member, BitSet left, MatrixProducts products) {
+    ensureCapacity(rows);
+    BitSet changed = new BitSet(rows);
+    if (left.isEmpty()) return changed;
+    int[] holders = java.util.stream.IntStream.range(0, rows).filter(r -> member.test(r) && holdsAny(r, left)).toArray();
+    left.stream().filter(r -> r < rows).forEach(r -> {
+      if (counts[r] > 0) changed.set(r);
+      clear(r);
+    });
+    scan(features, dim, rows, member, holders, products, false, new BitSet(), changed);
+    for (int h : holders) changed.set(h);
+    return changed;
+  }
+
+  private boolean holdsAny(int row, BitSet left) {
+    for (int i = 0; i < counts[row]; i++) {
+      if (left.get(lists[row * k + i])) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Rebuilds the lists of {@code queries} against every member; with {@code enter}, also inserts
+   * each query into the lists of the (non-query) members it now ranks in.
+   */
+  private void scan(float[] features, int dim, int rows, IntPredicate member, int[] queries, MatrixProducts products,
+      boolean enter, BitSet isQuery, BitSet changed) {
+    int b = queries.length;
+    float[] q = new float[b * dim];
+    for (int i = 0; i < b; i++) System.arraycopy(features, queries[i] * dim, q, i * dim, dim);
+    int cand = k + ExactNeighbors.SLACK;
+    TopCandidates[] tops = new TopCandidates[b];
+    for (int i = 0; i < b; i++) tops[i] = new TopCandidates(cand);
+    float[] out = new float[b * COLUMN_BLOCK];
+    for (int c0 = 0; c0 < rows; c0 += COLUMN_BLOCK) {
+      int c1 = Math.min(rows, c0 + COLUMN_BLOCK);
+      int w = c1 - c0;
+      products.multiply(q, 0, b, features, c0, c1, dim, out);
+      for (int j = c0; j < c1; j++) {
+        if (!member.test(j)) continue;
+        boolean query = isQuery.get(j);
+        double enterAt = enter && !query ? threshold(j) - FLOAT_SLACK : Double.POSITIVE_INFINITY;
+        for (int i = 0; i < b; i++) {
+          float s = out[i * w + (j - c0)];
+          if (queries[i] != j) {
+            TopCandidates t = tops[i];
+            if (s >= t.threshold() - FLOAT_SLACK) t.offer(j, s);
+          }
+          if (s >= enterAt && insert(j, queries[i], DotProducts.dot(features, j * dim, features, queries[i] * dim, dim))) {
+            changed.set(j);
+            enterAt = threshold(j) - FLOAT_SLACK;
+          }
+        }
+      }
+    }
+    TopCandidates exact = new TopCandidates(k);
+    double[] scores = new double[cand];
+    for (int i = 0; i < b; i++) {
+      int row = queries[i];
+      exact.clear();
+      for (int id : tops[i].sorted(scores)) {
+        exact.offer(id, DotProducts.dot(features, row * dim, features, id * dim, dim));
+      }
+      int[] ids = exact.sorted(scores);
+      float[] s = new float[ids.length];
+      for (int m = 0; m < s.length; m++) s[m] = (float) scores[m];
+      set(row, ids, s);
+    }
+  }
+
+  /** The similarity a row must beat to enter {@code row}'s list; -∞ while it has fewer than k. */
+  private double threshold(int row) {
+    return counts[row] < k ? Double.NEGATIVE_INFINITY : sims[row * k + k - 1];
+  }
+
+  /** Puts {@code other} into {@code row}'s sorted list if it ranks within the top k; true when it did. */
+  private boolean insert(int row, int other, double s) {
+    if (k == 0 || row == other) return false;
+    int base = row * k;
+    int n = counts[row];
+    for (int i = 0; i < n; i++) {
+      if (lists[base + i] == other) return false;
+    }
+    int pos = n;
+    while (pos > 0 && (sims[base + pos - 1] < s || (sims[base + pos - 1] == (float) s && lists[base + pos - 1] > other))) {
+      pos--;
+    }
+    if (pos >= k) return false;
+    int last = Math.min(n, k - 1);
+    for (int i = last; i > pos; i--) {
+      lists[base + i] = lists[base + i - 1];
+      sims[base + i] = sims[base + i - 1];
+    }
+    lists[base + pos] = other;
+    sims[base + pos] = (float) s;
+    counts[row] = Math.min(n + 1, k);
+    return true;
+  }
+}
