@@ -16,9 +16,9 @@ import java.util.Objects;
  * for each centre the nearest not-yet-chosen UNLABELED row. A budget of at least the eligible count
  * returns every eligible row. Per-row scores ({@code entropy}, {@code calibrated_entropy},
  * {@code neighbor_entropy}, {@code uncertainty}; NaN for labelled rows), {@code prior} in round facts,
- * weighted inertia as objective, timings in ms ({@code scores}, {@code neighbors}, {@code kmeans}
- * (clustering and the centre query), {@code total}; when clustering ran also {@code kmeans_seeding},
- * {@code kmeans_lloyd}, {@code centre_query}).
+ * weighted inertia as objective, timings in ms ({@code scores}, {@code upload} (rows to the device),
+ * {@code neighbors}, {@code kmeans} (clustering and the centre query), {@code total}; when clustering ran
+ * also {@code kmeans_seeding}, {@code kmeans_lloyd}, {@code kmeans_assign}, {@code centre_query}, and
  */
 public final class CecStrategy implements Strategy {
   /** cec.md's knobs: {@code topN} rows per class for the prior, {@code k} neighbours, {@code λ}, k-means. */
@@ -70,41 +70,49 @@ public final class CecStrategy implements Strategy {
     for (int i = 0; i < n; i++) hcByRow[poolRows[i]] = hc[i];
     long t1 = System.nanoTime();
 
-    NeighborLists lists = pool.neighbors().orElseGet(() -> ExactNeighbors.compute(pool.features(), dim, poolRows, settings.k()));
-    double[] hnn = new double[n];
-    double[] u = new double[n];
-    for (int i = 0; i < n; i++) {
-      int r = poolRows[i];
-      int[] nb = lists.neighbors(r);
-      float[] s = lists.similarities(r);
-      int keep = Math.min(settings.k(), nb.length);
-      hnn[i] = NeighborUncertainty.neighborEntropy(Arrays.copyOf(nb, keep), Arrays.copyOf(s, keep), hcByRow);
-      u[i] = NeighborUncertainty.uncertainty(hc[i], hnn[i], settings.lambda());
-    }
-    long t2 = System.nanoTime();
-
+    Map<String, Double> timings = new LinkedHashMap<>();
     boolean[] eligible = new boolean[n];
     for (int i = 0; i < n; i++) eligible[i] = pool.eligible(poolRows[i]);
     int[] chosen;
     int[] cluster;
     double objective = Double.NaN;
-    Map<String, Double> timings = new LinkedHashMap<>();
-    if (budget >= eligibleRows.length) {
-      chosen = java.util.stream.IntStream.range(0, n).filter(i -> eligible[i]).toArray();
-      cluster = new int[chosen.length];
-      Arrays.fill(cluster, -1);
-    } else {
-      double[] weights = new double[n];
-      for (int i = 0; i < n; i++) weights[i] = Math.max(0, u[i]);
-      WeightedKMeans.Result km = WeightedKMeans.fit(x, dim, weights, budget, settings.kmeans(), seed);
-      long tq = System.nanoTime();
-      MatrixProducts products = WeightedKMeans.products(settings.kmeans(), n, budget, dim);
-      chosen = CentreQuery.nearestEligible(products, x, dim, eligible, km.centers(), km.clusters());
-      timings.put("kmeans_seeding", km.stats().seedingMs());
-      timings.put("kmeans_lloyd", km.stats().lloydMs());
-      timings.put("centre_query", ms(tq, System.nanoTime()));
-      cluster = java.util.stream.IntStream.range(0, chosen.length).toArray();
-      objective = km.inertia();
+    double[] hnn = new double[n];
+    double[] u = new double[n];
+    long t2;
+    // one copy of the pool's rows on the device serves the neighbours, k-means and the centre query
+    try (DeviceMatrix device = DeviceMatrix.upload(Compute.of(settings.kmeans().compute()), x, dim)) {
+      long tu = System.nanoTime();
+      timings.put("upload", ms(t1, tu));
+      NeighborLists lists = pool.neighbors().orElseGet(() -> ExactNeighbors.byRow(
+          FlatIndex.over(device, x).searchAll(ExactNeighbors.checkedK(settings.k())), poolRows, pool.rows()));
+      for (int i = 0; i < n; i++) {
+        int r = poolRows[i];
+        int[] nb = lists.neighbors(r);
+        float[] s = lists.similarities(r);
+        int keep = Math.min(settings.k(), nb.length);
+        hnn[i] = NeighborUncertainty.neighborEntropy(Arrays.copyOf(nb, keep), Arrays.copyOf(s, keep), hcByRow);
+        u[i] = NeighborUncertainty.uncertainty(hc[i], hnn[i], settings.lambda());
+      }
+      t2 = System.nanoTime();
+      timings.put("neighbors", ms(tu, t2));
+
+      if (budget >= eligibleRows.length) {
+        chosen = java.util.stream.IntStream.range(0, n).filter(i -> eligible[i]).toArray();
+        cluster = new int[chosen.length];
+        Arrays.fill(cluster, -1);
+      } else {
+        double[] weights = new double[n];
+        for (int i = 0; i < n; i++) weights[i] = Math.max(0, u[i]);
+        WeightedKMeans.Result km = WeightedKMeans.fit(device, x, weights, budget, settings.kmeans(), seed);
+        long tq = System.nanoTime();
+        chosen = CentreQuery.nearestEligible(device, x, eligible, km.centers(), km.clusters());
+        timings.put("kmeans_seeding", km.stats().seedingMs());
+        timings.put("kmeans_lloyd", km.stats().lloydMs());
+        timings.put("kmeans_assign", km.stats().assignMs());
+        timings.put("centre_query", ms(tq, System.nanoTime()));
+        cluster = java.util.stream.IntStream.range(0, chosen.length).toArray();
+        objective = km.inertia();
+      }
     }
     long t3 = System.nanoTime();
 
@@ -125,7 +133,6 @@ public final class CecStrategy implements Strategy {
     rowScores.put("uncertainty", scatter(u, poolRows, pool.rows()));
     Map<String, float[]> facts = Map.of("prior", toFloats(prior));
     timings.put("scores", ms(t0, t1));
-    timings.put("neighbors", ms(t1, t2));
     timings.put("kmeans", ms(t2, t3));
     timings.put("total", ms(t0, System.nanoTime()));
     return new Selection(picks, rowScores, facts, timings, objective);

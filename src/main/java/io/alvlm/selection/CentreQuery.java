@@ -1,59 +1,65 @@
 package io.alvlm.selection;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
 /**
  * The query step of cec.md §4: for each centre in order, the nearest (squared Euclidean) row that is
- * eligible and not yet chosen. Candidates per centre come from one blocked pass of
- * {@link MatrixProducts} (centres against blocks of rows); a centre whose candidates were all taken
- * falls back to a full scan.
+ * eligible and not yet chosen. Candidates per centre come from one blocked pass on the device (centres
+ * against blocks of rows, ineligible rows masked, top-k per block), re-ranked in double on the host; a
+ * centre whose candidates were all taken falls back to an exact scan. Exact: the answer is the true
+ * nearest free eligible row (ties: the smaller row).
  */
 final class CentreQuery {
   private static final int CANDIDATES = 16;
+  private static final int BLOCK = 8192;
+  /** Added to the score of an ineligible row; representable in fp16 as −∞ after rounding, never chosen. */
+  private static final float MASKED = -1e30f;
 
   private CentreQuery() {}
 
-  /** Indices into {@code x} ({@code [rows, dim]}), one per centre, distinct, all with {@code eligible[i]}. */
-  static int[] nearestEligible(float[] x, int dim, boolean[] eligible, float[] centers, int clusters) {
-    return nearestEligible(JavaProducts.INSTANCE, x, dim, eligible, centers, clusters);
-  }
-
-  /** As above, the products computed by {@code products}. */
-  static int[] nearestEligible(MatrixProducts products, float[] x, int dim, boolean[] eligible, float[] centers,
-      int clusters) {
-    int n = x.length / dim;
-    double[] xn = new double[n];
-    for (int i = 0; i < n; i++) xn[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
-    int m = Math.min(CANDIDATES, n);
-    int[][] cand = new int[clusters][];
-    int rowBlock = products.columnBlock();
-    products.forEachBlock(clusters, products.rowBlock(), (from, to) -> {
-      TopCandidates[] tops = new TopCandidates[to - from];
-      for (int q = 0; q < tops.length; q++) tops[q] = new TopCandidates(m);
-      float[] buf = new float[(to - from) * Math.min(n, rowBlock)];
-      for (int r0 = 0; r0 < n; r0 += rowBlock) {
-        int r1 = Math.min(n, r0 + rowBlock);
-        products.multiply(centers, from, to, x, r0, r1, dim, buf);
-        for (int q = from; q < to; q++) {
-          TopCandidates top = tops[q - from];
-          double thr = top.threshold();
-          int o = (q - from) * (r1 - r0);
-          for (int i = r0; i < r1; i++) {
-            // -‖x−c‖² up to the centre's constant norm
-            double v = 2.0 * buf[o + i - r0] - xn[i];
-            if (v >= thr && eligible[i]) {
-              top.offer(i, v);
-              thr = top.threshold();
+  /** Indices into {@code x} ({@code [rows, dim]}, also on the device as {@code rows}), one per centre, distinct, all eligible. */
+  static int[] nearestEligible(DeviceMatrix rows, float[] x, boolean[] eligible, float[] centers, int clusters) {
+    int n = rows.rows, dim = rows.dim;
+    double[] xn = WeightedKMeans.squaredNorms(x, dim);
+    int m = Math.min(CANDIDATES + FlatIndex.SLACK, n);
+    TopCandidates[] tops = new TopCandidates[clusters];
+    for (int q = 0; q < clusters; q++) tops[q] = new TopCandidates(m);
+    try (NDManager scope = rows.compute.newScope()) {
+      NDArray c = rows.matrix(scope, centers, dim);
+      for (int from = 0; from < n; from += BLOCK) {
+        int to = Math.min(n, from + BLOCK);
+        float[] bias = new float[to - from];
+        for (int i = from; i < to; i++) bias[i - from] = eligible[i] ? (float) -xn[i] : MASKED;
+        try (NDManager s = scope.newSubManager()) {
+          // 2 x·c − ‖x‖²: larger is nearer (up to the centre's own norm)
+          NDArray p = c.matMul(rows.block(s, from, to).transpose());
+          p.attach(s);
+          NDArray score = rows.vector(s, bias).expandDims(0).add(p.add(p));
+          int k = Math.min(m, to - from);
+          NDList top = score.topK(k, 1, true, false);
+          float[] v = DeviceMatrix.floats(top.get(0));
+          int[] ix = DeviceMatrix.ints(top.get(1));
+          for (int q = 0; q < clusters; q++) {
+            for (int j = 0; j < k; j++) {
+              int i = from + ix[q * k + j];
+              if (eligible[i]) tops[q].offer(i, v[q * k + j]);
             }
           }
         }
       }
-      double[] s = new double[m];
-      for (int q = from; q < to; q++) cand[q] = tops[q - from].sorted(s);
-    });
+    }
     boolean[] taken = new boolean[n];
     int[] out = new int[clusters];
+    double[] scores = new double[m];
+    TopCandidates exact = new TopCandidates(m);
     for (int q = 0; q < clusters; q++) {
+      exact.clear();
+      for (int i : tops[q].sorted(scores)) exact.offer(i, 2.0 * DotProducts.dot(x, i * dim, centers, q * dim, dim) - xn[i]);
       int pick = -1;
-      for (int i : cand[q]) {
+      // the candidates are the m nearest eligible rows; the first free one is the answer
+      for (int i : exact.sorted(scores)) {
         if (!taken[i]) {
           pick = i;
           break;

@@ -11,14 +11,14 @@ import java.util.TreeSet;
  * Builds strategies by name: {@code cec}, {@code random}, {@code entropy}, {@code margin},
  * {@code least-confidence}, {@code coreset}, {@code badge}, and {@code pcb:<name>} wrapping any of them.
  * CEC reads {@code top-n}, {@code k}, {@code lambda}, {@code inits}, {@code iterations},
- * {@code tolerance}, {@code products} ({@code auto}, {@code java}, {@code djl}), {@code bounds}
- * ({@code true}/{@code false}); PCB reads {@code candidates} (proposals per budget slot, default 5). Unknown
+ * {@code tolerance}, {@code sample-per-centre}, {@code device} ({@code auto}, {@code cpu}, {@code gpu})
+ * and {@code half} ({@code true}/{@code false}: fp16 products on a GPU); PCB reads {@code candidates} (proposals per budget slot, default 5). Unknown
  * names or parameters throw {@link IllegalArgumentException} listing the valid ones.
  */
 public final class Strategies {
   public static final List<String> NAMES = List.of("cec", "random", "entropy", "margin", "least-confidence", "coreset", "badge");
   private static final Set<String> CEC_KEYS = Set.of("top-n", "k", "lambda", "inits", "iterations", "tolerance",
-      "products", "bounds");
+      "sample-per-centre", "device", "half");
   private static final String PCB = "pcb:";
 
   private Strategies() {}
@@ -59,7 +59,7 @@ public final class Strategies {
 
   private static boolean boolParam(String v, String full) {
     if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) return Boolean.parseBoolean(v);
-    throw new IllegalArgumentException("strategy '" + full + "': bounds must be true or false, got '" + v + "'");
+    throw new IllegalArgumentException("strategy '" + full + "': half must be true or false, got '" + v + "'");
   }
 
   private static CecStrategy.Settings cecSettings(Map<String, String> p, String full) {
@@ -73,8 +73,10 @@ public final class Strategies {
             intParam(p, "inits", k.inits(), full),
             intParam(p, "iterations", k.iterations(), full),
             doubleParam(p, "tolerance", k.tolerance(), full),
-            p.containsKey("products") ? MatrixProducts.Kind.parse(p.remove("products")) : k.products(),
-            p.containsKey("bounds") ? boolParam(p.remove("bounds"), full) : k.bounds()));
+            intParam(p, "sample-per-centre", k.samplePerCentre(), full),
+            new Compute.Settings(
+                p.containsKey("device") ? Compute.Target.parse(p.remove("device")) : k.compute().device(),
+                p.containsKey("half") ? boolParam(p.remove("half"), full) : k.compute().half())));
   }
 
   private static int intParam(Map<String, String> p, String key, int dflt, String full) {

@@ -1,100 +1,79 @@
 package io.alvlm.selection;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Weighted k-means (cec.md §4): weighted k-means++ seeding ({@link KMeansPlusPlus}), weighted Lloyd
- * steps, clusters left without weight re-seeded at the row of largest {@code w · d²}, several inits
- * keeping the lowest weighted inertia {@code Σ w_i ‖x_i − μ_a(i)‖²}. Distances are squared Euclidean,
- * from blocked products {@code ‖x‖² + ‖c‖² − 2 x·c} ({@link MatrixProducts}: pure Java or DJL).
- * With {@link Settings#bounds()} a Lloyd step re-examines only the rows whose Hamerly bounds (distance
- * to the own centre from above, to the second-nearest from below, moved by the centre shifts) no
- * longer prove the assignment, and seeding folds centres in batches; the result is the same k-means.
- * Deterministic for a seed and a products implementation. Memory: {@code O(rows + clusters · dim)}
- * beyond the input, plus one block of products.
+ * Weighted k-means (cec.md §4), FAISS-style: greedy weighted k-means++ seeding ({@link GreedySeeding}),
+ * then Lloyd steps whose distance products and argmin run a block of rows at a time on the
+ * {@link Compute} device ({@code ‖x−c‖² = ‖x‖² + ‖c‖² − 2 x·c}); weighted centre sums are taken on the
+ * host from each block's labels. Stops when the weighted inertia changes by at most {@code tolerance}
+ * relative to itself, or after {@code iterations} steps. Clusters left without weight are re-seeded at
+ * the rows of largest {@code w · d²}. Each init draws from its own split of the seed, and the lowest
+ * weighted inertia {@code Σ w_i ‖x_i − μ_a(i)‖²} (in double) wins. With more than
+ * {@code samplePerCentre · clusters} rows, seeding and Lloyd run on a uniform sample of that many rows
+ * (weights kept), then one pass assigns every row. Memory: the rows once on the device plus one
+ * {@code block × clusters} product; {@code O(rows + clusters · dim)} on the host.
  */
 public final class WeightedKMeans {
-  /** Float products carry a relative error of about {@code dim · 2⁻²⁴}; bounds keep this much slack. */
-  private static final double SLACK = 0x1p-22;
+  private static final int BLOCK = 4096;
 
   /**
    * @param inits independent seedings, the best kept
    * @param iterations at most this many Lloyd steps per init
-   * @param tolerance stop when the summed squared centre shift is at most {@code tolerance} times the
-   *     mean per-dimension variance of the rows (scikit-learn's rule); 0 runs until labels settle
-   * @param products which {@link MatrixProducts} computes the distances
-   * @param bounds Hamerly bounds in Lloyd steps and batched seeding; false runs the plain algorithm
-   *     (every row against every centre each step, one pass over the rows per seeded centre)
+   * @param tolerance stop when {@code |inertia_prev − inertia| ≤ tolerance · inertia}; 0 runs until labels settle
+   * @param samplePerCentre train on a sample of {@code samplePerCentre · clusters} rows when there are more
+   *     (FAISS's points-per-centroid cap); 0 trains on all rows
+   * @param compute where products run
    */
-  public record Settings(int inits, int iterations, double tolerance, MatrixProducts.Kind products, boolean bounds) {
+  public record Settings(int inits, int iterations, double tolerance, int samplePerCentre, Compute.Settings compute) {
     public Settings {
-      Objects.requireNonNull(products, "products");
-      if (inits < 1 || iterations < 0 || tolerance < 0 || Double.isNaN(tolerance)) {
-        throw new IllegalArgumentException("k-means needs inits >= 1, iterations >= 0, tolerance >= 0; got "
-            + inits + ", " + iterations + ", " + tolerance);
+      Objects.requireNonNull(compute, "compute");
+      if (inits < 1 || iterations < 0 || tolerance < 0 || Double.isNaN(tolerance) || samplePerCentre < 0) {
+        throw new IllegalArgumentException("k-means needs inits >= 1, iterations >= 0, tolerance >= 0, "
+            + "sample-per-centre >= 0; got " + inits + ", " + iterations + ", " + tolerance + ", " + samplePerCentre);
       }
     }
 
-    /** Automatic products, bounds on. */
+    /** All rows up to 256 per centre (FAISS's default cap), automatic device. */
     public Settings(int inits, int iterations, double tolerance) {
-      this(inits, iterations, tolerance, MatrixProducts.Kind.AUTO, true);
+      this(inits, iterations, tolerance, 256, Compute.Settings.defaults());
     }
 
-    /** Three inits, at most 100 steps, tolerance 1e-4, automatic products, bounds on. */
+    /** Three inits, at most 100 steps, tolerance 1e-4. */
     public static Settings defaults() {
       return new Settings(3, 100, 1e-4);
     }
 
-    /** These settings with {@code kind} products. */
-    public Settings withProducts(MatrixProducts.Kind kind) {
-      return new Settings(inits, iterations, tolerance, kind, bounds);
-    }
-
-    /** These settings with bounds (and batched seeding) on or off. */
-    public Settings withBounds(boolean on) {
-      return new Settings(inits, iterations, tolerance, products, on);
+    /** These settings on {@code c}. */
+    public Settings withCompute(Compute.Settings c) {
+      return new Settings(inits, iterations, tolerance, samplePerCentre, c);
     }
   }
 
-  /**
-   * Where the time went, summed over inits: the products used, seeding and Lloyd wall time, and the
-   * share of (row, step) pairs that were compared against every centre.
-   */
-  public record Stats(String products, double seedingMs, double lloydMs, double recomputedShare) {}
+  /** Where the time went, summed over inits: the device, seeding, Lloyd and final assignment wall time, Lloyd steps, rows trained on. */
+  public record Stats(String device, double seedingMs, double lloydMs, double assignMs, int steps, int trainedRows) {}
 
-  /** Centres {@code [clusters, dim]}, the cluster of each row, the weighted inertia, Lloyd steps run, timings. */
+  /** Centres {@code [clusters, dim]}, the cluster of each row, the weighted inertia, Lloyd steps of the best init, timings. */
   public record Result(float[] centers, int clusters, int[] assignment, double inertia, int iterations, Stats stats) {}
 
+  private final DeviceMatrix rows;
   private final float[] x;
   private final int n;
   private final int dim;
   private final double[] w;
   private final double[] norms;
-  private final MatrixProducts products;
-  private final boolean bounds;
-  private long seedNanos;
-  private long lloydNanos;
-  private long recomputed;
-  private long examined;
 
-  private WeightedKMeans(float[] x, int dim, double[] w, MatrixProducts products, boolean bounds) {
+  private WeightedKMeans(DeviceMatrix rows, float[] x, double[] w) {
+    this.rows = rows;
     this.x = x;
-    this.dim = dim;
-    this.n = x.length / dim;
+    this.dim = rows.dim;
+    this.n = rows.rows;
     this.w = w;
-    this.products = products;
-    this.bounds = bounds;
-    this.norms = new double[n];
-    RowBlocks.forEach(n, 4096, (from, to) -> {
-      for (int i = from; i < to; i++) norms[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
-    });
-  }
-
-  /** The products {@link #fit} uses for {@code rows × clusters} in {@code dim} dimensions under {@code settings}. */
-  public static MatrixProducts products(Settings settings, int rows, int clusters, int dim) {
-    return MatrixProducts.of(settings.products(), (long) rows * clusters * dim);
+    this.norms = squaredNorms(x, dim);
   }
 
   /**
@@ -102,10 +81,15 @@ public final class WeightedKMeans {
    * {@code weights} (non-negative; all-zero weights count as all equal).
    */
   public static Result fit(float[] x, int dim, double[] weights, int clusters, Settings settings, long seed) {
-    Objects.requireNonNull(x, "x");
+    try (DeviceMatrix d = DeviceMatrix.upload(Compute.of(settings.compute()), x, dim)) {
+      return fit(d, x, weights, clusters, settings, seed);
+    }
+  }
+
+  /** As above, on rows already on the device ({@code device} holds the rows of {@code x}). */
+  static Result fit(DeviceMatrix device, float[] x, double[] weights, int clusters, Settings settings, long seed) {
     Objects.requireNonNull(weights, "weights");
-    Objects.requireNonNull(settings, "settings");
-    int n = x.length / dim;
+    int n = device.rows;
     if (weights.length != n) {
       throw new IllegalArgumentException("weights has " + weights.length + " values for " + n + " rows");
     }
@@ -119,186 +103,133 @@ public final class WeightedKMeans {
       anyPositive |= v > 0;
     }
     if (!anyPositive) Arrays.fill(w, 1.0);
-    WeightedKMeans km = new WeightedKMeans(x, dim, w, products(settings, n, clusters, dim), settings.bounds());
-    double tol = settings.tolerance() * km.meanVariance();
     SplittableRandom root = new SplittableRandom(seed);
+    long cap = (long) settings.samplePerCentre() * clusters;
+    if (settings.samplePerCentre() > 0 && n > cap) {
+      int[] sample = sample(n, (int) cap, root.split());
+      float[] xs = Pool.gather(x, device.dim, sample);
+      double[] ws = new double[sample.length];
+      for (int i = 0; i < sample.length; i++) ws[i] = w[sample[i]];
+      Result trained;
+      try (DeviceMatrix ds = DeviceMatrix.upload(device.compute, xs, device.dim)) {
+        trained = new WeightedKMeans(ds, xs, ws).train(clusters, settings, root);
+      }
+      return new WeightedKMeans(device, x, w).assignAll(trained);
+    }
+    return new WeightedKMeans(device, x, w).train(clusters, settings, root);
+  }
+
+  private Result train(int clusters, Settings settings, SplittableRandom root) {
+    long seeding = 0, lloyd = 0;
+    int steps = 0;
     Result best = null;
     for (int r = 0; r < settings.inits(); r++) {
       SplittableRandom rnd = root.split();
       long t0 = System.nanoTime();
-      KMeansPlusPlus seeding = new KMeansPlusPlus(x, dim, w, km.norms, clusters, km.products, settings.bounds());
-      seeding.run(rnd);
+      float[] centers = new GreedySeeding(rows, x, w, norms).run(clusters, rnd);
       long t1 = System.nanoTime();
-      km.seedNanos += t1 - t0;
-      Result res = km.lloyd(seeding, clusters, settings.iterations(), tol);
-      km.lloydNanos += System.nanoTime() - t1;
-      if (best == null || res.inertia() < best.inertia()) {
-        best = res;
-      }
+      Result res = lloyd(centers, clusters, settings.iterations(), settings.tolerance());
+      long t2 = System.nanoTime();
+      seeding += t1 - t0;
+      lloyd += t2 - t1;
+      steps += res.iterations();
+      if (best == null || res.inertia() < best.inertia()) best = res;
     }
-    Stats stats = new Stats(km.products.name(), km.seedNanos / 1e6, km.lloydNanos / 1e6,
-        km.examined == 0 ? 1.0 : (double) km.recomputed / km.examined);
-    return new Result(best.centers(), best.clusters(), best.assignment(), best.inertia(), best.iterations(), stats);
+    Stats stats = new Stats(rows.compute.name(), seeding / 1e6, lloyd / 1e6, 0, steps, n);
+    return new Result(best.centers(), clusters, best.assignment(), best.inertia(), best.iterations(), stats);
   }
 
-  private double meanVariance() {
-    double[] s = new double[dim];
-    double[] s2 = new double[dim];
-    for (int i = 0; i < n; i++) {
-      int o = i * dim;
-      for (int d = 0; d < dim; d++) {
-        double v = x[o + d];
-        s[d] += v;
-        s2[d] += v * v;
-      }
-    }
-    double total = 0;
-    for (int d = 0; d < dim; d++) {
-      double mean = s[d] / n;
-      total += s2[d] / n - mean * mean;
-    }
-    return total / dim;
+  /** Every row's nearest of {@code trained}'s centres, and the inertia over all rows. */
+  private Result assignAll(Result trained) {
+    long t0 = System.nanoTime();
+    int[] labels = new int[n];
+    double[] d2 = new double[n];
+    assign(trained.centers(), trained.clusters(), labels, d2);
+    Stats s = trained.stats();
+    Stats stats = new Stats(s.device(), s.seedingMs(), s.lloydMs(), (System.nanoTime() - t0) / 1e6, s.steps(), s.trainedRows());
+    return new Result(trained.centers(), trained.clusters(), labels, exactInertia(trained.centers(), labels),
+        trained.iterations(), stats);
   }
 
-  private Result lloyd(KMeansPlusPlus seeding, int clusters, int maxIter, double tol) {
-    float[] centers = seeding.centers;
-    double[] cn = seeding.centerNorms;
-    int[] labels = seeding.label;
-    double[] best = seeding.best;
-    double[] second = seeding.second;
-    double[] upper = new double[n];
-    double[] lower = new double[n];
-    setBounds(null, n, cn, best, second, upper, lower);
-    double[] move = new double[clusters];
-    int[] stale = new int[n];
+  private Result lloyd(float[] centers, int clusters, int maxIter, double tol) {
+    int[] labels = new int[n];
+    int[] before = new int[n];
+    double[] d2 = new double[n];
+    double previous = Double.POSITIVE_INFINITY;
     int it = 0;
-    while (it < maxIter) {
-      it++;
-      double shift = update(centers, clusters, labels, move);
-      for (int j = 0; j < clusters; j++) cn[j] = DotProducts.dot(centers, j * dim, centers, j * dim, dim);
-      int[] before = labels.clone();
-      int count = bounds ? staleRows(centers, labels, move, upper, lower, stale) : n;
-      int[] rows = bounds ? stale : null;
-      for (int r = 0; r < count; r++) {
-        int i = rows == null ? r : rows[r];
-        best[i] = Double.POSITIVE_INFINITY;
-        second[i] = Double.POSITIVE_INFINITY;
-      }
-      NearestCentres.merge(products, x, dim, norms, rows, count, centers, 0, clusters, cn, labels, best, second);
-      setBounds(rows, count, cn, best, second, upper, lower);
-      recomputed += count;
-      examined += n;
-      if (Arrays.equals(before, labels) || shift <= tol) {
+    while (true) {
+      System.arraycopy(labels, 0, before, 0, n);
+      double inertia = assign(centers, clusters, labels, d2);
+      boolean settled = it > 0 && Arrays.equals(before, labels);
+      if (settled || it >= maxIter || previous - inertia <= tol * inertia) {
         break;
       }
+      update(centers, clusters, labels, d2);
+      previous = inertia;
+      it++;
     }
     return new Result(centers, clusters, labels, exactInertia(centers, labels), it, null);
   }
 
-  /** Bounds (plain distances, with slack for float products) from fresh squared distances. */
-  private void setBounds(int[] rows, int count, double[] cn, double[] best, double[] second, double[] upper, double[] lower) {
-    double cmax = 0;
-    for (double v : cn) cmax = Math.max(cmax, v);
-    double cm = cmax;
-    RowBlocks.forEach(count, 4096, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        int i = rows == null ? r : rows[r];
-        double e = SLACK * dim * (norms[i] + cm);
-        upper[i] = Math.sqrt(best[i] + e);
-        lower[i] = Math.sqrt(Math.max(0, second[i] - e));
-      }
-    });
-  }
-
   /**
-   * Moves the bounds by the centre shifts, tightens the upper bound of rows that fail with the exact
-   * distance to their own centre, and lists in {@code out} the rows still unproven; returns their count.
+   * Nearest centre of every row, by blocked device products; writes labels and squared distances and
+   * returns the weighted inertia. Ties go to the smaller centre.
    */
-  private int staleRows(float[] centers, int[] labels, double[] move, double[] upper, double[] lower, int[] out) {
-    int far = 0;
-    for (int j = 1; j < move.length; j++) if (move[j] > move[far]) far = j;
-    double m1 = move[far], m2 = 0;
-    for (int j = 0; j < move.length; j++) if (j != far) m2 = Math.max(m2, move[j]);
-    double maxOther = m2;
-    int farthest = far;
-    boolean[] unproven = new boolean[n];
-    RowBlocks.forEach(n, 2048, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        int a = labels[i];
-        upper[i] += move[a];
-        lower[i] -= a == farthest ? maxOther : m1;
-        if (upper[i] > lower[i]) {
-          upper[i] = Math.sqrt(squaredDistance(x, i * dim, centers, a * dim));
-          unproven[i] = upper[i] > lower[i];
+  private double assign(float[] centers, int clusters, int[] labels, double[] d2) {
+    double inertia = 0;
+    try (NDManager scope = rows.compute.newScope()) {
+      NDArray c = rows.matrix(scope, centers, dim);
+      NDArray ct = c.transpose();
+      // argmin of ‖c‖² − 2 x·c: the row's own norm does not change the argmin
+      NDArray half = rows.vector(scope, halfNorms(centers, clusters));
+      for (int from = 0; from < n; from += BLOCK) {
+        int to = Math.min(n, from + BLOCK);
+        try (NDManager s = scope.newSubManager()) {
+          NDArray score = half.sub(rows.block(s, from, to).matMul(ct));
+          score.attach(s);
+          int[] l = DeviceMatrix.ints(score.argMin(1));
+          float[] v = DeviceMatrix.floats(score.min(new int[] {1}));
+          for (int i = from; i < to; i++) {
+            labels[i] = l[i - from];
+            double d = Math.max(0, norms[i] + 2.0 * v[i - from]);
+            d2[i] = d;
+            inertia += w[i] * d;
+          }
         }
       }
-    });
-    int count = 0;
-    for (int i = 0; i < n; i++) if (unproven[i]) out[count++] = i;
-    return count;
-  }
-
-  private double squaredDistance(float[] a, int ao, float[] b, int bo) {
-    double s = 0;
-    for (int d = 0; d < dim; d++) {
-      double v = a[ao + d] - b[bo + d];
-      s += v * v;
     }
-    return s;
+    return inertia;
   }
 
-  /**
-   * Weighted means; re-seeds weightless clusters at the row of largest {@code w · d²} (distances to the
-   * centres before this step); writes each centre's move (plain distance) and returns the summed
-   * squared shift.
-   */
-  private double update(float[] centers, int clusters, int[] labels, double[] move) {
+  private float[] halfNorms(float[] centers, int clusters) {
+    float[] h = new float[clusters];
+    for (int j = 0; j < clusters; j++) h[j] = (float) (0.5 * DotProducts.dot(centers, j * dim, centers, j * dim, dim));
+    return h;
+  }
+
+  /** Weighted means into {@code centers}; clusters without weight move to the rows of largest {@code w · d²}. */
+  private void update(float[] centers, int clusters, int[] labels, double[] d2) {
     double[] sum = new double[clusters * dim];
     double[] mass = new double[clusters];
     for (int i = 0; i < n; i++) {
-      int j = labels[i];
       double wi = w[i];
       if (wi == 0) continue;
+      int j = labels[i];
       mass[j] += wi;
       int o = i * dim, s = j * dim;
       for (int d = 0; d < dim; d++) sum[s + d] += wi * x[o + d];
     }
-    double[] d2 = null;
     boolean[] used = null;
-    double shift = 0;
-    float[] next = new float[dim];
     for (int j = 0; j < clusters; j++) {
       if (mass[j] > 0) {
-        for (int d = 0; d < dim; d++) next[d] = (float) (sum[j * dim + d] / mass[j]);
+        for (int d = 0; d < dim; d++) centers[j * dim + d] = (float) (sum[j * dim + d] / mass[j]);
       } else {
-        if (d2 == null) {
-          d2 = distancesToOwnCentre(centers, labels);
-          used = new boolean[n];
-        }
+        if (used == null) used = new boolean[n];
         int far = farthest(d2, used);
         used[far] = true;
-        d2[far] = 0;
-        System.arraycopy(x, far * dim, next, 0, dim);
+        System.arraycopy(x, far * dim, centers, j * dim, dim);
       }
-      double m = 0;
-      for (int d = 0; d < dim; d++) {
-        double v = next[d] - centers[j * dim + d];
-        m += v * v;
-      }
-      shift += m;
-      move[j] = Math.sqrt(m);
-      System.arraycopy(next, 0, centers, j * dim, dim);
     }
-    return shift;
-  }
-
-  private double[] distancesToOwnCentre(float[] centers, int[] labels) {
-    double[] d2 = new double[n];
-    float[] snapshot = centers.clone();
-    RowBlocks.forEach(n, 2048, (from, to) -> {
-      for (int i = from; i < to; i++) d2[i] = squaredDistance(x, i * dim, snapshot, labels[i] * dim);
-    });
-    return d2;
   }
 
   private int farthest(double[] d2, boolean[] used) {
@@ -315,32 +246,62 @@ public final class WeightedKMeans {
   }
 
   /** {@code Σ w_i ‖x_i − c_label(i)‖²} in double. */
-  double exactInertia(float[] centers, int[] labels) {
+  private double exactInertia(float[] centers, int[] labels) {
+    return inertia(x, dim, w, centers, labels);
+  }
+
+  /** Weighted inertia of {@code x} under {@code labels} and {@code centers}, with the given weights, in double. */
+  public static double inertia(float[] x, int dim, double[] weights, float[] centers, int[] labels) {
+    double[] part = new double[(weights.length + 4095) / 4096];
+    RowBlocks.forEach(weights.length, 4096, (from, to) -> {
+      double s = 0;
+      for (int i = from; i < to; i++) {
+        int a = i * dim, b = labels[i] * dim;
+        double e = 0;
+        for (int d = 0; d < dim; d++) {
+          double v = x[a + d] - centers[b + d];
+          e += v * v;
+        }
+        s += weights[i] * e;
+      }
+      part[from / 4096] = s;
+    });
     double s = 0;
-    for (int i = 0; i < n; i++) {
-      s += w[i] * squaredDistance(x, i * dim, centers, labels[i] * dim);
-    }
+    for (double v : part) s += v;
     return s;
   }
 
-  /** The nearest of {@code clusters} centres for every row of {@code x}, by {@code products} (ties: smaller centre). */
-  static int[] assign(MatrixProducts products, float[] x, int dim, float[] centers, int clusters) {
-    int n = x.length / dim;
-    double[] xn = new double[n];
-    for (int i = 0; i < n; i++) xn[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
-    double[] cn = new double[clusters];
-    for (int j = 0; j < clusters; j++) cn[j] = DotProducts.dot(centers, j * dim, centers, j * dim, dim);
-    int[] label = new int[n];
-    double[] best = new double[n];
-    double[] second = new double[n];
-    Arrays.fill(best, Double.POSITIVE_INFINITY);
-    Arrays.fill(second, Double.POSITIVE_INFINITY);
-    NearestCentres.merge(products, x, dim, xn, null, n, centers, 0, clusters, cn, label, best, second);
-    return label;
+  /** The nearest of {@code clusters} centres for every row of {@code x} (ties: smaller centre), on {@code compute}. */
+  static int[] assign(Compute compute, float[] x, int dim, float[] centers, int clusters) {
+    try (DeviceMatrix d = DeviceMatrix.upload(compute, x, dim)) {
+      double[] w = new double[d.rows];
+      Arrays.fill(w, 1);
+      int[] labels = new int[d.rows];
+      new WeightedKMeans(d, x, w).assign(centers, clusters, labels, new double[d.rows]);
+      return labels;
+    }
   }
 
-  /** Weighted inertia of {@code x} under {@code labels} and {@code centers}, with the given weights. */
-  public static double inertia(float[] x, int dim, double[] weights, float[] centers, int[] labels) {
-    return new WeightedKMeans(x, dim, weights, JavaProducts.INSTANCE, false).exactInertia(centers, labels);
+  static double[] squaredNorms(float[] x, int dim) {
+    double[] norms = new double[x.length / dim];
+    RowBlocks.forEach(norms.length, 4096, (from, to) -> {
+      for (int i = from; i < to; i++) norms[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
+    });
+    return norms;
+  }
+
+  /** {@code size} distinct rows of {@code [0, n)}, ascending, uniformly (partial Fisher–Yates). */
+  private static int[] sample(int n, int size, SplittableRandom rnd) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) a[i] = i;
+    for (int i = 0; i < size; i++) {
+      int j = i + rnd.nextInt(n - i);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    int[] s = Arrays.copyOf(a, size);
+    Arrays.sort(s);
+    return s;
   }
 }

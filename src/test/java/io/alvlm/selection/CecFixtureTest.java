@@ -59,9 +59,10 @@ class CecFixtureTest {
   }
 
   @Test
-  void weightedInertiaWithinOnePercentOfScikitLearn() {
+  void tenInitsReachScikitLearnsTenInitInertiaWithinOnePercent() {
+    // reference: scikit-learn KMeans(n_init=10, init="k-means++") with the same weights
     double ref = fx.reference().get("weighted_inertia").asDouble();
-    assertTrue(Math.abs(sel.objective() - ref) <= 0.01 * ref, "inertia " + sel.objective() + " vs reference " + ref);
+    assertTrue(sel.objective() <= 1.01 * ref, "inertia " + sel.objective() + " vs reference " + ref);
   }
 
   @Test

@@ -20,7 +20,7 @@ class IncrementalNeighborsTest {
     PoolView p = FX.pool();
     IncrementalNeighbors inc = new IncrementalNeighbors(p.dim(), 10, 4);
     for (int r = p.rows() - 1; r >= 0; r--) inc.add(r, row(p, r)); // arrival order differs from row order
-    ExactNeighbors exact = ExactNeighbors.compute(p.features(), p.dim(), IntStream.range(0, p.rows()).toArray(), 10);
+    NeighborTable exact = ExactNeighbors.compute(p.features(), p.dim(), IntStream.range(0, p.rows()).toArray(), 10);
     for (int r = 0; r < p.rows(); r++) {
       assertArrayEquals(exact.neighbors(r), inc.neighbors(r), "row " + r);
       assertArrayEquals(exact.similarities(r), inc.similarities(r), 0f, "row " + r);
@@ -36,7 +36,7 @@ class IncrementalNeighborsTest {
     int[] gone = IntStream.range(0, p.rows()).filter(r -> r % 7 == 0).toArray();
     for (int r : gone) inc.remove(r);
     int[] kept = IntStream.range(0, p.rows()).filter(r -> r % 7 != 0).toArray();
-    ExactNeighbors exact = ExactNeighbors.compute(p.features(), p.dim(), kept, 10);
+    NeighborTable exact = ExactNeighbors.compute(p.features(), p.dim(), kept, 10);
     for (int r : kept) assertArrayEquals(exact.neighbors(r), inc.neighbors(r), "row " + r);
     assertEquals(0, inc.neighbors(gone[0]).length);
     assertEquals(kept.length, inc.size());

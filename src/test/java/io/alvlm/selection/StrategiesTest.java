@@ -16,12 +16,12 @@ class StrategiesTest {
   }
 
   @Test
-  void readsKMeansProductsAndBounds() {
-    CecStrategy s = (CecStrategy) Strategies.create("cec", Map.of("products", "java", "bounds", "false"));
-    assertEquals(MatrixProducts.Kind.JAVA, s.settings().kmeans().products());
-    assertEquals(false, s.settings().kmeans().bounds());
-    assertThrows(IllegalArgumentException.class, () -> Strategies.create("cec", Map.of("products", "blas")));
-    assertThrows(IllegalArgumentException.class, () -> Strategies.create("cec", Map.of("bounds", "yes")));
+  void readsComputeDeviceHalfAndSampleCap() {
+    CecStrategy s = (CecStrategy) Strategies.create("cec", Map.of("device", "CPU", "half", "true", "sample-per-centre", "64"));
+    assertEquals(new Compute.Settings(Compute.Target.CPU, true), s.settings().kmeans().compute());
+    assertEquals(64, s.settings().kmeans().samplePerCentre());
+    assertThrows(IllegalArgumentException.class, () -> Strategies.create("cec", Map.of("device", "tpu")));
+    assertThrows(IllegalArgumentException.class, () -> Strategies.create("cec", Map.of("half", "yes")));
   }
 
   @Test
