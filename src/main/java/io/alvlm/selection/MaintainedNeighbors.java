@@ -128,7 +128,7 @@ public final class MaintainedNeighbors implements NeighborLists {
    * lists: each newcomer gets its list among all members, and enters the lists of members it is
    * closer to than their current k-th neighbour. Returns the rows whose list changed.
    */
-  public BitSet fold(float[] features, int dim, int rows, IntPredicate member, int[] newcomers, MatrixProducts products) {
+  public BitSet fold(float[] features, int dim, int rows, IntPredicate member, int[] newcomers, BlockProduct products) {
     ensureCapacity(rows);
     BitSet changed = new BitSet(rows);
     if (newcomers.length == 0) return changed;
@@ -143,7 +143,7 @@ public final class MaintainedNeighbors implements NeighborLists {
    * Recomputes the lists of members that held a row of {@code left} (rows that are no longer
    * members, whose own lists are emptied). Returns the rows whose list changed.
    */
-  public BitSet repair(float[] features, int dim, int rows, IntPredicate member, BitSet left, MatrixProducts products) {
+  public BitSet repair(float[] features, int dim, int rows, IntPredicate member, BitSet left, BlockProduct products) {
     ensureCapacity(rows);
     BitSet changed = new BitSet(rows);
     if (left.isEmpty()) return changed;
@@ -168,12 +168,12 @@ public final class MaintainedNeighbors implements NeighborLists {
    * Rebuilds the lists of {@code queries} against every member; with {@code enter}, also inserts
    * each query into the lists of the (non-query) members it now ranks in.
    */
-  private void scan(float[] features, int dim, int rows, IntPredicate member, int[] queries, MatrixProducts products,
+  private void scan(float[] features, int dim, int rows, IntPredicate member, int[] queries, BlockProduct products,
       boolean enter, BitSet isQuery, BitSet changed) {
     int b = queries.length;
     float[] q = new float[b * dim];
     for (int i = 0; i < b; i++) System.arraycopy(features, queries[i] * dim, q, i * dim, dim);
-    int cand = k + ExactNeighbors.SLACK;
+    int cand = k + FlatIndex.SLACK;
     TopCandidates[] tops = new TopCandidates[b];
     for (int i = 0; i < b; i++) tops[i] = new TopCandidates(cand);
     float[] out = new float[b * COLUMN_BLOCK];

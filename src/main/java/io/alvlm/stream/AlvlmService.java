@@ -117,8 +117,16 @@ public final class AlvlmService implements AutoCloseable {
     params.put("top-n", Integer.toString(c.get(Settings.CEC_TOP_N)));
     params.put("k", Integer.toString(c.get(Settings.CEC_K)));
     params.put("lambda", Double.toString(c.get(Settings.CEC_LAMBDA)));
+    params.put("device", c.get(Settings.COMPUTE_DEVICE));
+    params.put("half", Boolean.toString(c.get(Settings.COMPUTE_HALF)));
     String name = c.get(Settings.QUERY_STRATEGY);
     return Strategies.create(name, name.endsWith("cec") ? params : Map.of());
+  }
+
+  /** The {@code compute.*} settings. */
+  static io.alvlm.selection.Compute.Settings compute(ServiceConfig c) {
+    return new io.alvlm.selection.Compute.Settings(io.alvlm.selection.Compute.Target.parse(c.get(Settings.COMPUTE_DEVICE)),
+        c.get(Settings.COMPUTE_HALF));
   }
 
   public KafkaStreams streams() {

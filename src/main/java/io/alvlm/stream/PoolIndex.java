@@ -1,7 +1,7 @@
 package io.alvlm.stream;
 
 import io.alvlm.selection.MaintainedNeighbors;
-import io.alvlm.selection.MatrixProducts;
+import io.alvlm.selection.BlockProduct;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
 import java.util.ArrayList;
@@ -155,7 +155,7 @@ public final class PoolIndex {
    * Repairs the lists that held departed rows, then folds up to {@code maxBatch} newcomers in.
    * Returns the rows whose lists changed, for the caller to persist with {@link #encodedList}.
    */
-  public BitSet maintain(int maxBatch, MatrixProducts products) {
+  public BitSet maintain(int maxBatch, BlockProduct products) {
     BitSet changed = new BitSet();
     if (!left.isEmpty()) {
       changed.or(neighbors.repair(features, dim, size, this::member, left, products));

@@ -9,7 +9,7 @@ import io.alvlm.avro.PromptModel;
 import io.alvlm.avro.TrainingEvent;
 import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.VectorBytes;
-import io.alvlm.selection.MatrixProducts;
+import io.alvlm.selection.BlockProduct;
 import io.alvlm.selection.PoolStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +81,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       return i == null ? 0 : i.unfolded();
     }
   };
+  private BlockProduct products;
   /** No round starts before this (wall-clock ms): set after a round failed. */
   private long retryAt;
   private final TreeMap<Long, TreeSet<String>> deadlines = new TreeMap<>();
@@ -217,9 +218,11 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     changed.stream().forEach(r -> neighborStore.put(r, index.encodedList(r)));
   }
 
-  private MatrixProducts products() {
-    long macs = (long) foldBatch() * index.size() * index.dim();
-    return MatrixProducts.of(MatrixProducts.Kind.AUTO, macs);
+  private BlockProduct products() {
+    if (products == null) {
+      products = new BlockProduct(io.alvlm.selection.Compute.of(AlvlmService.compute(config)));
+    }
+    return products;
   }
 
   private void label(String key, Label l) {

@@ -60,6 +60,10 @@ public final class Settings {
       "How often the pool checks its round triggers and deadlines.");
   public static final Setting<Long> QUERY_SEED = Setting.longValue("query.seed", 0,
       "Seed of the selection strategy (the round number is added).");
+  public static final Setting<String> COMPUTE_DEVICE = Setting.text("compute.device", "auto",
+      "Where the pool's products, kNN and k-means run: auto (the GPU when DJL sees one), cpu or gpu.");
+  public static final Setting<Boolean> COMPUTE_HALF = Setting.flag("compute.half", false,
+      "fp16 products on a GPU (candidates re-ranked in double on the host); ignored on a CPU.");
   public static final Setting<Integer> POOL_FOLD_BATCH = Setting.integer("pool.fold.batch", 256,
       "Most arrivals folded into the neighbour lists in one step (one product of the batch against the pool).");
   public static final Setting<Long> POOL_FOLD_WORK = Setting.longValue("pool.fold.max-work", 2_000_000_000L,
@@ -91,7 +95,7 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS,
         IMAGE_MAX_PIXELS, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_LAMBDA,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_SEED, HTTP_BIND, HTTP_PORT);
   }

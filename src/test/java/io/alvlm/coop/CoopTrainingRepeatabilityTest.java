@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alvlm.clip.ClipModel;
 import io.alvlm.data.Fixtures;
-import io.alvlm.selection.MatrixProducts;
 import io.alvlm.selection.WeightedKMeans;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,7 +78,7 @@ class CoopTrainingRepeatabilityTest {
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
     double[] w = new double[n];
     Arrays.fill(w, 1.0);
-    WeightedKMeans.Settings km = new WeightedKMeans.Settings(1, 5, 0).withProducts(MatrixProducts.Kind.DJL);
+    WeightedKMeans.Settings km = new WeightedKMeans.Settings(1, 5, 0);
     try {
       while (!stop.get()) {
         float[][] t = clip.encodeTexts(List.of("a photo of a dog.", "a photo of a cat.", "a satellite tile."));

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.alvlm.data.Fixtures;
 import io.alvlm.data.Npy;
 import io.alvlm.selection.ExactNeighbors;
-import io.alvlm.selection.MatrixProducts;
+import io.alvlm.selection.BlockProduct;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
 import io.alvlm.selection.Selection;
@@ -29,7 +29,7 @@ class PoolIndexTest {
   private static final int DIM = 64;
   private static final int ROWS = 400;
   private static final int K = 10;
-  private static final MatrixProducts JAVA = MatrixProducts.of(MatrixProducts.Kind.JAVA, 0);
+  private static final BlockProduct CPU = new BlockProduct(io.alvlm.selection.Compute.cpu());
   private static float[] features;
   private static float[] text;
   private static final List<String> CLASSES = IntStream.range(0, 20).mapToObj(i -> "c" + i).toList();
@@ -51,16 +51,16 @@ class PoolIndexTest {
       index.place("img" + i, index.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
       if (i % 9 == 0 && i > 0) index.setStatus(i - 5, PoolStatus.LABELED, 3);
       if (i % 13 == 4) index.setStatus(i, PoolStatus.PENDING, -1);
-      if (i % 37 == 0) index.maintain(batch, JAVA);
+      if (i % 37 == 0) index.maintain(batch, CPU);
     }
-    while (!index.current()) index.maintain(batch, JAVA);
+    while (!index.current()) index.maintain(batch, CPU);
     return index;
   }
 
   private static void assertListsAreExact(PoolIndex index) {
     PoolView v = index.snapshot(text, 20, 100f);
     int[] members = IntStream.range(0, v.rows()).filter(v::unlabelledPool).toArray();
-    ExactNeighbors scratch = ExactNeighbors.compute(v.features(), DIM, members, K);
+    var scratch = ExactNeighbors.compute(v.features(), DIM, members, K);
     var maintained = v.neighbors().orElseThrow();
     for (int r = 0; r < v.rows(); r++) {
       assertArrayEquals(scratch.neighbors(r), maintained.neighbors(r), "neighbours of row " + r);
@@ -126,7 +126,7 @@ class PoolIndexTest {
     }
     restored.restored();
     assertFalse(restored.current());
-    BitSet changed = restored.maintain(64, JAVA);
+    BitSet changed = restored.maintain(64, CPU);
     assertTrue(changed.get(1), "row 1 held the labelled row and was repaired");
     assertTrue(restored.current());
     assertListsAreExact(restored);
@@ -136,7 +136,7 @@ class PoolIndexTest {
   void foldWorkIsBoundedByTheBatch() {
     PoolIndex index = new PoolIndex(DIM, K);
     for (int i = 0; i < 100; i++) index.place("img" + i, i, vector(i), PoolStatus.UNLABELED, -1, null);
-    index.maintain(30, JAVA);
+    index.maintain(30, CPU);
     assertEquals(70, index.unfolded());
     assertFalse(index.current());
   }

@@ -1,0 +1,41 @@
+package io.alvlm.selection;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
+
+/**
+ * One dense block product of host rows on a {@link Compute} device:
+ * {@code out = a[aFrom..aTo) · b[bFrom..bTo)ᵀ} for row-major {@code [*, dim]} float matrices, written
+ * row-major with width {@code bTo - bFrom}. For rows that live on the host and change between calls
+ * (a growing pool); rows that stay put belong in a {@link DeviceMatrix} instead. Both blocks are
+ * copied in and the product copied out inside one scope, so nothing outlives the call.
+ */
+public final class BlockProduct {
+  private final Compute compute;
+
+  public BlockProduct(Compute compute) {
+    this.compute = compute;
+  }
+
+  public String device() {
+    return compute.name();
+  }
+
+  public void multiply(float[] a, int aFrom, int aTo, float[] b, int bFrom, int bTo, int dim, float[] out) {
+    int m = aTo - aFrom;
+    int k = bTo - bFrom;
+    if (m == 0 || k == 0) {
+      return;
+    }
+    try (NDManager scope = compute.newScope()) {
+      NDArray left = scope.create(FloatBuffer.wrap(a, aFrom * dim, m * dim).slice(), new Shape(m, dim))
+          .toType(compute.type(), false);
+      NDArray right = scope.create(FloatBuffer.wrap(b, bFrom * dim, k * dim).slice(), new Shape(k, dim))
+          .toType(compute.type(), false);
+      float[] p = DeviceMatrix.floats(left.matMul(right.transpose()));
+      System.arraycopy(p, 0, out, 0, m * k);
+    }
+  }
+}
