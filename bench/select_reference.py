@@ -41,7 +41,8 @@ subprocess.run([os.path.join(root, "bin", "alvlm"), "select", "--features", F, "
 alvlm = time.time() - t0
 out = json.load(open(S))
 print(f"alvlm select: {alvlm:.1f} s (wall, JVM start included); timings_ms "
-      + json.dumps({k: round(v) for k, v in out["timings_ms"].items()}) + f"; weighted inertia {out['weighted_inertia']:.3f}", flush=True)
+      + json.dumps({k: round(v) for k, v in out["timings_ms"].items()}) + f"; weighted inertia {out['weighted_inertia']:.3f}; peak heap {out['peak_heap_mib']:.0f} MiB = "
+      + f"{out['peak_heap_mib'] / out['features_mib']:.2f}x the features", flush=True)
 
 import faiss
 from sklearn.cluster import KMeans

@@ -8,8 +8,6 @@ import io.alvlm.selection.PoolView;
 import io.alvlm.selection.Selection;
 import io.alvlm.selection.WeightedKMeans;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,7 +62,7 @@ final class SelectBench implements Callable<Integer> {
     CecStrategy cec = new CecStrategy(new CecStrategy.Settings(10, k, 1.0,
         new WeightedKMeans.Settings(inits, iterations, 1e-4, samplePerCentre, compute)));
     warmUp(pool, cec);
-    resetPeaks();
+    HeapPeak.reset();
     double featureMiB = (double) n * dim * 4 / 1048576.0;
 
     Selection scratch = cec.select(pool, budget, seed);
@@ -82,7 +80,7 @@ final class SelectBench implements Callable<Integer> {
     System.out.printf("maintained lists: %s; maintained/scratch = %.3f; same picks as from scratch: %b%n", phases(tm),
         tm.get("total") / ts.get("total"), java.util.Arrays.equals(maintained.rows(), scratch.rows()));
     System.out.printf("peak heap: %.0f MiB = %.2fx the features (%.0f MiB); load average %.2f%n",
-        peakHeapBytes() / 1048576.0, peakHeapBytes() / 1048576.0 / featureMiB, featureMiB, load());
+        HeapPeak.bytes() / 1048576.0, HeapPeak.bytes() / 1048576.0 / featureMiB, featureMiB, load());
     return 0;
   }
 
@@ -119,17 +117,5 @@ final class SelectBench implements Callable<Integer> {
 
   private static double load() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-  }
-  private static void resetPeaks() {
-    System.gc();
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
-  }
-
-  private static long peakHeapBytes() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
-    }
-    return sum;
   }
 }

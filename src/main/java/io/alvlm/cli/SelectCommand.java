@@ -47,6 +47,7 @@ final class SelectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    HeapPeak.reset();
     Npy.FloatArray f = Npy.readFloats(features);
     Npy.FloatArray t = Npy.readFloats(text);
     if (f.cols() != t.cols()) {
@@ -59,7 +60,8 @@ final class SelectCommand implements Callable<Integer> {
     mark(status, exclude, PoolStatus.LABELED);
     int[] labels = new int[rows];
     Arrays.fill(labels, -1);
-    PoolView pool = PoolView.of(f.data(), f.cols(), t.data(), scale, status, labels);
+    // the pool is held once: normalised in place, not copied
+    PoolView pool = PoolView.owning(f.data(), f.cols(), t.data(), scale, status, labels);
     Strategy s = Strategies.create(strategy, params());
     Selection sel = s.select(pool, budget, seed);
 
@@ -73,9 +75,13 @@ final class SelectCommand implements Callable<Integer> {
     }
     json.put("pick_scores", sel.picks().stream().map(Pick::scores).toList());
     json.put("timings_ms", sel.timingsMs());
+    double featureMiB = (double) rows * f.cols() * 4 / 1048576.0;
+    double peakMiB = HeapPeak.bytes() / 1048576.0;
+    json.put("peak_heap_mib", peakMiB);
+    json.put("features_mib", featureMiB);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
-    System.out.printf("selected %d of %d rows with %s -> %s (%.0f ms)%n", sel.picks().size(), rows, s.name(), out,
-        sel.timingsMs().getOrDefault("total", 0.0));
+    System.out.printf("selected %d of %d rows with %s -> %s (%.0f ms); peak heap %.0f MiB = %.2fx the features%n",
+        sel.picks().size(), rows, s.name(), out, sel.timingsMs().getOrDefault("total", 0.0), peakMiB, peakMiB / featureMiB);
     return 0;
   }
 

@@ -53,6 +53,18 @@ public record PoolView(
         Optional.empty(), Optional.empty());
   }
 
+  /**
+   * A view that takes over {@code features} and {@code classText}: their rows are normalised in
+   * place, with no copy (for a caller that holds the pool once, such as {@code select} on a large file).
+   */
+  public static PoolView owning(float[] features, int dim, float[] classText, float logitScale,
+      PoolStatus[] status, int[] labels) {
+    float[] f = Vectors.normalizeRows(features, dim);
+    float[] t = Vectors.normalizeRows(classText, dim);
+    return new PoolView(f, f.length / dim, dim, t, t.length / dim, logitScale, status, labels, Optional.empty(),
+        Optional.empty());
+  }
+
   /** A fully unlabelled pool. */
   public static PoolView unlabeled(float[] features, int dim, float[] classText, float logitScale) {
     int n = features.length / dim;
