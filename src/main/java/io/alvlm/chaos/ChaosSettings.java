@@ -38,11 +38,6 @@ final class ChaosSettings {
     // a killed member leaves the group after 6 s instead of 45 s
     s.put("kafka.session.timeout.ms", "6000");
     s.put("kafka.heartbeat.interval.ms", "1500");
-    // A wiped state dir gives the restarted instance a new process id, hence new transactional ids: the
-    // killed instance's open transaction then blocks read-committed readers until it times out.
-    // Retraining the tiny CLIP takes seconds here, so a short timeout is safe (the service default is
-    // 15 min, for retrainings of a real CLIP that hold the stream thread that long).
-    s.put("kafka.producer.transaction.timeout.ms", "20000");
     return s;
   }
 

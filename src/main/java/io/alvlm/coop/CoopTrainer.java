@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Trains CoOp context vectors on image features: cross-entropy of
@@ -85,9 +87,14 @@ public final class CoopTrainer {
 
   /** Trains on one feature row per labelled image (no augmented views). */
   public PromptModel train(float[][] features, int[] labels, List<String> classNames) {
+    return train(features, labels, classNames, () -> false);
+  }
+
+  /** As {@link #train(float[][], int[], List)}, stopping at the first step after {@code cancelled} turns true. */
+  public PromptModel train(float[][] features, int[] labels, List<String> classNames, BooleanSupplier cancelled) {
     float[][][] views = new float[features.length][][];
     for (int i = 0; i < features.length; i++) views[i] = new float[][] {features[i]};
-    return train(views, labels, classNames);
+    return train(views, labels, classNames, cancelled);
   }
 
   /**
@@ -96,6 +103,14 @@ public final class CoopTrainer {
    * version 0 and name "coop"; the publisher stamps its own with {@link PromptModel#withVersion}.
    */
   public PromptModel train(float[][][] views, int[] labels, List<String> classNames) {
+    return train(views, labels, classNames, () -> false);
+  }
+
+  /**
+   * As {@link #train(float[][][], int[], List)}; {@code cancelled} is asked before every step, and
+   * a true answer ends the training with a {@link CancellationException} (no model).
+   */
+  public PromptModel train(float[][][] views, int[] labels, List<String> classNames, BooleanSupplier cancelled) {
     int n = views.length;
     if (n == 0 || labels.length != n) {
       throw new IllegalArgumentException(n + " images but " + labels.length + " labels; need one label per image");
@@ -138,6 +153,10 @@ public final class CoopTrainer {
           int i = order[k * batch + j];
           x[j] = normalised[i][normalised[i].length == 1 ? 0 : rnd.nextInt(normalised[i].length)];
           y[j] = labels[i];
+        }
+        if (cancelled.getAsBoolean()) {
+          throw new CancellationException("training cancelled at epoch " + epoch + ", step " + steps + " of "
+              + cfg.epochs() * batches + " (inputs sha256 " + inputs + ")");
         }
         Step s = step(learner, ctx, x, y);
         if (!Double.isFinite(s.loss())) {

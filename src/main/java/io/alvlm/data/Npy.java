@@ -149,7 +149,14 @@ public final class Npy {
   }
 
   private static Header header(Path file) throws IOException {
-    ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    // mapped, not read: the file's bytes stay off the heap, so reading [N, D] costs the array alone
+    ByteBuffer all;
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      if (ch.size() > Integer.MAX_VALUE) {
+        throw new IOException(file + ": " + ch.size() + " bytes, above the 2 GiB one .npy read can hold; split the array");
+      }
+      all = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
+    }
     for (byte m : MAGIC) {
       if (all.remaining() == 0 || all.get() != m) {
         throw new IOException(file + ": not a .npy file (bad magic)");

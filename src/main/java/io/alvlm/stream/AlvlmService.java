@@ -60,10 +60,7 @@ public final class AlvlmService implements AutoCloseable {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-    // a retraining or a large first batch may hold the thread for minutes
-    p.put(StreamsConfig.consumerPrefix("max.poll.interval.ms"), 900_000);
-    p.put(StreamsConfig.consumerPrefix("connections.max.idle.ms"), 1_000_000);
-    p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 900_000);
+    // Kafka's max.poll.interval.ms and transaction.timeout.ms hold: rounds and retrainings run on workers
     p.put("processing.exception.handler.global.enabled", true);
     c.withPrefix("serde.").forEach((k, v) -> p.put("serde." + k, v));
     c.withPrefix("schema.registry.").forEach((k, v) -> p.put("schema.registry." + k, v));
@@ -92,7 +89,9 @@ public final class AlvlmService implements AutoCloseable {
     boolean needsModel = c.runs("embedder") || c.runs("trainer");
     ClipModel model = needsModel ? ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))) : null;
     ImageTower tower = c.runs("embedder") ? new ClipImageTower(model, c.get(Settings.IMAGE_MAX_PIXELS), false) : null;
-    PromptTrainer trainer = c.runs("trainer") ? CoopPromptTrainer.from(c, model) : null;
+    PromptTrainer trainer = !c.runs("trainer") ? null
+        : c.runs("embedder") ? CoopPromptTrainer.owning(c, ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))))
+        : CoopPromptTrainer.from(c, model);
     Strategy strategy = c.runs("pool") ? strategy(c) : null;
     AvroSerdes serdes = AvroSerdes.from(c.asMap());
     Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, strategy, trainer, metrics));

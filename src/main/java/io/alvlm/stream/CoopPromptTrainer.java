@@ -13,8 +13,14 @@ public final class CoopPromptTrainer implements PromptTrainer {
   private final ClipModel clip;
   private final CoopConfig config;
   private final String template;
+  private final boolean ownsModel;
 
   public CoopPromptTrainer(ClipModel clip, CoopConfig config, String template) {
+    this(clip, config, template, false);
+  }
+
+  private CoopPromptTrainer(ClipModel clip, CoopConfig config, String template, boolean ownsModel) {
+    this.ownsModel = ownsModel;
     this.clip = Objects.requireNonNull(clip);
     this.config = Objects.requireNonNull(config);
     if (!template.contains("{}")) {
@@ -39,14 +45,26 @@ public final class CoopPromptTrainer implements PromptTrainer {
   }
 
   @Override
-  public PromptModel train(List<String> classNames, float[][] features, int[] labels) {
+  public PromptModel train(List<String> classNames, float[][] features, int[] labels,
+      java.util.function.BooleanSupplier cancelled) {
     synchronized (clip) {
-      return new CoopTrainer(clip, config).train(features, labels, classNames).toAvro();
+      return new CoopTrainer(clip, config).train(features, labels, classNames, cancelled).toAvro();
     }
   }
 
   @Override
   public void close() {
-    // the CLIP model belongs to the service
+    if (ownsModel) {
+      clip.close();
+    }
+  }
+
+  /**
+   * A trainer on a CLIP instance of its own, which it closes: retraining runs on its own worker
+   * thread, and must not wait on (or hold) the lock of the instance the embedder uses.
+   */
+  public static CoopPromptTrainer owning(ServiceConfig c, ClipModel clip) {
+    CoopPromptTrainer shared = from(c, clip);
+    return new CoopPromptTrainer(clip, shared.config, shared.template, true);
   }
 }

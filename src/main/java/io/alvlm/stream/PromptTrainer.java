@@ -15,9 +15,10 @@ public interface PromptTrainer extends AutoCloseable {
   /**
    * CoOp prompts trained from scratch (the paper restarts each round from zero-shot) on
    * {@code features[i]} (projection features, not normalised) labelled {@code labels[i]} (class index).
-   * The returned metrics include {@code loss} (final epoch mean) and {@code seconds}.
+   * The returned metrics include {@code loss} (final epoch mean) and {@code seconds}. Stops with a
+   * {@link java.util.concurrent.CancellationException} at the first step after {@code cancelled} turns true.
    */
-  PromptModel train(List<String> classNames, float[][] features, int[] labels);
+  PromptModel train(List<String> classNames, float[][] features, int[] labels, java.util.function.BooleanSupplier cancelled);
 
   @Override
   void close();

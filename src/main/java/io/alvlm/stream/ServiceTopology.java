@@ -34,11 +34,11 @@ public final class ServiceTopology {
 
   /**
    * The parts the sub-topologies run on; a part may be null when the role does not run it.
-   * {@code roundExecutor} runs the pool's query rounds: null for a worker thread of the pool task's
-   * own (the service); tests pass an executor they drive.
+   * {@code jobs} runs the work kept off the stream threads (query rounds, retrainings): null for a
+   * worker thread of each task's own (the service); tests pass an executor they drive.
    */
   public record Parts(ImageTower tower, Strategy strategy, PromptTrainer trainer, ServiceMetrics metrics,
-      java.util.concurrent.Executor roundExecutor) {
+      java.util.concurrent.Executor jobs) {
     public Parts {
       Objects.requireNonNull(metrics, "metrics");
     }
@@ -47,8 +47,8 @@ public final class ServiceTopology {
       this(tower, strategy, trainer, metrics, null);
     }
 
-    Worker<QueryRounds.Outcome> roundWorker() {
-      return roundExecutor == null ? Worker.onThread("alvlm-round-worker") : Worker.on(roundExecutor);
+    <T> Worker<T> worker(String name) {
+      return jobs == null ? Worker.onThread(name) : Worker.on(jobs);
     }
   }
 
@@ -87,7 +87,7 @@ public final class ServiceTopology {
         @Override
         public org.apache.kafka.streams.processor.api.Processor<String, org.apache.avro.specific.SpecificRecord, String, Object> get() {
           return new PoolProcessor(config, new QueryRounds(Objects.requireNonNull(parts.strategy(), "strategy"), config,
-              parts.metrics()), parts.metrics(), originals, parts.roundWorker());
+              parts.metrics()), parts.metrics(), originals, parts.worker("alvlm-round-worker"));
         }
 
         @Override
@@ -117,7 +117,8 @@ public final class ServiceTopology {
       ProcessorSupplier<String, TrainingEvent, String, PromptModel> trainer = new ProcessorSupplier<>() {
         @Override
         public org.apache.kafka.streams.processor.api.Processor<String, TrainingEvent, String, PromptModel> get() {
-          return new TrainerProcessor(config, Objects.requireNonNull(parts.trainer(), "prompt trainer"), parts.metrics());
+          return new TrainerProcessor(config, Objects.requireNonNull(parts.trainer(), "prompt trainer"), parts.metrics(),
+              parts.worker("alvlm-training-worker"));
         }
 
         @Override

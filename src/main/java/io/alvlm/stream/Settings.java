@@ -86,6 +86,10 @@ public final class Settings {
       "Publish a retrained model: not-worse (held-out accuracy >= current - train.gate.tolerance) or always.");
   public static final Setting<Double> TRAIN_GATE_TOLERANCE = Setting.decimal("train.gate.tolerance", 0.0,
       "Accuracy drop allowed by the not-worse gate.");
+  public static final Setting<Long> TRAIN_MAX_SECONDS = Setting.longValue("train.max.seconds", 3600,
+      "A retraining still running after this long is cancelled (and retried like a failed one).");
+  public static final Setting<Long> TRAIN_RETRY_MS = Setting.longValue("train.retry.ms", 30_000,
+      "Wait before retrying a failed retraining; doubles with each failure in a row (at most an hour).");
   public static final Setting<Long> TRAIN_SEED = Setting.longValue("train.seed", 0, "CoOp seed.");
   public static final Setting<String> HTTP_BIND = Setting.text("http.bind", "0.0.0.0", "Address the HTTP endpoints bind to.");
   public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080,
@@ -97,6 +101,6 @@ public final class Settings {
         IMAGE_MAX_PIXELS, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
         QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
-        TRAIN_GATE_TOLERANCE, TRAIN_SEED, HTTP_BIND, HTTP_PORT);
+        TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_SEED, HTTP_BIND, HTTP_PORT);
   }
 }

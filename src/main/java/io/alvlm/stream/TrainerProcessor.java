@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -45,8 +46,14 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
   private KeyValueStore<String, TrainingEvent> labeled;
   private KeyValueStore<String, Long> meta;
   private KeyValueStore<String, PromptModel> models;
+  private final Worker<Retraining> worker;
+  /** No retraining starts before this (wall-clock ms): set after a failed one. */
+  private long retryAt;
+  private int failures;
 
-  public TrainerProcessor(ServiceConfig config, PromptTrainer trainer, ServiceMetrics metrics) {
+  /** {@code worker} runs the retrainings off the stream thread. */
+  TrainerProcessor(ServiceConfig config, PromptTrainer trainer, ServiceMetrics metrics, Worker<Retraining> worker) {
+    this.worker = Objects.requireNonNull(worker);
     this.config = Objects.requireNonNull(config);
     this.trainer = Objects.requireNonNull(trainer);
     this.metrics = Objects.requireNonNull(metrics);
@@ -60,7 +67,15 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     this.labeled = context.getStateStore(LABELED_STORE);
     this.meta = context.getStateStore(META_STORE);
     this.models = context.getStateStore(PoolProcessor.MODELS_STORE);
+    if (meta.get("training") != null) {
+      meta.put("retrain", 1L); // the instance stopped mid-training: train again on the same labels
+    }
     context.schedule(Duration.ofMillis(config.get(Settings.QUERY_TICK_MS)), PunctuationType.WALL_CLOCK_TIME, this::tick);
+  }
+
+  @Override
+  public void close() {
+    worker.close();
   }
 
   private long get(String k) {
@@ -73,9 +88,10 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     if (models.get(modelName) == null && meta.get("published") == null) {
       publish(trainer.zeroShot(classNames), 0, now);
     }
-    if (meta.get("retrain") != null) {
-      meta.delete("retrain");
-      retrain(now);
+    applyFinishedRetraining(now);
+    if (meta.get("retrain") != null && !worker.busy() && now >= retryAt) {
+      startRetraining();
+      applyFinishedRetraining(now); // an inline executor has finished already
     }
   }
 
@@ -100,7 +116,15 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     return ((h >>> 8) & 0xffff) / 65536.0 < share;
   }
 
-  private void retrain(long now) {
+  /**
+   * A retraining's result, computed off the stream thread: the candidate with its held-out accuracy
+   * and the current model's, or the reason it failed.
+   */
+  record Retraining(PromptModel candidate, PromptModel current, double candidateAccuracy, double currentAccuracy,
+      long nanos, int trainLabels, int heldOutLabels, RuntimeException failure) {}
+
+  /** Snapshots the labelled set (stream thread) and starts the retraining on the worker. */
+  private void startRetraining() {
     List<float[]> trainX = new ArrayList<>();
     List<Integer> trainY = new ArrayList<>();
     List<float[]> testX = new ArrayList<>();
@@ -122,36 +146,66 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
         }
       }
     }
+    meta.delete("retrain");
     meta.put("newLabels", 0L);
     if (trainX.isEmpty()) {
       return;
     }
-    long t0 = System.nanoTime();
-    PromptModel candidate;
-    try {
-      candidate = trainer.train(classNames, trainX.toArray(float[][]::new), trainY.stream().mapToInt(i -> i).toArray());
-    } catch (TrainingCheck.Failed e) {
-      // the current model stays; the hash in the message lets an operator replay this training
-      LOG.warn("retraining on {} labels discarded: {}", trainX.size(), e.getMessage());
-      metrics.trainingRejected("check-failed");
+    // committed with the trigger's removal: an instance that dies mid-training retrains after restart
+    meta.put("training", 1L);
+    PromptModel current = models.get(modelName);
+    float[][] x = trainX.toArray(float[][]::new);
+    int[] y = trainY.stream().mapToInt(i -> i).toArray();
+    long deadline = System.nanoTime() + config.get(Settings.TRAIN_MAX_SECONDS) * 1_000_000_000L;
+    worker.start(() -> {
+      long t0 = System.nanoTime();
+      try {
+        PromptModel candidate = trainer.train(classNames, x, y, () -> System.nanoTime() > deadline);
+        return new Retraining(candidate, current, accuracy(candidate, testX, testY),
+            current == null ? Double.NaN : accuracy(current, testX, testY), System.nanoTime() - t0, x.length,
+            testX.size(), null);
+      } catch (RuntimeException e) {
+        return new Retraining(null, current, Double.NaN, Double.NaN, System.nanoTime() - t0, x.length, testX.size(), e);
+      }
+    });
+  }
+
+  /** Publishes a finished retraining through the gate, in this punctuation's transaction; a failure keeps the current model. */
+  private void applyFinishedRetraining(long now) {
+    Optional<Retraining> done = worker.take();
+    if (done.isEmpty()) {
       return;
     }
-    long nanos = System.nanoTime() - t0;
+    Retraining r = done.get();
+    meta.delete("training");
+    if (r.failure() != null) {
+      failures++;
+      long backoff = Math.min(config.get(Settings.TRAIN_RETRY_MS) << Math.min(failures - 1, 10), 3_600_000L);
+      retryAt = now + backoff;
+      meta.put("retrain", 1L); // the labels that triggered it are trained on at the retry
+      String reason = r.failure() instanceof TrainingCheck.Failed ? "check-failed"
+          : r.failure() instanceof java.util.concurrent.CancellationException ? "timeout" : "error";
+      metrics.trainingRejected(reason);
+      LOG.warn("retraining on {} labels failed ({}), current model kept, retry in {} ms: {}", r.trainLabels(), reason,
+          backoff, r.failure().toString());
+      return;
+    }
+    failures = 0;
+    PromptModel candidate = r.candidate();
     PromptModel current = models.get(modelName);
-    double candAcc = accuracy(candidate, testX, testY);
-    double curAcc = current == null ? Double.NaN : accuracy(current, testX, testY);
     double loss = candidate.getMetrics().getOrDefault("loss", Double.NaN);
-    metrics.trained(nanos, loss, candAcc, curAcc);
+    metrics.trained(r.nanos(), loss, r.candidateAccuracy(), r.currentAccuracy());
     boolean publish = switch (config.get(Settings.TRAIN_GATE)) {
       case "always" -> true;
-      default -> current == null || testX.isEmpty() || candAcc >= curAcc - config.get(Settings.TRAIN_GATE_TOLERANCE);
+      default -> current == null || r.heldOutLabels() == 0
+          || r.candidateAccuracy() >= r.currentAccuracy() - config.get(Settings.TRAIN_GATE_TOLERANCE);
     };
     Map<String, Double> m = new HashMap<>(candidate.getMetrics());
-    m.put("heldout_accuracy", candAcc);
-    m.put("current_accuracy", curAcc);
-    m.put("train_labels", (double) trainX.size());
-    m.put("heldout_labels", (double) testX.size());
-    m.put("train_seconds", nanos / 1e9);
+    m.put("heldout_accuracy", r.candidateAccuracy());
+    m.put("current_accuracy", r.currentAccuracy());
+    m.put("train_labels", (double) r.trainLabels());
+    m.put("heldout_labels", (double) r.heldOutLabels());
+    m.put("train_seconds", r.nanos() / 1e9);
     candidate.setMetrics(m);
     if (publish) {
       long version = Math.max(current == null ? 0 : current.getVersion(), get("published")) + 1;

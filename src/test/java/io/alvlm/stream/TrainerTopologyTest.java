@@ -49,15 +49,23 @@ class TrainerTopologyTest {
     clip.close();
   }
 
+  private SimpleMeterRegistry registry;
+
   private void start(String gate) {
+    start(gate, c -> CoopPromptTrainer.from(c, clip));
+  }
+
+  /** The trainer sub-topology; retrainings run inline, so a retraining applies in the punctuation that started it. */
+  private void start(String gate, java.util.function.Function<ServiceConfig, PromptTrainer> trainer) {
     Map<String, String> s = new HashMap<>(Map.of("role", "trainer", "classes", String.join(",", ServiceHarness.CLASSES),
         "train.min-new-labels", "20", "train.epochs", "2", "train.holdout", "0.5", "train.gate", gate,
-        "query.tick.ms", "100", "state.dir", state.toString()));
+        "query.tick.ms", "100", "train.retry.ms", "1000", "state.dir", state.toString()));
     ServiceConfig c = ServiceConfig.of(s);
     Topics topics = new Topics(AvroSerdes.singleObject());
-    ServiceMetrics metrics = new ServiceMetrics(new SimpleMeterRegistry());
+    registry = new SimpleMeterRegistry();
+    ServiceMetrics metrics = new ServiceMetrics(registry);
     var topo = ServiceTopology.build(c, AvroSerdes.singleObject(),
-        new ServiceTopology.Parts(null, null, CoopPromptTrainer.from(c, clip), metrics));
+        new ServiceTopology.Parts(null, null, trainer.apply(c), metrics, Runnable::run));
     driver = new TopologyTestDriver(topo, AlvlmService.streamsConfig(c), Instant.ofEpochMilli(1_000_000));
     training = driver.createInputTopic(topics.training.name(), Serdes.String().serializer(), topics.training.valueSerde().serializer());
     modelsIn = driver.createInputTopic(topics.models.name(), Serdes.String().serializer(), topics.models.valueSerde().serializer());
@@ -140,6 +148,77 @@ class TrainerTopologyTest {
     modelsIn.pipeInput("default", perfect(7));
     sendExamples(3);
     driver.advanceWallClockTime(Duration.ofMillis(200));
+    assertEquals(1, registry.get("alvlm.trainer.train").timer().count(), "a retraining ran");
+    assertEquals(1.0, registry.get("alvlm.training.rejected").tag("reason", "gate").counter().count(),
+        "and the gate refused its candidate");
     assertTrue(modelsOut.isEmpty(), "a candidate below the current model's held-out accuracy is not published");
+  }
+
+  @Test
+  void aFailedTrainingKeepsTheModelIsRecordedAndIsRetriedWithTheSameLabels() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<Integer> labelsSeen = new java.util.ArrayList<>();
+    start("always", c -> new PromptTrainer() {
+      final PromptTrainer real = CoopPromptTrainer.from(c, clip);
+
+      @Override
+      public PromptModel zeroShot(List<String> classNames) {
+        return real.zeroShot(classNames);
+      }
+
+      @Override
+      public PromptModel train(List<String> classNames, float[][] features, int[] labels,
+          java.util.function.BooleanSupplier cancelled) {
+        labelsSeen.add(labels.length);
+        if (calls.getAndIncrement() == 0) {
+          throw new IllegalStateException("injected failure");
+        }
+        return real.train(classNames, features, labels, cancelled);
+      }
+
+      @Override
+      public void close() {}
+    });
+    modelsIn.pipeInput("default", perfect(5));
+    sendExamples(3);
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    assertEquals(1, calls.get());
+    assertTrue(modelsOut.isEmpty(), "the current model stays");
+    assertEquals(1.0, registry.get("alvlm.training.rejected").tag("reason", "error").counter().count());
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    assertEquals(1, calls.get(), "no retry before train.retry.ms");
+    driver.advanceWallClockTime(Duration.ofMillis(1000));
+    assertEquals(2, calls.get(), "retried after train.retry.ms");
+    assertEquals(labelsSeen.get(0), labelsSeen.get(1), "the retry trains on the labels that triggered the failed one");
+    assertEquals(6, modelsOut.readValue().getVersion());
+  }
+
+  @Test
+  void aTrainingPastTheTimeLimitIsCancelled() {
+    Map<String, Boolean> asked = new HashMap<>();
+    start("always", c -> new PromptTrainer() {
+      final PromptTrainer real = CoopPromptTrainer.from(c, clip);
+
+      @Override
+      public PromptModel zeroShot(List<String> classNames) {
+        return real.zeroShot(classNames);
+      }
+
+      @Override
+      public PromptModel train(List<String> classNames, float[][] features, int[] labels,
+          java.util.function.BooleanSupplier cancelled) {
+        asked.put("limit", true);
+        return real.train(classNames, features, labels, () -> true);
+      }
+
+      @Override
+      public void close() {}
+    });
+    modelsIn.pipeInput("default", perfect(2));
+    sendExamples(3);
+    driver.advanceWallClockTime(Duration.ofMillis(200));
+    assertEquals(Boolean.TRUE, asked.get("limit"));
+    assertEquals(1.0, registry.get("alvlm.training.rejected").tag("reason", "timeout").counter().count());
+    assertTrue(modelsOut.isEmpty());
   }
 }
