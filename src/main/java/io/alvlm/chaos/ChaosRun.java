@@ -31,7 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * A chaos run: an embedded broker kept on disk, the service as a child JVM, N Fashion-MNIST images
  * (some corrupt) sent in waves, a simulated annotator answering every request, and a plan of
- * {@link Disruption}s (SIGKILLs mid-batch, mid-round and mid-training, a wiped state directory,
+ * {@link Disruption}s (SIGKILLs mid-batch, mid-round, mid-training and mid-index-build, a wiped state directory,
  * broker restarts). Once the loop is at rest (every good image embedded, every request answered,
  * every label applied, nothing new for a while) the service is stopped and the {@link Invariants}
  * are checked on read-committed snapshots of the topics.
@@ -198,6 +198,12 @@ public final class ChaosRun {
         int target = watch.rounds.get() + 1;
         seen = await(() -> watch.rounds.get() >= target || atRest(), until);
         delay = random.nextInt(500);
+      }
+      case MID_INDEX_BUILD -> {
+        // the first neighbour-list write of a fold is seen before its transaction commits
+        int target = watch.foldWrites.get() + 1;
+        seen = await(() -> watch.foldWrites.get() >= target || allEmbedded(), until);
+        delay = random.nextInt(20);
       }
       default -> {
         int target = watch.roundsComplete.get() + 1;

@@ -12,9 +12,12 @@ record Disruption(Action action, Moment moment, boolean wipeState) {
   /** What is done. */
   enum Action { KILL, BROKER_RESTART }
 
-  /** When: after some more embeddings, right after a query round, or while the trainer retrains. */
+  /**
+   * When: after some more embeddings, right after a query round, while the trainer retrains, or
+   * while the pool folds arrivals into its neighbour lists (an index build).
+   */
   enum Moment {
-    MID_BATCH("mid-batch"), MID_ROUND("mid-round"), MID_TRAINING("mid-training");
+    MID_BATCH("mid-batch"), MID_ROUND("mid-round"), MID_TRAINING("mid-training"), MID_INDEX_BUILD("mid-index-build");
 
     final String label;
 

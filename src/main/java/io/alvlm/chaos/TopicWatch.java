@@ -40,7 +40,10 @@ final class TopicWatch implements AutoCloseable {
   final AtomicInteger models = new AtomicInteger();
   final AtomicInteger roundsComplete = new AtomicInteger();
   final AtomicInteger deadLetters = new AtomicInteger();
+  /** Neighbour-list writes seen uncommitted: a pool index build (a fold of arrivals) in progress. */
+  final AtomicInteger foldWrites = new AtomicInteger();
   private final AtomicLong lastChange = new AtomicLong(System.nanoTime());
+  private final Thread foldThread;
 
   TopicWatch(Map<String, Object> clientConfig, Topics topics) {
     this.topics = topics;
@@ -51,6 +54,29 @@ final class TopicWatch implements AutoCloseable {
     thread = new Thread(() -> loop(c), "chaos-watch");
     thread.setDaemon(true);
     thread.start();
+    Map<String, Object> f = new HashMap<>(clientConfig);
+    f.put("isolation.level", "read_uncommitted");
+    f.put("group.id", "chaos-fold-watch-" + System.nanoTime());
+    f.put("auto.offset.reset", "latest");
+    f.put("metadata.max.age.ms", 1000);
+    foldThread = new Thread(() -> watchFolds(f), "chaos-fold-watch");
+    foldThread.setDaemon(true);
+    foldThread.start();
+  }
+
+  /** Counts writes to the pool's neighbour-list changelog as they happen, before their transaction commits. */
+  private void watchFolds(Map<String, Object> c) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(java.util.regex.Pattern.compile(".*-pool-neighbors-changelog"));
+      while (running.get()) {
+        foldWrites.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
+      }
+    } catch (org.apache.kafka.common.errors.InterruptException e) {
+      Thread.currentThread().interrupt();
+    } catch (org.apache.kafka.common.KafkaException e) {
+      // the broker restarts under a chaos run: the moment is then found by the embeddings count alone
+    }
   }
 
   private void loop(Map<String, Object> c) {
@@ -112,5 +138,6 @@ final class TopicWatch implements AutoCloseable {
   public void close() throws InterruptedException {
     running.set(false);
     thread.join(10_000);
+    foldThread.join(10_000);
   }
 }

@@ -8,7 +8,6 @@ import io.alvlm.selection.PoolView;
 import io.alvlm.selection.Selection;
 import io.alvlm.selection.WeightedKMeans;
 import java.lang.management.ManagementFactory;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,22 +40,9 @@ final class SelectBench implements Callable<Integer> {
     System.out.printf("bench select: n=%d dim=%d classes=%d budget=%d k=%d inits=%d iterations=%d device=%s threads=%d; "
         + "load average %.2f%n", n, dim, classes, budget, k, inits, iterations, Compute.of(compute).name(),
         Runtime.getRuntime().availableProcessors(), load());
-    Random r = new Random(seed);
-    float[] text = new float[classes * dim];
-    for (int i = 0; i < text.length; i++) text[i] = (float) r.nextGaussian();
-    // CLIP-like: each image sits between its class and a confusable one, under heavy noise, so that
-    // zero-shot predictions range from confident to ambiguous (as in real pools)
-    float[] t = io.alvlm.selection.Vectors.normalizedRows(text, dim);
-    float[] f = new float[n * dim];
-    double noise = 0.9 / Math.sqrt(dim);
-    for (int i = 0; i < n; i++) {
-      int c = Math.min(classes - 1, (int) (classes * Math.pow(r.nextDouble(), 1.5)));
-      int c2 = r.nextInt(classes);
-      double a = 0.3, b = 0.3 * r.nextDouble();
-      for (int d = 0; d < dim; d++) {
-        f[i * dim + d] = (float) (a * t[c * dim + d] + b * t[c2 * dim + d] + noise * r.nextGaussian());
-      }
-    }
+    SyntheticPool synthetic = SyntheticPool.generate(n, dim, classes, seed);
+    float[] f = synthetic.features();
+    float[] text = synthetic.text();
     PoolView pool = PoolView.unlabeled(f, dim, text, 100f);
     f = null;
     CecStrategy cec = new CecStrategy(new CecStrategy.Settings(10, k, 1.0,

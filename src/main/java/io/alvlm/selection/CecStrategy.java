@@ -66,6 +66,7 @@ public final class CecStrategy implements Strategy {
     double[] h = ZeroShotProbabilities.entropy(p, classes);
     double[] prior = ClassPrior.topNMean(p, classes, settings.topN());
     double[] hc = CalibratedEntropy.of(p, classes, prior);
+    p = null; // [rows, classes] in double: the largest array after the features, not needed past here
     double[] hcByRow = nanArray(pool.rows());
     for (int i = 0; i < n; i++) hcByRow[poolRows[i]] = hc[i];
     long t1 = System.nanoTime();

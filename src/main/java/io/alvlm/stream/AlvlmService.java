@@ -38,9 +38,13 @@ public final class AlvlmService implements AutoCloseable {
   private final ImageTower tower;
   private final KafkaStreamsMetrics streamsMetrics;
   private final PrometheusMeterRegistry registry;
+  private final ServiceMetrics metrics;
+  private final ServiceView view;
 
   private AlvlmService(KafkaStreams streams, HttpApi http, ClipModel model, PromptTrainer trainer, ImageTower tower,
-      KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry) {
+      KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry, ServiceMetrics metrics, ServiceView view) {
+    this.metrics = metrics;
+    this.view = view;
     this.streams = streams;
     this.http = http;
     this.model = model;
@@ -105,10 +109,11 @@ public final class AlvlmService implements AutoCloseable {
     streams.start();
     HttpApi http = null;
     int port = c.get(Settings.HTTP_PORT);
+    ServiceView view = new ServiceView(streams, registry, c);
     if (port >= 0) {
-      http = HttpApi.start(c.get(Settings.HTTP_BIND), port, new ServiceView(streams, registry, c));
+      http = HttpApi.start(c.get(Settings.HTTP_BIND), port, view);
     }
-    return new AlvlmService(streams, http, model, trainer, tower, km, registry);
+    return new AlvlmService(streams, http, model, trainer, tower, km, registry, metrics, view);
   }
 
   static Strategy strategy(ServiceConfig c) {
@@ -130,6 +135,16 @@ public final class AlvlmService implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** The service's own metrics. */
+  public ServiceMetrics metrics() {
+    return metrics;
+  }
+
+  /** What {@code /health/ready} answers: Kafka Streams RUNNING and the pool's index not catching up. */
+  public boolean ready() {
+    return view.ready();
   }
 
   public PrometheusMeterRegistry registry() {

@@ -164,6 +164,15 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    long t0 = System.nanoTime();
+    try {
+      handle(record);
+    } finally {
+      metrics.poolStep(System.nanoTime() - t0);
+    }
+  }
+
+  private void handle(Record<String, SpecificRecord> record) {
     SpecificRecord v = record.value();
     if (v instanceof ImageEmbedding e) {
       embedding(record.key(), e);
@@ -319,6 +328,15 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   }
 
   private void tick(long now) {
+    long t0 = System.nanoTime();
+    try {
+      step(now);
+    } finally {
+      metrics.poolStep(System.nanoTime() - t0);
+    }
+  }
+
+  private void step(long now) {
     while (!deadlines.isEmpty() && deadlines.firstKey() <= now) {
       for (String id : deadlines.pollFirstEntry().getValue()) {
         PoolEntry e = pool.get(id);

@@ -26,6 +26,8 @@ public final class ServiceMetrics {
   private final DistributionSummary roundSize;
   private final Counter rounds;
   private final Timer trainTime;
+  private final Timer poolStep;
+  private final AtomicLong longestPoolStep = new AtomicLong();
   private final AtomicLong modelVersion = new AtomicLong(-1);
   private final Map<String, AtomicLong> trainerGauges = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicReference<PoolSource> poolSource =
@@ -40,6 +42,8 @@ public final class ServiceMetrics {
     roundSize = DistributionSummary.builder("alvlm.round.selected").description("Images requested per round").register(registry);
     rounds = Counter.builder("alvlm.rounds").description("Query rounds run").register(registry);
     trainTime = Timer.builder("alvlm.trainer.train").description("Time of one CoOp retraining").register(registry);
+    poolStep = Timer.builder("alvlm.pool.step").description("Stream-thread time of one pool record or punctuation")
+        .register(registry);
     registry.gauge("alvlm.model.version", modelVersion, AtomicLong::doubleValue);
     for (io.alvlm.selection.PoolStatus st : io.alvlm.selection.PoolStatus.values()) {
       io.micrometer.core.instrument.Gauge.builder("alvlm.pool.images", poolSource, h -> {
@@ -62,6 +66,24 @@ public final class ServiceMetrics {
     embedded.increment(images);
     batchSize.record(images);
     batchTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * One pool-task step on the stream thread (a record, or a punctuation) took {@code nanos}: the
+   * {@code alvlm.pool.step} timer, and the longest since {@link #resetLongestPoolStep}.
+   */
+  public void poolStep(long nanos) {
+    poolStep.record(nanos, TimeUnit.NANOSECONDS);
+    longestPoolStep.accumulateAndGet(nanos, Math::max);
+  }
+
+  /** The longest pool step since the last reset, in nanoseconds: the stream thread's longest stall. */
+  public long longestPoolStep() {
+    return longestPoolStep.get();
+  }
+
+  public void resetLongestPoolStep() {
+    longestPoolStep.set(0);
   }
 
   /** A query round whose strategy threw; it is retried after {@code query.interval.ms}. */
