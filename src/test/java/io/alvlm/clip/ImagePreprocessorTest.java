@@ -60,12 +60,23 @@ class ImagePreprocessorTest {
   }
 
   @Test
-  void refusesUnknownFormatsClearly() throws Exception {
-    BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
-    ByteArrayOutputStream bmp = new ByteArrayOutputStream();
-    ImageIO.write(img, "bmp", bmp);
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> pre.preprocess(bmp.toByteArray()));
-    assertTrue(e.getMessage().startsWith("not a PNG, JPEG or WebP image"), e.getMessage());
+  void refusesUnknownFormatsClearly() {
+    byte[] pdf = "%PDF-1.7\n%âãÏÓ\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> pre.preprocess(pdf));
+    assertTrue(e.getMessage().startsWith("not a PNG, JPEG, WebP, TIFF, BMP or GIF image (first bytes 255044462d312e37)"),
+        e.getMessage());
+  }
+
+  @Test
+  void acceptsBmpAndGifFromTheJdkReaders() throws Exception {
+    BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, 0x336699);
+    for (String format : new String[] {"bmp", "gif"}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(img, format, out);
+      float[] px = pre.preprocess(out.toByteArray());
+      assertTrue(Math.abs(px[0] - (0x33 / 255f - ImagePreprocessor.MEAN[0]) / ImagePreprocessor.STD[0]) < 1e-5, format);
+    }
   }
 
   @Test

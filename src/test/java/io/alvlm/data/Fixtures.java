@@ -19,6 +19,11 @@ public final class Fixtures {
     return root().resolve("cec-small");
   }
 
+  /** One picture in 17 formats and modes, with the tensors Pillow + CLIPImageProcessor make of each. */
+  public static Path imageFormats() {
+    return root().resolve("image-formats");
+  }
+
   public static Path clipTiny() {
     return root().resolve("clip-tiny");
   }
