@@ -58,6 +58,14 @@ class ImageFormatParityTest {
   }
 
   @Test
+  void ycckJpegMatchesPillowWithinOneTenThousandth() throws Exception {
+    ImageDecoder decoder = new ImageDecoder(ImagePreprocessor.DEFAULT_MAX_PIXELS, ExifOrientation.Mode.IGNORE, f -> {});
+    float[] actual = new ImagePreprocessor(224, decoder).preprocess(Files.readAllBytes(Fixtures.ycckJpeg().resolve("ycck.jpg")));
+    float err = maxAbsoluteError(actual, reference(Fixtures.ycckJpeg().resolve("expected.safetensors"), "ycck.jpg"));
+    assertTrue(err < 1e-4, "max |Δ| " + err);
+  }
+
+  @Test
   void sixteenBitGreyEqualsItsEightBitTwin() throws Exception {
     // Pillow saturates 16-bit grey to white; the reference under gray16.png is gray.png's tensor
     float[] sixteen = ours("gray16.png", ExifOrientation.Mode.IGNORE);
