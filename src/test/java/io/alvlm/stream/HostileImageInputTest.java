@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,7 @@ class HostileImageInputTest {
   private TestOutputTopic<String, ImageEmbedding> out;
   private TestOutputTopic<byte[], DeadLetter> dlq;
   private HttpServer http;
+  private ServiceMetrics metrics;
 
   @BeforeAll
   static void load() throws IOException {
@@ -83,8 +85,9 @@ class HostileImageInputTest {
         "image.max.bytes", Integer.toString(MAX_BYTES), "fetch.allowed.hosts", allowed, "fetch.timeout.ms", "5000"));
     AvroSerdes serdes = AvroSerdes.singleObject();
     topics = new Topics(serdes);
-    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(new ClipImageTower(clip, c.get(Settings.IMAGE_MAX_PIXELS),
-        false), null, null, new ServiceMetrics(new SimpleMeterRegistry())));
+    metrics = new ServiceMetrics(new SimpleMeterRegistry());
+    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(new ClipImageTower(clip, ClipImageTower.decoder(c, metrics),
+        false), null, null, metrics));
     driver = new TopologyTestDriver(topo, HostileInput.driverConfig(c), Instant.ofEpochMilli(1_000_000));
     in = driver.createInputTopic(topics.images.name(), Serdes.String().serializer(), topics.images.valueSerde().serializer());
     raw = driver.createInputTopic(topics.images.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -104,6 +107,24 @@ class HostileImageInputTest {
 
   private static ImageEvent byUri(String id, String uri) {
     return ImageEvent.newBuilder().setId(id).setUri(uri).setTimestamp(Instant.EPOCH).build();
+  }
+
+  /** A GIF of {@code frames} 32×32 frames, each a different grey. */
+  private static byte[] animatedGif(int frames) throws IOException {
+    javax.imageio.ImageWriter w = javax.imageio.ImageIO.getImageWritersByFormatName("gif").next();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var out = javax.imageio.ImageIO.createImageOutputStream(bytes)) {
+      w.setOutput(out);
+      w.prepareWriteSequence(null);
+      for (int f = 0; f < frames; f++) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 32; y++) for (int x = 0; x < 32; x++) img.getRaster().setSample(x, y, 0, 60 * f);
+        w.writeToSequence(new javax.imageio.IIOImage(img, null, null), null);
+      }
+      w.endWriteSequence();
+    }
+    w.dispose();
+    return bytes.toByteArray();
   }
 
   /** The one dead letter so far, with its stage and reason, and the next good image still embedded. */
@@ -128,6 +149,32 @@ class HostileImageInputTest {
     DeadLetter d = refusedThenGoodFlows("embedder", "too-large");
     assertTrue(d.getError().contains("100000×100000"), d.getError());
     assertArrayEquals("bomb".getBytes(), d.getKey().array());
+  }
+
+  @Test
+  void refusesATiffDeclaring100000By100000PixelsBeforeDecodingIt() {
+    byte[] bomb = HostileImages.declaredTiffBomb(100_000, 100_000);
+    assertTrue(bomb.length < 200, "the bomb itself is tiny: " + bomb.length + " bytes");
+    in.pipeInput("tiff-bomb", inline("tiff-bomb", bomb));
+    DeadLetter d = refusedThenGoodFlows("embedder", "too-large");
+    assertTrue(d.getError().contains("TIFF is 100000×100000, above image.max-pixels="), d.getError());
+  }
+
+  @Test
+  void refusesATruncatedWebp() throws IOException {
+    byte[] webp = Files.readAllBytes(Fixtures.imageFormats().resolve("images/lossy.webp"));
+    in.pipeInput("cut-webp", inline("cut-webp", HostileImages.truncated(webp)));
+    DeadLetter d = refusedThenGoodFlows("embedder", "image-decode");
+    assertTrue(d.getError().contains("WebP is truncated"), d.getError());
+  }
+
+  @Test
+  void embedsTheFirstFrameOfAnAnimatedGifAndCountsIt() throws IOException {
+    in.pipeInput("animated", inline("animated", animatedGif(3)));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertEquals(List.of("animated"), out.readValuesToList().stream().map(ImageEmbedding::getId).toList());
+    assertTrue(dlq.isEmpty());
+    assertEquals(1.0, metrics.registry().get("alvlm.images.multiframe").tag("format", "GIF").counter().count());
   }
 
   @Test
