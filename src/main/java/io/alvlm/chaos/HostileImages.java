@@ -32,7 +32,7 @@ public final class HostileImages {
   public static byte[] garbage(long seed, int size) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
-    b[0] = 'x'; // never a PNG/JPEG/WebP magic by chance
+    b[0] = 'x'; // never an accepted format's magic by chance
     return b;
   }
 

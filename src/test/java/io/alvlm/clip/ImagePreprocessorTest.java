@@ -80,6 +80,20 @@ class ImagePreprocessorTest {
   }
 
   @Test
+  void decodesTheFirstFrameOfAnimatedWebpAndMultiPageTiffAndReportsThem() throws Exception {
+    java.util.List<ImageFormat> reported = new ArrayList<>();
+    ImageDecoder decoder = new ImageDecoder(1_000_000, ExifOrientation.Mode.APPLY, reported::add);
+    for (String file : new String[] {"anim.webp", "anim.tiff"}) {
+      RgbImage first = decoder.decode(Files.readAllBytes(Fixtures.root().resolve("multi-frame").resolve(file)));
+      assertTrue(first.width() == 32 && first.height() == 24, file);
+      assertTrue(first.at(5, 5, 0) == 0 && first.at(5, 5, 1) == 100 && first.at(5, 5, 2) == 200, file);
+    }
+    assertTrue(reported.equals(java.util.List.of(ImageFormat.WEBP, ImageFormat.TIFF)), reported.toString());
+    decoder.decode(Files.readAllBytes(Fixtures.imageFormats().resolve("images/image.gif")));
+    assertTrue(reported.size() == 2, "a one-frame GIF is not reported");
+  }
+
+  @Test
   void refusesTruncatedPng() throws Exception {
     byte[] png = Files.readAllBytes(Fixtures.clipTiny().resolve("images/img0.png"));
     byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
