@@ -54,23 +54,16 @@ final class RgbConversion {
     return new RgbImage(w, h, rgb);
   }
 
+  /** One pixel's RGB from its samples {@code px[at ..]} (component sizes {@code bits}) into {@code rgb[o ..]}. */
+  private interface PixelRule {
+    void apply(int[] px, int at, int[] bits, byte[] rgb, int o);
+  }
+
   /** Output channel c takes band {@code bands[c]}, scaled to 8 bits; bands past the colours (alpha) are dropped. */
   private static RgbImage samples(Raster r, ColorModel cm, int[] bands) {
-    int w = r.getWidth();
-    int h = r.getHeight();
-    int n = r.getNumBands();
-    byte[] rgb = new byte[w * h * 3];
-    int[] px = new int[w * n];
-    int[] bits = cm.getComponentSize();
-    for (int y = 0; y < h; y++) {
-      r.getPixels(0, y, w, 1, px);
-      for (int x = 0; x < w; x++) {
-        for (int c = 0; c < 3; c++) {
-          rgb[(y * w + x) * 3 + c] = (byte) eightBit(px[x * n + bands[c]], bits[bands[c]]);
-        }
-      }
-    }
-    return new RgbImage(w, h, rgb);
+    return perPixel(r, cm, (px, at, bits, rgb, o) -> {
+      for (int c = 0; c < 3; c++) rgb[o + c] = (byte) eightBit(px[at + bands[c]], bits[bands[c]]);
+    });
   }
 
   /**
@@ -78,6 +71,16 @@ final class RgbConversion {
    * samples are first XORed with {@code invert} (255 undoes Adobe's inverted storage, 0 keeps them).
    */
   private static RgbImage cmyk(Raster r, ColorModel cm, int invert) {
+    return perPixel(r, cm, (px, at, bits, rgb, o) -> {
+      int nk = 255 - (eightBit(px[at + 3], bits[3]) ^ invert);
+      for (int c = 0; c < 3; c++) {
+        int t = (eightBit(px[at + c], bits[c]) ^ invert) * nk + 128;
+        rgb[o + c] = (byte) Math.max(0, nk - (((t >> 8) + t) >> 8));
+      }
+    });
+  }
+
+  private static RgbImage perPixel(Raster r, ColorModel cm, PixelRule rule) {
     int w = r.getWidth();
     int h = r.getHeight();
     int n = r.getNumBands();
@@ -85,14 +88,8 @@ final class RgbConversion {
     int[] px = new int[w * n];
     int[] bits = cm.getComponentSize();
     for (int y = 0; y < h; y++) {
-      r.getPixels(0, y, w, 1, px);
-      for (int x = 0; x < w; x++) {
-        int nk = 255 - (eightBit(px[x * n + 3], bits[3]) ^ invert);
-        for (int c = 0; c < 3; c++) {
-          int t = (eightBit(px[x * n + c], bits[c]) ^ invert) * nk + 128;
-          rgb[(y * w + x) * 3 + c] = (byte) Math.max(0, nk - (((t >> 8) + t) >> 8));
-        }
-      }
+      r.getPixels(0, y, w, 1, px); // a row at a time: one call per pixel is slow on 40-megapixel images
+      for (int x = 0; x < w; x++) rule.apply(px, x * n, bits, rgb, (y * w + x) * 3);
     }
     return new RgbImage(w, h, rgb);
   }
