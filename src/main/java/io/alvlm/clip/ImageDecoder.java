@@ -1,6 +1,5 @@
 package io.alvlm.clip;
 
-import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -91,11 +90,14 @@ public final class ImageDecoder {
     }
   }
 
-  /** CMYK is read as its raw ink values, so that Pillow's conversion (not the ICC profile) makes the RGB. */
+  /**
+   * Samples as the file stores them: CMYK as its ink values (Pillow's formula, not the ICC profile,
+   * makes the RGB) and RGB without the embedded profile applied (phones embed Display P3), as Pillow.
+   */
   private static ImageReadParam samplesAsStored(ImageReader reader) throws IOException {
     ImageReadParam param = reader.getDefaultReadParam();
     ImageTypeSpecifier raw = reader.getRawImageType(0);
-    if (raw != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+    if (raw != null) {
       param.setDestinationType(raw);
     }
     return param;

@@ -94,6 +94,24 @@ class ImagePreprocessorTest {
   }
 
   @Test
+  void ignoresAnEmbeddedIccProfileAsPillowDoes() throws Exception {
+    // baseline.jpg with a linear-RGB profile in APP2 (phones embed Display P3 the same way): same pixels
+    byte[] jpeg = Files.readAllBytes(Fixtures.imageFormats().resolve("images/baseline.jpg"));
+    byte[] icc = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2);
+    byte[] head = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int len = 2 + head.length + 2 + icc.length;
+    out.write(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (len >> 8), (byte) len});
+    out.write(head);
+    out.write(new byte[] {1, 1}); // chunk 1 of 1
+    out.write(icc);
+    out.write(jpeg, 2, jpeg.length - 2);
+    ImageDecoder decoder = new ImageDecoder(1_000_000);
+    assertTrue(java.util.Arrays.equals(decoder.decode(jpeg).rgb(), decoder.decode(out.toByteArray()).rgb()));
+  }
+
+  @Test
   void refusesTruncatedPng() throws Exception {
     byte[] png = Files.readAllBytes(Fixtures.clipTiny().resolve("images/img0.png"));
     byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
