@@ -32,7 +32,7 @@ public final class HostileImages {
   public static byte[] garbage(long seed, int size) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
-    b[0] = 'x'; // never a PNG/JPEG/WebP magic by chance
+    b[0] = 'x'; // never an accepted format's magic by chance
     return b;
   }
 
@@ -50,6 +50,25 @@ public final class HostileImages {
     chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x63, 0, 0, 0, 1, 0, 1}); // a few deflated zero bytes
     chunk(out, "IEND", new byte[0]);
     return out.toByteArray();
+  }
+
+  /**
+   * The same bomb as a baseline TIFF: one uncompressed strip of {@code width × height} 8-bit grey
+   * pixels declared in the first IFD, followed by a few bytes of data.
+   */
+  public static byte[] declaredTiffBomb(int width, int height) {
+    int[][] entries = { // tag, type (3 SHORT, 4 LONG), value
+        {256, 4, width}, {257, 4, height}, {258, 3, 8}, {259, 3, 1}, {262, 3, 1}, {273, 4, 8 + 2 + 10 * 12 + 4},
+        {277, 3, 1}, {278, 4, height}, {279, 4, -1}, {284, 3, 1}};
+    ByteBuffer b = ByteBuffer.allocate(8 + 2 + entries.length * 12 + 4 + 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) entries.length);
+    for (int[] e : entries) {
+      b.putShort((short) e[0]).putShort((short) e[1]).putInt(1);
+      if (e[1] == 3) b.putShort((short) e[2]).putShort((short) 0);
+      else b.putInt(e[2]);
+    }
+    b.putInt(0); // no next IFD; the 16 zero bytes after it are all the "pixels" there are
+    return b.array();
   }
 
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {

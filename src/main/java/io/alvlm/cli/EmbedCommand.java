@@ -1,6 +1,8 @@
 package io.alvlm.cli;
 
 import io.alvlm.clip.ClipModel;
+import io.alvlm.clip.ExifOrientation;
+import io.alvlm.clip.ImageDecoder;
 import io.alvlm.clip.ImagePreprocessor;
 import io.alvlm.clip.ImageRejectedException;
 import io.alvlm.data.Npy;
@@ -29,14 +31,19 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--max-pixels", defaultValue = "40000000", description = "image.max-pixels: refuse larger images (default: ${DEFAULT-VALUE}).")
   long maxPixels;
 
-  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG or WebP files.")
+  @Option(names = "--exif-orientation", defaultValue = "apply",
+      description = "image.exif.orientation: apply (as Hugging Face's load_image) or ignore the EXIF orientation (default: ${DEFAULT-VALUE}).")
+  String exifOrientation;
+
+  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, WebP, TIFF, BMP or GIF files (first frame).")
   List<Path> images;
 
   @Override
   public Integer call() throws Exception {
     try (ClipModel clip = ClipModel.load(model)) {
       clip.setBatchSize(batchSize);
-      ImagePreprocessor pre = clip.preprocessor(maxPixels);
+      ImageDecoder decoder = new ImageDecoder(maxPixels, ExifOrientation.Mode.parse(exifOrientation), f -> {});
+      ImagePreprocessor pre = new ImagePreprocessor(clip.imageSize(), decoder);
       List<float[]> pixels = new ArrayList<>();
       List<String> refused = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {

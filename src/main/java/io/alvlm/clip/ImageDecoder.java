@@ -1,66 +1,86 @@
 package io.alvlm.clip;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Objects;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes PNG, JPEG and (when an ImageIO WebP plugin is on the classpath) WebP into 8-bit RGB,
- * as PIL's {@code convert("RGB")} would: alpha dropped, grey replicated. The width and height are
- * read from the header first and images above {@code maxPixels} are refused before any pixel is
- * decoded (decompression bombs). Thread-safe.
+ * Decodes PNG, JPEG (including CMYK and YCCK), WebP, TIFF, BMP and GIF into 8-bit RGB as Pillow's
+ * {@code convert("RGB")} would (see {@link RgbConversion}), through the ImageIO readers on the class
+ * path (the JDK's and TwelveMonkeys'). The width and height are read from the header first and images
+ * above {@code maxPixels} are refused before any pixel is decoded (decompression bombs). Files with
+ * several frames (animated GIF/WebP, multi-page TIFF) give their first frame, as Pillow does, and are
+ * reported to {@code onLaterFrames}. The EXIF orientation is applied or ignored as {@code orientation}
+ * says. Thread-safe when {@code onLaterFrames} is.
  */
 public final class ImageDecoder {
   private final long maxPixels;
+  private final ExifOrientation.Mode orientation;
+  private final Consumer<ImageFormat> onLaterFrames;
 
-  /** @param maxPixels the largest width × height accepted ({@code image.max-pixels}) */
+  /** @param maxPixels the largest width × height accepted ({@code image.max-pixels}); EXIF orientation applied */
   public ImageDecoder(long maxPixels) {
+    this(maxPixels, ExifOrientation.Mode.APPLY, f -> {});
+  }
+
+  /**
+   * @param maxPixels the largest width × height accepted ({@code image.max-pixels})
+   * @param orientation whether the EXIF orientation tag is applied ({@code image.exif.orientation})
+   * @param onLaterFrames told the format of each image that had frames after the first (which were dropped)
+   */
+  public ImageDecoder(long maxPixels, ExifOrientation.Mode orientation, Consumer<ImageFormat> onLaterFrames) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("image.max-pixels must be positive, got " + maxPixels);
     }
     this.maxPixels = maxPixels;
+    this.orientation = Objects.requireNonNull(orientation);
+    this.onLaterFrames = Objects.requireNonNull(onLaterFrames);
   }
 
   public long maxPixels() {
     return maxPixels;
   }
 
-  /** The format name of {@code encoded} from its magic bytes ("PNG", "JPEG", "WebP"), or null. */
-  static String format(byte[] b) {
-    if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') return "PNG";
-    if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) return "JPEG";
-    if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E'
-        && b[10] == 'B' && b[11] == 'P') return "WebP";
-    return null;
-  }
-
   public RgbImage decode(byte[] encoded) throws ImageRejectedException {
-    String fmt = format(encoded);
+    ImageFormat fmt = ImageFormat.of(encoded);
     if (fmt == null) {
-      throw new ImageRejectedException("not a PNG, JPEG or WebP image (first bytes " + hex(encoded)
+      throw new ImageRejectedException("not a " + ImageFormat.ACCEPTED + " image (first bytes " + hex(encoded)
           + "); convert it to one of those");
     }
+    refuseShortWebp(fmt, encoded);
+    RgbImage img = read(fmt, encoded);
+    return orientation == ExifOrientation.Mode.APPLY ? ExifOrientation.upright(img, ExifOrientation.of(encoded, fmt)) : img;
+  }
+
+  private RgbImage read(ImageFormat fmt, byte[] encoded) throws ImageRejectedException {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new ImageRejectedException(fmt + " has no ImageIO reader here"
-            + (fmt.equals("WebP") ? "; add a WebP ImageIO plugin to the classpath or send PNG/JPEG" : ""));
+        throw new ImageRejectedException(fmt + " has no ImageIO reader here; the TwelveMonkeys ImageIO plugins are "
+            + "missing from the class path");
       }
       ImageReader reader = readers.next();
       try {
-        reader.setInput(in, true, true);
+        reader.setInput(in, false, true); // not forward-only: the frames are counted after the first is read
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
         if (w * h > maxPixels) {
           throw new ImageRejectedException(fmt + " is " + w + "×" + h + ", above image.max-pixels=" + maxPixels
               + "; downscale it or raise image.max-pixels");
         }
-        return toRgb(reader.read(0));
+        BufferedImage first = reader.read(0, samplesAsStored(reader));
+        if (fmt.multiFrame() && laterFrames(reader)) {
+          onLaterFrames.accept(fmt);
+        }
+        return RgbConversion.of(first, fmt == ImageFormat.JPEG);
       } finally {
         reader.dispose();
       }
@@ -70,36 +90,35 @@ public final class ImageDecoder {
     }
   }
 
-  private static RgbImage toRgb(BufferedImage img) {
-    int w = img.getWidth();
-    int h = img.getHeight();
-    byte[] rgb = new byte[w * h * 3];
-    Raster r = img.getRaster();
-    int colourBands = img.getColorModel().getNumColorComponents();
-    if (colourBands == 1 && img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
-      // raw grey samples: getRGB would apply Java's linear-grey-to-sRGB conversion, PIL does not
-      int bits = img.getColorModel().getComponentSize(0);
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int s = r.getSample(x, y, 0);
-          int v = bits == 8 ? s : (int) Math.round(s * 255.0 / ((1 << bits) - 1));
-          int o = (y * w + x) * 3;
-          rgb[o] = rgb[o + 1] = rgb[o + 2] = (byte) v;
-        }
-      }
-    } else {
-      int[] row = new int[w];
-      for (int y = 0; y < h; y++) {
-        img.getRGB(0, y, w, 1, row, 0, w);
-        for (int x = 0; x < w; x++) {
-          int o = (y * w + x) * 3;
-          rgb[o] = (byte) (row[x] >> 16);
-          rgb[o + 1] = (byte) (row[x] >> 8);
-          rgb[o + 2] = (byte) row[x];
-        }
-      }
+  /**
+   * Samples as the file stores them: CMYK as its ink values (Pillow's formula, not the ICC profile,
+   * makes the RGB) and RGB without the embedded profile applied (phones embed Display P3), as Pillow.
+   */
+  private static ImageReadParam samplesAsStored(ImageReader reader) throws IOException {
+    ImageReadParam param = reader.getDefaultReadParam();
+    ImageTypeSpecifier raw = reader.getRawImageType(0);
+    if (raw != null) {
+      param.setDestinationType(raw);
     }
-    return new RgbImage(w, h, rgb);
+    return param;
+  }
+
+  private static boolean laterFrames(ImageReader reader) {
+    try {
+      return reader.getNumImages(true) > 1;
+    } catch (IOException | RuntimeException e) {
+      return false; // the first frame decoded; a damaged tail is Pillow's business as little as ours
+    }
+  }
+
+  /** A WebP whose RIFF header declares more bytes than arrived is cut short; some decoders would fill the rest. */
+  private static void refuseShortWebp(ImageFormat fmt, byte[] b) throws ImageRejectedException {
+    if (fmt != ImageFormat.WEBP) return;
+    long declared = 8 + ((b[4] & 0xffL) | (b[5] & 0xffL) << 8 | (b[6] & 0xffL) << 16 | (b[7] & 0xffL) << 24);
+    if (declared > b.length) {
+      throw new ImageRejectedException("WebP is truncated: its header declares " + declared + " bytes, " + b.length
+          + " arrived; resend the whole file");
+    }
   }
 
   private static String hex(byte[] b) {

@@ -17,10 +17,15 @@ public final class ImagePreprocessor {
   private final int size;
   private final ImageDecoder decoder;
 
+  /** Preprocessing to {@code size} with a decoder that applies the EXIF orientation and counts no frames. */
   public ImagePreprocessor(int size, long maxPixels) {
+    this(size, new ImageDecoder(maxPixels));
+  }
+
+  public ImagePreprocessor(int size, ImageDecoder decoder) {
     if (size <= 0) throw new IllegalArgumentException("image size must be positive, got " + size);
     this.size = size;
-    this.decoder = new ImageDecoder(maxPixels);
+    this.decoder = java.util.Objects.requireNonNull(decoder);
   }
 
   public int size() {

@@ -12,7 +12,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * A plain image folder tree, {@code root/<class>/<image>.(jpg|jpeg|png|webp)}: classes are the
+ * A plain image folder tree, {@code root/<class>/<image>.(jpg|jpeg|png|webp|tif|tiff|bmp|gif)}: classes are the
  * sub-folders in name order, and each class's images (sorted by path) are split into pool and test
  * by a seeded shuffle, {@code testFraction} of each class to test (at least one when a class has two
  * or more images).
@@ -57,7 +57,8 @@ public final class FolderDataset {
 
   private static boolean isImage(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".webp");
+    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".webp") || n.endsWith(".tif")
+        || n.endsWith(".tiff") || n.endsWith(".bmp") || n.endsWith(".gif");
   }
 
   private static int[] ints(List<Integer> l) {

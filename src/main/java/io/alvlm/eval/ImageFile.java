@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One encoded image of a dataset (PNG, JPEG or WebP bytes) with a name for messages. The feature
+ * One encoded image of a dataset (PNG, JPEG, WebP, TIFF, BMP or GIF bytes) with a name for messages. The feature
  * cache keys images by the hash of these bytes, not by the name.
  */
 public interface ImageFile {

@@ -92,7 +92,7 @@ public final class AlvlmService implements AutoCloseable {
     }
     boolean needsModel = c.runs("embedder") || c.runs("trainer");
     ClipModel model = needsModel ? ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))) : null;
-    ImageTower tower = c.runs("embedder") ? new ClipImageTower(model, c.get(Settings.IMAGE_MAX_PIXELS), false) : null;
+    ImageTower tower = c.runs("embedder") ? new ClipImageTower(model, ClipImageTower.decoder(c, metrics), false) : null;
     PromptTrainer trainer = !c.runs("trainer") ? null
         : c.runs("embedder") ? CoopPromptTrainer.owning(c, ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))))
         : CoopPromptTrainer.from(c, model);

@@ -1,6 +1,7 @@
 package io.alvlm.stream;
 
 import io.alvlm.clip.ClipModel;
+import io.alvlm.clip.ImageDecoder;
 import io.alvlm.clip.ImagePreprocessor;
 import io.alvlm.clip.ImageRejectedException;
 import java.util.List;
@@ -12,11 +13,20 @@ public final class ClipImageTower implements ImageTower {
   private final ImagePreprocessor preprocessor;
   private final boolean owned;
 
-  /** @param owned whether {@link #close()} closes the model */
-  public ClipImageTower(ClipModel model, long maxPixels, boolean owned) {
+  /**
+   * @param decoder the decoder with the service's image settings ({@link #decoder})
+   * @param owned whether {@link #close()} closes the model
+   */
+  public ClipImageTower(ClipModel model, ImageDecoder decoder, boolean owned) {
     this.model = Objects.requireNonNull(model);
-    this.preprocessor = model.preprocessor(maxPixels);
+    this.preprocessor = new ImagePreprocessor(model.imageSize(), decoder);
     this.owned = owned;
+  }
+
+  /** The decoder {@code image.max.pixels} and {@code image.exif.orientation} ask for, counting multi-frame images. */
+  public static ImageDecoder decoder(ServiceConfig c, ServiceMetrics metrics) {
+    return new ImageDecoder(c.get(Settings.IMAGE_MAX_PIXELS), c.get(Settings.IMAGE_EXIF_ORIENTATION),
+        metrics::laterFramesDropped);
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service's own metrics (Prometheus names after the exporter adds units and {@code _total}):
- * {@code alvlm_images_embedded}, {@code alvlm_embed_batch_size}, {@code alvlm_embed_batch_seconds},
+ * {@code alvlm_images_embedded}, {@code alvlm_images_multiframe{format}}, {@code alvlm_embed_batch_size}, {@code alvlm_embed_batch_seconds},
  * {@code alvlm_pool_images{status}}, {@code alvlm_round_seconds}, {@code alvlm_round_selected},
  * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
  * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds}.
@@ -119,6 +119,12 @@ public final class ServiceMetrics {
   public void deadLetter(String stage, String reason) {
     Counter.builder("alvlm.dlq.records").description("Records sent to the dead-letter topic")
         .tag("stage", stage).tag("reason", reason).register(registry).increment();
+  }
+
+  /** An image with frames after the first (animated GIF/WebP, multi-page TIFF): only the first was embedded. */
+  public void laterFramesDropped(io.alvlm.clip.ImageFormat format) {
+    Counter.builder("alvlm.images.multiframe").description("Images with several frames of which only the first was embedded")
+        .tag("format", format.toString()).register(registry).increment();
   }
 
   public void modelVersion(long v) {

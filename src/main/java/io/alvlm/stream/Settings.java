@@ -1,5 +1,6 @@
 package io.alvlm.stream;
 
+import io.alvlm.clip.ExifOrientation;
 import java.util.List;
 
 /** Every setting the service reads, with its default and meaning ({@code alvlm run --list-settings}). */
@@ -38,6 +39,9 @@ public final class Settings {
       "Longest an image waits for its batch to fill before the batch runs anyway.");
   public static final Setting<Long> IMAGE_MAX_PIXELS = Setting.longValue("image.max.pixels", 40_000_000L,
       "Images with more pixels are refused before decoding (decompression bombs).");
+  public static final Setting<ExifOrientation.Mode> IMAGE_EXIF_ORIENTATION = new Setting<>("image.exif.orientation", "apply",
+      "apply: turn images as their EXIF orientation says, as Hugging Face's load_image does; ignore: pixels as stored.",
+      ExifOrientation.Mode::parse);
   public static final Setting<Integer> IMAGE_MAX_BYTES = Setting.integer("image.max.bytes", 20_000_000,
       "Largest encoded image accepted, inline or fetched.");
   public static final Setting<String> FETCH_ROOTS = Setting.text("fetch.allowed.roots", "",
@@ -98,7 +102,7 @@ public final class Settings {
   public static List<Setting<?>> all() {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS,
-        IMAGE_MAX_PIXELS, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
+        IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
         QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_SEED, HTTP_BIND, HTTP_PORT);

@@ -60,12 +60,55 @@ class ImagePreprocessorTest {
   }
 
   @Test
-  void refusesUnknownFormatsClearly() throws Exception {
-    BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
-    ByteArrayOutputStream bmp = new ByteArrayOutputStream();
-    ImageIO.write(img, "bmp", bmp);
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> pre.preprocess(bmp.toByteArray()));
-    assertTrue(e.getMessage().startsWith("not a PNG, JPEG or WebP image"), e.getMessage());
+  void refusesUnknownFormatsClearly() {
+    byte[] pdf = "%PDF-1.7\n%âãÏÓ\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> pre.preprocess(pdf));
+    assertTrue(e.getMessage().startsWith("not a PNG, JPEG, WebP, TIFF, BMP or GIF image (first bytes 255044462d312e37)"),
+        e.getMessage());
+  }
+
+  @Test
+  void acceptsBmpAndGifFromTheJdkReaders() throws Exception {
+    BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, 0x336699);
+    for (String format : new String[] {"bmp", "gif"}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(img, format, out);
+      float[] px = pre.preprocess(out.toByteArray());
+      assertTrue(Math.abs(px[0] - (0x33 / 255f - ImagePreprocessor.MEAN[0]) / ImagePreprocessor.STD[0]) < 1e-5, format);
+    }
+  }
+
+  @Test
+  void decodesTheFirstFrameOfAnimatedWebpAndMultiPageTiffAndReportsThem() throws Exception {
+    java.util.List<ImageFormat> reported = new ArrayList<>();
+    ImageDecoder decoder = new ImageDecoder(1_000_000, ExifOrientation.Mode.APPLY, reported::add);
+    for (String file : new String[] {"anim.webp", "anim.tiff"}) {
+      RgbImage first = decoder.decode(Files.readAllBytes(Fixtures.root().resolve("multi-frame").resolve(file)));
+      assertTrue(first.width() == 32 && first.height() == 24, file);
+      assertTrue(first.at(5, 5, 0) == 0 && first.at(5, 5, 1) == 100 && first.at(5, 5, 2) == 200, file);
+    }
+    assertTrue(reported.equals(java.util.List.of(ImageFormat.WEBP, ImageFormat.TIFF)), reported.toString());
+    decoder.decode(Files.readAllBytes(Fixtures.imageFormats().resolve("images/image.gif")));
+    assertTrue(reported.size() == 2, "a one-frame GIF is not reported");
+  }
+
+  @Test
+  void ignoresAnEmbeddedIccProfileAsPillowDoes() throws Exception {
+    // baseline.jpg with a linear-RGB profile in APP2 (phones embed Display P3 the same way): same pixels
+    byte[] jpeg = Files.readAllBytes(Fixtures.imageFormats().resolve("images/baseline.jpg"));
+    byte[] icc = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2);
+    byte[] head = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int len = 2 + head.length + 2 + icc.length;
+    out.write(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (len >> 8), (byte) len});
+    out.write(head);
+    out.write(new byte[] {1, 1}); // chunk 1 of 1
+    out.write(icc);
+    out.write(jpeg, 2, jpeg.length - 2);
+    ImageDecoder decoder = new ImageDecoder(1_000_000);
+    assertTrue(java.util.Arrays.equals(decoder.decode(jpeg).rgb(), decoder.decode(out.toByteArray()).rgb()));
   }
 
   @Test

@@ -19,6 +19,16 @@ public final class Fixtures {
     return root().resolve("cec-small");
   }
 
+  /** One picture in 17 formats and modes, with the tensors Pillow + CLIPImageProcessor make of each. */
+  public static Path imageFormats() {
+    return root().resolve("image-formats");
+  }
+
+  /** A YCCK JPEG (Adobe transform 2) of the same picture, with its Pillow reference; made here, see its README. */
+  public static Path ycckJpeg() {
+    return root().resolve("ycck-jpeg");
+  }
+
   public static Path clipTiny() {
     return root().resolve("clip-tiny");
   }

@@ -63,9 +63,9 @@ class EmbedderTopologyTest {
         "state.dir", state.toString(), "fetch.allowed.roots", files.toString(), "image.max.pixels", "1000000"));
     AvroSerdes serdes = AvroSerdes.singleObject();
     Topics topics = new Topics(serdes);
-    tower = new ClipImageTower(clip, c.get(Settings.IMAGE_MAX_PIXELS), false);
-    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, null, null,
-        new ServiceMetrics(new SimpleMeterRegistry())));
+    ServiceMetrics metrics = new ServiceMetrics(new SimpleMeterRegistry());
+    tower = new ClipImageTower(clip, ClipImageTower.decoder(c, metrics), false);
+    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, null, null, metrics));
     driver = new TopologyTestDriver(topo, AlvlmService.streamsConfig(c), Instant.ofEpochMilli(1_000_000));
     in = driver.createInputTopic(topics.images.name(), Serdes.String().serializer(), topics.images.valueSerde().serializer());
     out = driver.createOutputTopic(topics.embeddings.name(), Serdes.String().deserializer(), topics.embeddings.valueSerde().deserializer());

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Hostile records on {@code alvlm.images} through the real embedder topology (tiny CLIP): each lands
@@ -52,6 +55,7 @@ class HostileImageInputTest {
   private TestOutputTopic<String, ImageEmbedding> out;
   private TestOutputTopic<byte[], DeadLetter> dlq;
   private HttpServer http;
+  private ServiceMetrics metrics;
 
   @BeforeAll
   static void load() throws IOException {
@@ -83,8 +87,9 @@ class HostileImageInputTest {
         "image.max.bytes", Integer.toString(MAX_BYTES), "fetch.allowed.hosts", allowed, "fetch.timeout.ms", "5000"));
     AvroSerdes serdes = AvroSerdes.singleObject();
     topics = new Topics(serdes);
-    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(new ClipImageTower(clip, c.get(Settings.IMAGE_MAX_PIXELS),
-        false), null, null, new ServiceMetrics(new SimpleMeterRegistry())));
+    metrics = new ServiceMetrics(new SimpleMeterRegistry());
+    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(new ClipImageTower(clip, ClipImageTower.decoder(c, metrics),
+        false), null, null, metrics));
     driver = new TopologyTestDriver(topo, HostileInput.driverConfig(c), Instant.ofEpochMilli(1_000_000));
     in = driver.createInputTopic(topics.images.name(), Serdes.String().serializer(), topics.images.valueSerde().serializer());
     raw = driver.createInputTopic(topics.images.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -106,6 +111,24 @@ class HostileImageInputTest {
     return ImageEvent.newBuilder().setId(id).setUri(uri).setTimestamp(Instant.EPOCH).build();
   }
 
+  /** A GIF of {@code frames} 32×32 frames, each a different grey. */
+  private static byte[] animatedGif(int frames) throws IOException {
+    javax.imageio.ImageWriter w = javax.imageio.ImageIO.getImageWritersByFormatName("gif").next();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var out = javax.imageio.ImageIO.createImageOutputStream(bytes)) {
+      w.setOutput(out);
+      w.prepareWriteSequence(null);
+      for (int f = 0; f < frames; f++) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 32; y++) for (int x = 0; x < 32; x++) img.getRaster().setSample(x, y, 0, 60 * f);
+        w.writeToSequence(new javax.imageio.IIOImage(img, null, null), null);
+      }
+      w.endWriteSequence();
+    }
+    w.dispose();
+    return bytes.toByteArray();
+  }
+
   /** The one dead letter so far, with its stage and reason, and the next good image still embedded. */
   private DeadLetter refusedThenGoodFlows(String stage, String reason) {
     List<DeadLetter> letters = dlq.readValuesToList();
@@ -120,14 +143,33 @@ class HostileImageInputTest {
     return d;
   }
 
-  @Test
-  void refusesAPngDeclaring100000By100000PixelsBeforeDecodingIt() {
-    byte[] bomb = HostileImages.declaredBomb(100_000, 100_000);
-    assertTrue(bomb.length < 100, "the bomb itself is tiny: " + bomb.length + " bytes");
+  @ParameterizedTest
+  @ValueSource(strings = {"PNG", "TIFF"})
+  void refusesAnImageDeclaring100000By100000PixelsBeforeDecodingIt(String format) {
+    byte[] bomb = format.equals("PNG") ? HostileImages.declaredBomb(100_000, 100_000)
+        : HostileImages.declaredTiffBomb(100_000, 100_000);
+    assertTrue(bomb.length < 200, "the bomb itself is tiny: " + bomb.length + " bytes");
     in.pipeInput("bomb", inline("bomb", bomb));
     DeadLetter d = refusedThenGoodFlows("embedder", "too-large");
-    assertTrue(d.getError().contains("100000×100000"), d.getError());
+    assertTrue(d.getError().contains(format + " is 100000×100000, above image.max-pixels="), d.getError());
     assertArrayEquals("bomb".getBytes(), d.getKey().array());
+  }
+
+  @Test
+  void refusesATruncatedWebp() throws IOException {
+    byte[] webp = Files.readAllBytes(Fixtures.imageFormats().resolve("images/lossy.webp"));
+    in.pipeInput("cut-webp", inline("cut-webp", HostileImages.truncated(webp)));
+    DeadLetter d = refusedThenGoodFlows("embedder", "image-decode");
+    assertTrue(d.getError().contains("WebP is truncated"), d.getError());
+  }
+
+  @Test
+  void embedsTheFirstFrameOfAnAnimatedGifAndCountsIt() throws IOException {
+    in.pipeInput("animated", inline("animated", animatedGif(3)));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertEquals(List.of("animated"), out.readValuesToList().stream().map(ImageEmbedding::getId).toList());
+    assertTrue(dlq.isEmpty());
+    assertEquals(1.0, metrics.registry().get("alvlm.images.multiframe").tag("format", "GIF").counter().count());
   }
 
   @Test
