@@ -171,10 +171,11 @@ class ConfluentAvroFormatTest {
       port = s.getLocalPort();
     }
     AvroSerdes down = AvroSerdes.from(Map.of(SerdeConfig.FORMAT, "confluent",
-        SerdeConfig.REGISTRY_URL, "http://127.0.0.1:" + port));
+        SerdeConfig.REGISTRY_URL, "http://127.0.0.1:" + port, RegistryRetry.DEADLINE_MS, "200"));
     SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
         () -> down.value(Label.class).serializer().serialize("alvlm.labels", SampleRecords.label("a")));
     assertEquals(-1, e.httpStatus());
+    assertTrue(e.outage());
     assertTrue(e.getMessage().contains(SerdeConfig.REGISTRY_URL), e.getMessage());
   }
 

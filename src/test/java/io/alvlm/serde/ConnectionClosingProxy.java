@@ -1,0 +1,123 @@
+package io.alvlm.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A registry front that serves one request per client connection and closes the connection when a
+ * second request arrives on it, unanswered. Its answers keep HTTP/1.1 keep-alive semantics (no
+ * {@code Connection: close}), so a client pools the connection and finds it dead on its next
+ * request: what a client sees behind an HTTP/1.0 server, or a proxy or load balancer that has
+ * dropped an idle connection whose close the client has not noticed yet. The close is timed to the
+ * next request, not sent at once, so the failure does not depend on a race. Each request goes to the
+ * backend on a fresh connection.
+ */
+public final class ConnectionClosingProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final URI backend;
+  private final Thread acceptor;
+  private final AtomicInteger closed = new AtomicInteger();
+
+  private ConnectionClosingProxy(ServerSocket server, URI backend) {
+    this.server = server;
+    this.backend = backend;
+    this.acceptor = new Thread(this::acceptLoop, "connection-closing-proxy");
+    acceptor.setDaemon(true);
+  }
+
+  /** A proxy on a free loopback port in front of the plain-http registry at {@code backendUrl}. */
+  public static ConnectionClosingProxy start(String backendUrl) throws IOException {
+    ConnectionClosingProxy p = new ConnectionClosingProxy(
+        new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), URI.create(backendUrl));
+    p.acceptor.start();
+    return p;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getLocalPort();
+  }
+
+  /** Pooled connections closed when a client reused them. */
+  public int closedConnections() {
+    return closed.get();
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Thread t = new Thread(() -> relayOnce(client), "connection-closing-proxy-conn");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  private void relayOnce(Socket client) {
+    try (client; Socket up = new Socket(backend.getHost(), backend.getPort())) {
+      byte[] request = readMessage(client.getInputStream(), false);
+      if (request == null) {
+        return;
+      }
+      up.getOutputStream().write(request);
+      up.getOutputStream().flush();
+      byte[] response = readMessage(up.getInputStream(), true);
+      if (response != null) {
+        OutputStream out = client.getOutputStream();
+        out.write(response);
+        out.flush();
+        if (client.getInputStream().read() >= 0) {
+          closed.incrementAndGet(); // the client reused the connection: close it unanswered
+        }
+      }
+    } catch (IOException e) {
+      // the client or backend went away: nothing to relay
+    }
+  }
+
+  /** One HTTP message (head and a Content-Length body), with any {@code Connection} header removed. */
+  private static byte[] readMessage(InputStream in, boolean dropConnectionHeader) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      head.write(b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    StringBuilder kept = new StringBuilder();
+    int length = 0;
+    for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
+      String lower = line.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+      if (dropConnectionHeader && lower.startsWith("connection:")) {
+        continue;
+      }
+      kept.append(line).append("\r\n");
+    }
+    kept.append("\r\n");
+    ByteArrayOutputStream msg = new ByteArrayOutputStream();
+    msg.writeBytes(kept.toString().getBytes(StandardCharsets.ISO_8859_1));
+    msg.writeBytes(in.readNBytes(length));
+    return msg.toByteArray();
+  }
+}
