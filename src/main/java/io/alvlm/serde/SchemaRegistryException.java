@@ -32,6 +32,16 @@ public final class SchemaRegistryException extends SerializationException {
     this.outage = outage;
   }
 
+  /** Whether {@code t} or one of its causes is a registry {@link #outage()}. */
+  public static boolean isOutage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SchemaRegistryException e && e.outage()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when the registry was unreachable or unavailable rather than refusing the request. */
   public boolean outage() {
     return outage;

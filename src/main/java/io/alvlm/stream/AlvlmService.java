@@ -95,8 +95,11 @@ public final class AlvlmService implements AutoCloseable {
     PromptTrainer trainer = c.runs("trainer") ? CoopPromptTrainer.from(c, model) : null;
     Strategy strategy = c.runs("pool") ? strategy(c) : null;
     AvroSerdes serdes = AvroSerdes.from(c.asMap());
+    serdes.registryHealth().ifPresent(metrics::registryHealth);
     Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, strategy, trainer, metrics));
-    KafkaStreams streams = new KafkaStreams(topology, streamsConfig(c));
+    Properties props = streamsConfig(c);
+    props.put(AvroSerdes.SHARED, serdes); // the dead-letter handlers use the same registry client and health
+    KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -107,7 +110,8 @@ public final class AlvlmService implements AutoCloseable {
     HttpApi http = null;
     int port = c.get(Settings.HTTP_PORT);
     if (port >= 0) {
-      http = HttpApi.start(c.get(Settings.HTTP_BIND), port, new ServiceView(streams, registry, c));
+      http = HttpApi.start(c.get(Settings.HTTP_BIND), port,
+          new ServiceView(streams, registry, c, serdes.registryHealth().orElse(null)));
     }
     return new AlvlmService(streams, http, model, trainer, tower, km, registry);
   }

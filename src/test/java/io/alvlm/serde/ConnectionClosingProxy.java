@@ -12,31 +12,37 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A registry front that serves one request per client connection and closes the connection when a
- * second request arrives on it, unanswered. Its answers keep HTTP/1.1 keep-alive semantics (no
- * {@code Connection: close}), so a client pools the connection and finds it dead on its next
- * request: what a client sees behind an HTTP/1.0 server, or a proxy or load balancer that has
- * dropped an idle connection whose close the client has not noticed yet. The close is timed to the
- * next request, not sent at once, so the failure does not depend on a race. Each request goes to the
- * backend on a fresh connection.
+ * A registry front that serves one request per client connection, then closes it. Its answers keep
+ * HTTP/1.1 keep-alive semantics (no {@code Connection: close}), so a client pools the connection:
+ * what a client sees behind an HTTP/1.0 server, or a proxy or load balancer that drops idle
+ * connections. {@link Close#AFTER_ANSWER} closes right after the answer (a client that checks a
+ * pooled connection before reuse may notice; whether it does is a race). {@link Close#ON_REUSE}
+ * closes when a second request arrives, unanswered: the client's next request always meets a stale
+ * connection, so the failure does not depend on a race. Each request goes to the backend on a fresh
+ * connection.
  */
 public final class ConnectionClosingProxy implements AutoCloseable {
   private final ServerSocket server;
   private final URI backend;
   private final Thread acceptor;
   private final AtomicInteger closed = new AtomicInteger();
+  private final Close close;
 
-  private ConnectionClosingProxy(ServerSocket server, URI backend) {
+  /** When the connection is closed. */
+  public enum Close { AFTER_ANSWER, ON_REUSE }
+
+  private ConnectionClosingProxy(ServerSocket server, URI backend, Close close) {
     this.server = server;
     this.backend = backend;
+    this.close = close;
     this.acceptor = new Thread(this::acceptLoop, "connection-closing-proxy");
     acceptor.setDaemon(true);
   }
 
   /** A proxy on a free loopback port in front of the plain-http registry at {@code backendUrl}. */
-  public static ConnectionClosingProxy start(String backendUrl) throws IOException {
+  public static ConnectionClosingProxy start(String backendUrl, Close close) throws IOException {
     ConnectionClosingProxy p = new ConnectionClosingProxy(
-        new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), URI.create(backendUrl));
+        new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), URI.create(backendUrl), close);
     p.acceptor.start();
     return p;
   }
@@ -45,7 +51,7 @@ public final class ConnectionClosingProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getLocalPort();
   }
 
-  /** Pooled connections closed when a client reused them. */
+  /** Connections closed after their answer (for {@code ON_REUSE}: when the client reused them). */
   public int closedConnections() {
     return closed.get();
   }
@@ -81,8 +87,8 @@ public final class ConnectionClosingProxy implements AutoCloseable {
         OutputStream out = client.getOutputStream();
         out.write(response);
         out.flush();
-        if (client.getInputStream().read() >= 0) {
-          closed.incrementAndGet(); // the client reused the connection: close it unanswered
+        if (close == Close.AFTER_ANSWER || client.getInputStream().read() >= 0) {
+          closed.incrementAndGet();
         }
       }
     } catch (IOException e) {

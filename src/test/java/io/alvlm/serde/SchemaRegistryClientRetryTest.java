@@ -88,7 +88,7 @@ class SchemaRegistryClientRetryTest {
 
   @Test
   void worksThroughARegistryThatClosesEveryConnection() throws IOException {
-    try (ConnectionClosingProxy proxy = ConnectionClosingProxy.start(registry.url())) {
+    try (ConnectionClosingProxy proxy = ConnectionClosingProxy.start(registry.url(), ConnectionClosingProxy.Close.ON_REUSE)) {
       AvroSerdes serdes = AvroSerdes.from(with(registry.serdeConfig(), SerdeConfig.REGISTRY_URL, proxy.url()));
       for (SpecificRecord record : SampleRecords.all()) {
         String topic = "alvlm.test." + record.getClass().getSimpleName();
