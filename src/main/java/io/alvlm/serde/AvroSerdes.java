@@ -13,6 +13,13 @@ import org.apache.kafka.common.serialization.Serdes;
  * one {@link SchemaRegistryClient} and its caches.
  */
 public final class AvroSerdes {
+  /**
+   * A config key whose value may be an {@code AvroSerdes} instance: {@link #from} then returns it, so
+   * the handlers Kafka Streams instantiates from its config share the service's registry client,
+   * caches and health.
+   */
+  public static final String SHARED = "alvlm.serdes.shared";
+
   private final SerdeConfig config;
   private final Optional<SchemaRegistryClient> registry;
 
@@ -22,9 +29,17 @@ public final class AvroSerdes {
         ? Optional.of(new SchemaRegistryClient(config)) : Optional.empty();
   }
 
-  /** A factory from a flat config map (see {@link SerdeConfig#from}). */
+  /** A factory from a flat config map (see {@link SerdeConfig#from}), or the instance under {@link #SHARED}. */
   public static AvroSerdes from(Map<String, ?> config) {
+    if (config.get(SHARED) instanceof AvroSerdes shared) {
+      return shared;
+    }
     return new AvroSerdes(SerdeConfig.from(config));
+  }
+
+  /** What the registry client has seen of the registry; empty without one ({@code single-object}). */
+  public Optional<RegistryHealth> registryHealth() {
+    return registry.map(SchemaRegistryClient::health);
   }
 
   /** The embedded default: single-object encoding, no registry. */
@@ -36,12 +51,12 @@ public final class AvroSerdes {
     return config;
   }
 
-  /** A serde for record values of {@code type} (registry subject {@code <topic>-value}). */
+  /** A serde for record values of {@code type} (registry subject by {@link SubjectNameStrategy}: {@code <topic>-value} by default). */
   public <T extends SpecificRecord> Serde<T> value(Class<T> type) {
     return serde(type, false);
   }
 
-  /** A serde for record keys of {@code type} (registry subject {@code <topic>-key}). */
+  /** A serde for record keys of {@code type} (registry subject by {@link SubjectNameStrategy}: {@code <topic>-key} by default). */
   public <T extends SpecificRecord> Serde<T> key(Class<T> type) {
     return serde(type, true);
   }

@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Confluent's wire format for one record class: byte 0 (magic 0), bytes 1-4 the schema id
- * (big-endian int) under subject {@code <topic>-value} or {@code <topic>-key}, then the Avro binary
+ * (big-endian int) under the subject that {@code schema.registry.subject.name.strategy} names
+ * ({@code <topic>-value} or {@code <topic>-key} by default), then the Avro binary
  * body. Reading fetches the writer schema by id and resolves it against the class's schema, so
  * records written with an older compatible schema decode into the current class.
  */
@@ -48,17 +49,12 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
     this.writer = new SpecificDatumWriter<>(schema, model);
   }
 
-  /** The registry subject for a topic: {@code <topic>-key} or {@code <topic>-value}. */
-  public static String subject(String topic, boolean isKey) {
-    return topic + (isKey ? "-key" : "-value");
-  }
-
   @Override
   public byte[] serialize(String topic, T record) {
     if (record == null) {
       return null;
     }
-    int id = registry.idFor(subject(topic, isKey), schema);
+    int id = registry.idFor(registry.subjectStrategy().subject(topic, isKey, schema), schema);
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(MAGIC);
     out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
@@ -92,7 +88,7 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
     try {
       reader = readers.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.schemaById(i), schema, model));
     } catch (SchemaRegistryException e) {
-      if (e.errorCode() != 40403) {
+      if (e.outage() || e.errorCode() != 40403) {
         // the registry is down or refused us: the record may be fine, so this is not a bad record
         throw e;
       }

@@ -1,16 +1,9 @@
 package io.alvlm.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,15 +14,16 @@ import org.apache.avro.Schema;
  * A client for the Confluent Schema Registry REST API (the parts a serde needs): register a schema
  * under a subject, find the id of a registered schema, fetch a schema by id, and check a schema
  * against a subject's latest version. Ids and schemas are cached both ways, so each schema costs
- * one round trip per process. Thread-safe.
+ * one round trip per process. Calls that fail because the registry is down, overloaded or dropped
+ * the connection are retried with backoff until {@code schema.registry.retry.deadline.ms} (see
+ * {@link RegistryHttp}); a refusal (any other 4xx) fails at once. Thread-safe.
  */
 public final class SchemaRegistryClient {
-  static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String CONTENT_TYPE = RegistryHttp.CONTENT_TYPE;
 
   private final URI baseUrl;
-  private final Optional<String> authorization;
-  private final HttpClient http;
+  private final RegistryHttp http;
+  private final RegistryHealth health = new RegistryHealth();
   private final SerdeConfig config;
   private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
   private final Map<String, Map<Schema, Integer>> idBySubject = new ConcurrentHashMap<>();
@@ -37,23 +31,23 @@ public final class SchemaRegistryClient {
   /** A client for {@code config.registryUrl()}, with its auth and TLS settings. */
   public SchemaRegistryClient(SerdeConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.baseUrl =
-        config.registryUrl().orElseThrow(() -> new IllegalArgumentException("no schema.registry.url"));
-    this.authorization = authorizationHeader(config);
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(config.timeout());
-    if (config.tls().configured()) {
-      b.sslContext(config.tls().sslContext());
-    }
-    this.http = b.build();
+    this.http = new RegistryHttp(config, health);
+    this.baseUrl = http.baseUrl();
   }
 
   /** The {@code Authorization} header value for the configured basic auth or bearer token. */
   static Optional<String> authorizationHeader(SerdeConfig config) {
-    if (config.basicAuthUserInfo().isPresent()) {
-      byte[] raw = config.basicAuthUserInfo().get().getBytes(StandardCharsets.UTF_8);
-      return Optional.of("Basic " + Base64.getEncoder().encodeToString(raw));
-    }
-    return config.bearerToken().map(t -> "Bearer " + t);
+    return RegistryHttp.authorizationHeader(config);
+  }
+
+  /** What this client has seen of the registry's availability. */
+  public RegistryHealth health() {
+    return health;
+  }
+
+  /** How this client names subjects. */
+  public SubjectNameStrategy subjectStrategy() {
+    return config.subjectStrategy();
   }
 
   /**
@@ -140,45 +134,7 @@ public final class SchemaRegistryClient {
   }
 
   private JsonNode call(String method, String path, Schema schema) {
-    URI uri = URI.create(baseUrl + path);
-    HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(config.timeout())
-        .header("Accept", CONTENT_TYPE);
-    authorization.ifPresent(a -> req.header("Authorization", a));
-    if (schema == null) {
-      req.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      ObjectNode payload = JSON.createObjectNode().put("schema", schema.toString());
-      req.header("Content-Type", CONTENT_TYPE)
-          .method(method, HttpRequest.BodyPublishers.ofString(payload.toString()));
-    }
-    HttpResponse<String> resp;
-    try {
-      resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new SchemaRegistryException(-1, -1,
-          method + " " + uri + " failed: " + e + "; is " + SerdeConfig.REGISTRY_URL + " right and the registry up?", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SchemaRegistryException(-1, -1, method + " " + uri + " interrupted", e);
-    }
-    JsonNode body = parse(resp.body());
-    if (resp.statusCode() / 100 != 2) {
-      int code = body.path("error_code").asInt(-1);
-      String msg = body.path("message").asText(resp.body());
-      String hint = resp.statusCode() == 401 || resp.statusCode() == 403
-          ? "; check " + SerdeConfig.BASIC_AUTH_USER_INFO + " or " + SerdeConfig.BEARER_TOKEN : "";
-      throw new SchemaRegistryException(resp.statusCode(), code,
-          method + " " + uri + " -> HTTP " + resp.statusCode() + " error_code " + code + ": " + msg + hint, null);
-    }
-    return body;
-  }
-
-  private static JsonNode parse(String body) {
-    try {
-      return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
-    } catch (IOException e) {
-      return JSON.createObjectNode().put("message", body);
-    }
+    return http.call(method, path, schema);
   }
 
   private static String enc(String subject) {

@@ -13,14 +13,18 @@ import java.util.Optional;
  * for {@code confluent}: {@code schema.registry.url}, {@code schema.registry.basic.auth.user.info}
  * ({@code user:password}), {@code schema.registry.bearer.auth.token},
  * {@code schema.registry.auto.register} (default true), {@code schema.registry.timeout.ms}
- * (default 10000), and TLS via {@code schema.registry.ssl.*} (see {@link RegistryTls}).
+ * (per HTTP attempt, default 10000), retries via {@code schema.registry.retry.*} (see {@link RegistryRetry}),
+ * {@code schema.registry.subject.name.strategy} (see {@link SubjectNameStrategy}, default {@code topic}),
+ * and TLS via {@code schema.registry.ssl.*} (see {@link RegistryTls}).
  *
  * @param format the wire format
  * @param registryUrl base URL of the Confluent-compatible registry, when {@code format} needs one
  * @param basicAuthUserInfo {@code user:password} for HTTP basic auth, if any
  * @param bearerToken token for {@code Authorization: Bearer}, if any
  * @param autoRegister register unknown schemas (after a compatibility check) instead of failing
- * @param timeout HTTP request timeout
+ * @param timeout time limit of one HTTP attempt (connect and response)
+ * @param retry backoff and total deadline for calls that fail for a reason that may pass
+ * @param subjectStrategy how a topic and record type map to a registry subject
  * @param tls trust and key stores for https registries
  */
 public record SerdeConfig(
@@ -30,6 +34,8 @@ public record SerdeConfig(
     Optional<String> bearerToken,
     boolean autoRegister,
     Duration timeout,
+    RegistryRetry retry,
+    SubjectNameStrategy subjectStrategy,
     RegistryTls tls) {
 
   public static final String FORMAT = "serde.format";
@@ -44,7 +50,8 @@ public record SerdeConfig(
   public String toString() {
     return "SerdeConfig[format=" + format + ", registryUrl=" + registryUrl.map(URI::toString).orElse("-") + ", basicAuth="
         + (basicAuthUserInfo.isPresent() ? "set" : "unset") + ", bearerToken=" + (bearerToken.isPresent() ? "set" : "unset")
-        + ", autoRegister=" + autoRegister + ", timeout=" + timeout + ", tls=" + tls + "]";
+        + ", autoRegister=" + autoRegister + ", timeout=" + timeout + ", retry=" + retry + ", subjectStrategy="
+        + subjectStrategy.configValue() + ", tls=" + tls + "]";
   }
 
   public SerdeConfig {
@@ -53,6 +60,8 @@ public record SerdeConfig(
     Objects.requireNonNull(basicAuthUserInfo, "basicAuthUserInfo");
     Objects.requireNonNull(bearerToken, "bearerToken");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(subjectStrategy, "subjectStrategy");
     Objects.requireNonNull(tls, "tls");
     if (format == WireFormat.CONFLUENT && registryUrl.isEmpty()) {
       throw new IllegalArgumentException(
@@ -82,6 +91,8 @@ public record SerdeConfig(
         text(config, BEARER_TOKEN),
         Boolean.parseBoolean(text(config, AUTO_REGISTER).orElse("true")),
         Duration.ofMillis(Long.parseLong(text(config, TIMEOUT_MS).orElse("10000"))),
+        RegistryRetry.from(config),
+        SubjectNameStrategy.parse(text(config, SubjectNameStrategy.KEY).orElse(SubjectNameStrategy.TOPIC.configValue())),
         RegistryTls.from(config));
   }
 

@@ -98,8 +98,11 @@ public final class AlvlmService implements AutoCloseable {
         : CoopPromptTrainer.from(c, model);
     Strategy strategy = c.runs("pool") ? strategy(c) : null;
     AvroSerdes serdes = AvroSerdes.from(c.asMap());
+    serdes.registryHealth().ifPresent(metrics::registryHealth);
     Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, strategy, trainer, metrics));
-    KafkaStreams streams = new KafkaStreams(topology, streamsConfig(c));
+    Properties props = streamsConfig(c);
+    props.put(AvroSerdes.SHARED, serdes); // the dead-letter handlers use the same registry client and health
+    KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -109,7 +112,7 @@ public final class AlvlmService implements AutoCloseable {
     streams.start();
     HttpApi http = null;
     int port = c.get(Settings.HTTP_PORT);
-    ServiceView view = new ServiceView(streams, registry, c);
+    ServiceView view = new ServiceView(streams, registry, c, serdes.registryHealth().orElse(null));
     if (port >= 0) {
       http = HttpApi.start(c.get(Settings.HTTP_BIND), port, view);
     }

@@ -2,6 +2,7 @@ package io.alvlm.stream;
 
 import io.alvlm.avro.DeadLetter;
 import io.alvlm.serde.AvroSerdes;
+import io.alvlm.serde.SchemaRegistryException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * A Streams {@link ProcessingExceptionHandler}: a record whose processing throws (a poison pill the
  * processors did not foresee) becomes a {@link DeadLetter} with stage = the processor node, reason
  * {@code processing-error}, the exception, the source topic/partition/offset and the raw source bytes;
- * the task then resumes. It goes out through Streams' producer, in the same transaction. Config:
+ * the task then resumes. It goes out through Streams' producer, in the same transaction. A failure
+ * caused by a schema registry outage (writing an output record, say) is no fault of the record: the
+ * task fails instead, and its stream thread is replaced and retries from the last commit. Config:
  * {@code dlq.topic} and the serde keys, as {@link DeadLetterDeserializationHandler}.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
@@ -37,6 +40,12 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     Objects.requireNonNull(serializer, "configure() was not called");
+    if (SchemaRegistryException.isOutage(exception)) {
+      LOG.error("processor {} on {}-{}@{}: schema registry unavailable; failing the task to retry from the last commit"
+          + " instead of dead-lettering a record that may be fine", context.processorNodeId(), context.topic(),
+          context.partition(), context.offset(), exception);
+      return Response.fail();
+    }
     byte[] key = context.sourceRawKey();
     byte[] value = context.sourceRawValue();
     DeadLetter letter = DeadLetter.newBuilder()

@@ -1,5 +1,6 @@
 package io.alvlm.stream;
 
+import io.alvlm.serde.RegistryHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code alvlm_images_embedded}, {@code alvlm_images_multiframe{format}}, {@code alvlm_embed_batch_size}, {@code alvlm_embed_batch_seconds},
  * {@code alvlm_pool_images{status}}, {@code alvlm_round_seconds}, {@code alvlm_round_selected},
  * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
- * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds}.
+ * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds},
+ * {@code alvlm_registry_errors{kind}} (failed schema registry attempts, kinds of {@link RegistryHealth#KINDS}).
  */
 public final class ServiceMetrics {
   private final MeterRegistry registry;
@@ -60,6 +62,14 @@ public final class ServiceMetrics {
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** Exports the registry client's failed attempts by kind. */
+  public void registryHealth(RegistryHealth health) {
+    for (String kind : RegistryHealth.KINDS) {
+      io.micrometer.core.instrument.FunctionCounter.builder("alvlm.registry.errors", health, h -> h.errors(kind))
+          .description("Failed schema registry attempts, by kind").tag("kind", kind).register(registry);
+    }
   }
 
   public void embedded(int images, long nanos) {

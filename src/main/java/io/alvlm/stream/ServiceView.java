@@ -4,6 +4,7 @@ import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.PromptModel;
 import io.alvlm.avro.QueryRound;
 import io.alvlm.http.HttpApi;
+import io.alvlm.serde.RegistryHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,11 +24,14 @@ final class ServiceView implements HttpApi.View {
   private final KafkaStreams streams;
   private final PrometheusMeterRegistry registry;
   private final ServiceConfig config;
+  private final Optional<RegistryHealth> schemaRegistry;
 
-  ServiceView(KafkaStreams streams, PrometheusMeterRegistry registry, ServiceConfig config) {
+  /** @param schemaRegistry the registry client's health, or null without a registry */
+  ServiceView(KafkaStreams streams, PrometheusMeterRegistry registry, ServiceConfig config, RegistryHealth schemaRegistry) {
     this.streams = streams;
     this.registry = registry;
     this.config = config;
+    this.schemaRegistry = Optional.ofNullable(schemaRegistry);
   }
 
   private <V> ReadOnlyKeyValueStore<Object, V> store(String name) {
@@ -47,7 +51,9 @@ final class ServiceView implements HttpApi.View {
 
   @Override
   public boolean ready() {
-    return streams.state() == KafkaStreams.State.RUNNING && !indexCatchingUp();
+    // while the registry does not answer, records wait in the stream threads: not ready, though alive
+    return streams.state() == KafkaStreams.State.RUNNING && !indexCatchingUp()
+        && schemaRegistry.map(RegistryHealth::answering).orElse(true);
   }
 
   /** True while the pool's neighbour lists are more than one fold batch behind the arrivals (after a restore, a burst). */

@@ -68,6 +68,28 @@ class ConfluentAvroFormatTest {
   }
 
   @Test
+  void namesSubjectsAsConfluentsStrategiesDoForKeysAndValues() {
+    Map<String, String> expected = Map.of("topic", "[alvlm.x-key, alvlm.x-value]",
+        "record", "[io.alvlm.avro.Label]",
+        "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy", "[alvlm.x-io.alvlm.avro.Label]");
+    expected.forEach((strategy, subjects) -> {
+      try (TestSchemaRegistry r = TestSchemaRegistry.start()) {
+        AvroSerdes s = AvroSerdes.from(with(r.serdeConfig(), SubjectNameStrategy.KEY, strategy));
+        Label label = SampleRecords.label("a");
+        assertEquals(label, s.key(Label.class).deserializer().deserialize("alvlm.x",
+            s.key(Label.class).serializer().serialize("alvlm.x", label)));
+        assertEquals(label, s.value(Label.class).deserializer().deserialize("alvlm.x",
+            s.value(Label.class).serializer().serialize("alvlm.x", label)));
+        assertEquals(subjects, r.subjects().toString(), strategy);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SubjectNameStrategy.parse("by-type"))
+        .getMessage().contains("topic-record"));
+  }
+
+  @Test
   void asksTheRegistryOncePerSchemaAndOncePerId() {
     Serde<Label> serde = serdes.value(Label.class);
     byte[] bytes = serde.serializer().serialize("alvlm.labels", SampleRecords.label("a"));
@@ -171,10 +193,11 @@ class ConfluentAvroFormatTest {
       port = s.getLocalPort();
     }
     AvroSerdes down = AvroSerdes.from(Map.of(SerdeConfig.FORMAT, "confluent",
-        SerdeConfig.REGISTRY_URL, "http://127.0.0.1:" + port));
+        SerdeConfig.REGISTRY_URL, "http://127.0.0.1:" + port, RegistryRetry.DEADLINE_MS, "200"));
     SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
         () -> down.value(Label.class).serializer().serialize("alvlm.labels", SampleRecords.label("a")));
     assertEquals(-1, e.httpStatus());
+    assertTrue(e.outage());
     assertTrue(e.getMessage().contains(SerdeConfig.REGISTRY_URL), e.getMessage());
   }
 

@@ -33,6 +33,9 @@ import org.apache.avro.SchemaParseException;
  * {@code GET /subjects/{s}/versions} (40401), {@code POST /compatibility/subjects/{s}/versions/latest}
  * (40401), with basic auth required (401). Error bodies are {@code {"error_code":..,"message":..}}.
  * A real Confluent registry cannot run on the build machines; this stands in for it in tests.
+ *
+ * <p>Faults can be queued per request kind ({@link #fail}, {@link #dropBeforeAnswering},
+ * {@link #dropAfterHandling}) to play a registry that is overloaded or loses connections.
  */
 public final class TestSchemaRegistry implements AutoCloseable {
   public static final String USER = "alvlm";
@@ -49,6 +52,8 @@ public final class TestSchemaRegistry implements AutoCloseable {
   private final Map<String, List<Integer>> subjects = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger(1);
+  private final Map<String, java.util.Queue<Fault>> faults = new ConcurrentHashMap<>();
+  private final ThreadLocal<Boolean> dropReply = ThreadLocal.withInitial(() -> false);
 
   private final String scheme;
 
@@ -59,7 +64,12 @@ public final class TestSchemaRegistry implements AutoCloseable {
 
   /** Starts a registry on a free loopback port. */
   public static TestSchemaRegistry start() throws IOException {
-    return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
+    return start(0);
+  }
+
+  /** Starts a registry on {@code port} of the loopback address (0: a free one). */
+  public static TestSchemaRegistry start(int port) throws IOException {
+    return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0), "http");
   }
 
   /** Starts a registry serving https with the given server-side TLS context. */
@@ -92,6 +102,38 @@ public final class TestSchemaRegistry implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
+  /** The next {@code times} requests of {@code kind} get HTTP {@code status}, with {@code Retry-After} if not null. */
+  public void fail(String kind, int status, int times, String retryAfter) {
+    queue(kind, times, new Fault(status, retryAfter, false));
+  }
+
+  /** The next {@code times} requests of {@code kind} lose their connection before anything is done. */
+  public void dropBeforeAnswering(String kind, int times) {
+    queue(kind, times, new Fault(0, null, false));
+  }
+
+  /** The next {@code times} requests of {@code kind} are carried out, then lose their connection before the answer. */
+  public void dropAfterHandling(String kind, int times) {
+    queue(kind, times, new Fault(0, null, true));
+  }
+
+  /** Versions registered under {@code subject} (0 when it does not exist). */
+  public synchronized int versions(String subject) {
+    return subjects.getOrDefault(subject, List.of()).size();
+  }
+
+  /** Every subject holding a version. */
+  public synchronized java.util.Set<String> subjects() {
+    return new java.util.TreeSet<>(subjects.keySet());
+  }
+
+  private void queue(String kind, int times, Fault f) {
+    java.util.Queue<Fault> q = faults.computeIfAbsent(kind, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+    for (int i = 0; i < times; i++) {
+      q.add(f);
+    }
+  }
+
   /** Registers a schema directly (as another producer would), returning its id. */
   public synchronized int put(String subject, Schema schema) {
     return store(subject, schema.toString());
@@ -104,6 +146,7 @@ public final class TestSchemaRegistry implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
+      dropReply.set(false);
       String path = ex.getRequestURI().getRawPath();
       String method = ex.getRequestMethod();
       if (!authorized(ex)) {
@@ -114,22 +157,34 @@ public final class TestSchemaRegistry implements AutoCloseable {
         reply(ex, 415, error(415, "HTTP 415 Unsupported Media Type"));
         return;
       }
+      String kind = kindOf(method, path);
+      count(kind);
+      java.util.Queue<Fault> queued = faults.get(kind);
+      Fault fault = queued == null ? null : queued.poll();
+      if (fault != null && fault.status() > 0) {
+        if (fault.retryAfter() != null) {
+          ex.getResponseHeaders().set("Retry-After", fault.retryAfter());
+        }
+        reply(ex, fault.status(), error(fault.status() * 100 + 1, "injected HTTP " + fault.status()));
+        return;
+      }
+      if (fault != null && !fault.afterHandling()) {
+        // HttpServer closes the connection of a handler that throws, without an answer
+        throw new IOException("injected: connection dropped before answering");
+      }
+      dropReply.set(fault != null);
       Matcher m;
       if (method.equals("POST") && (m = COMPAT.matcher(path)).matches()) {
-        count("POST /compatibility");
         compatibility(ex, subject(m));
       } else if ((m = REGISTER.matcher(path)).matches()) {
-        count(method + " /subjects/versions");
         if (method.equals("POST")) {
           register(ex, subject(m));
         } else {
           versions(ex, subject(m));
         }
       } else if (method.equals("POST") && (m = LOOKUP.matcher(path)).matches()) {
-        count("POST /subjects");
         lookup(ex, subject(m));
       } else if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
-        count("GET /schemas/ids");
         String schema = schemas.get(Integer.parseInt(m.group(1)));
         if (schema == null) {
           reply(ex, 404, error(40403, "Schema " + m.group(1) + " not found"));
@@ -141,6 +196,21 @@ public final class TestSchemaRegistry implements AutoCloseable {
       }
     }
   }
+
+  private static String kindOf(String method, String path) {
+    if (COMPAT.matcher(path).matches()) {
+      return method + " /compatibility";
+    } else if (REGISTER.matcher(path).matches()) {
+      return method + " /subjects/versions";
+    } else if (LOOKUP.matcher(path).matches()) {
+      return method + " /subjects";
+    } else if (BY_ID.matcher(path).matches()) {
+      return method + " /schemas/ids";
+    }
+    return method + " " + path;
+  }
+
+  private record Fault(int status, String retryAfter, boolean afterHandling) {}
 
   private synchronized void register(HttpExchange ex, String subject) throws IOException {
     Schema schema = parseBody(ex);
@@ -256,7 +326,11 @@ public final class TestSchemaRegistry implements AutoCloseable {
     return JSON.createObjectNode().put("error_code", code).put("message", message);
   }
 
-  private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+  private void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+    if (dropReply.get()) {
+      dropReply.set(false);
+      throw new IOException("injected: connection dropped after handling the request");
+    }
     byte[] bytes = JSON.writeValueAsBytes(body);
     ex.getResponseHeaders().set("Content-Type", SchemaRegistryClient.CONTENT_TYPE);
     ex.sendResponseHeaders(status, bytes.length);
