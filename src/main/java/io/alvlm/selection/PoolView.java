@@ -7,7 +7,7 @@ import java.util.Optional;
  * What a strategy sees of the pool: one row per image (unlabelled, pending and labelled alike), the
  * current class text features and each row's status and label.
  *
- * <p>{@code features} is row-major {@code [rows, dim]} and {@code classText} {@code [classes, dim]};
+ * <p>{@code features} is row-major {@code [rows, dim]} (rows past {@code rows} may follow and are ignored) and {@code classText} {@code [classes, dim]};
  * both are L2-normalised by {@link #of}. {@code labels[i]} is the class index of a labelled row and
  * -1 otherwise. {@code neighbors}, when present, holds k-nearest-neighbour lists maintained as images
  * arrived (see {@link NeighborLists}); strategies that need neighbours use them instead of computing
@@ -33,8 +33,10 @@ public record PoolView(
     Objects.requireNonNull(labels, "labels");
     Objects.requireNonNull(neighbors, "neighbors");
     Objects.requireNonNull(probabilities, "probabilities");
-    if ((long) rows * dim != features.length) {
-      throw new IllegalArgumentException("features hold " + features.length + " values, not rows*dim=" + rows + "*" + dim);
+    // a longer array is allowed: a growing pool hands out its live array, rows past {@code rows} ignored
+    if ((long) rows * dim > features.length || features.length % dim != 0) {
+      throw new IllegalArgumentException("features hold " + features.length + " values, fewer than rows*dim=" + rows
+          + "*" + dim + " or not whole rows");
     }
     if ((long) classes * dim != classText.length) {
       throw new IllegalArgumentException("class text holds " + classText.length + " values, not classes*dim=" + classes + "*" + dim);

@@ -179,8 +179,9 @@ public final class PoolIndex {
   }
 
   /**
-   * An immutable view for a round worker: the features of rows {@code [0, size)}, status, labels
-   * and the neighbour lists as they are now. Later arrivals, labels and folds do not touch it.
+   * An immutable view for a round worker: the features of rows {@code [0, size)} (the live array,
+   * shared: those rows never change), copies of status and labels, and the neighbour lists as they
+   * are now. Later arrivals, labels and folds do not touch it.
    */
   public PoolView snapshot(float[] classText, int classes, float logitScale) {
     int n = size;
@@ -188,7 +189,8 @@ public final class PoolIndex {
     for (int r = 0; r < n; r++) {
       if (st[r] == null) st[r] = PoolStatus.LABELED; // a hole (a row lost with its record) takes no part
     }
-    return new PoolView(Arrays.copyOf(features, n * dim), n, dim, classText, classes, logitScale, st,
+    // rows below n never change once placed, and growth copies into a new array: share, do not copy
+    return new PoolView(features, n, dim, classText, classes, logitScale, st,
         Arrays.copyOf(labels, n), Optional.of(neighbors.copy(n)), Optional.empty());
   }
 
