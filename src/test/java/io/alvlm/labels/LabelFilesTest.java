@@ -59,7 +59,7 @@ class LabelFilesTest {
   }
 
   @Test
-  void malformedJsonIsRefusedWithItsLine() {
+  void malformedJsonIsRefusedWithItsLine() throws Exception {
     List<ImportRow> rows = LabelFiles.labelStudio("[\n{\"data\": {\"alvlm_id\": \"a\"},\n \"annotations\": [}\n]", NOW);
     assertEquals(3, rows.get(rows.size() - 1).line(), rows.toString());
     assertTrue(rows.get(rows.size() - 1).problem().startsWith("not valid JSON"));
