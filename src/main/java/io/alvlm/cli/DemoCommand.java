@@ -43,13 +43,18 @@ final class DemoCommand implements Callable<Integer> {
       "tiny random CLIP, whose shared context alone barely separates classes; off (the paper's shared context) with --model."})
   Boolean csc;
 
-  @Option(names = "--timeout", defaultValue = "280", description = "Give up after this many seconds (default ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
+  @Option(names = "--timeout", description = "Give up after this many seconds (default 280; 3600 with --annotate).")
+  Integer timeoutSeconds;
+
+  @Option(names = "--annotate", description = {"A person labels in the annotation workbench instead of the simulated",
+      "annotator; prints the workbench's address and a one-off token."})
+  boolean annotate;
 
   @Override
   public Integer call() throws Exception {
     Demo.Options o = new Demo.Options(model, rounds, budget, strategy, images, testImages, epochs,
-        lr != null ? lr : (model == null ? 0.05 : 0.002), csc != null ? csc : model == null, full, timeoutSeconds);
+        lr != null ? lr : (model == null ? 0.05 : 0.002), csc != null ? csc : model == null, full,
+        timeoutSeconds != null ? timeoutSeconds : annotate ? 3600 : 280, annotate);
     return Demo.run(o, System.out) ? 0 : 1;
   }
 }

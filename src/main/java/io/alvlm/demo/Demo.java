@@ -1,5 +1,6 @@
 package io.alvlm.demo;
 
+import io.alvlm.annotate.Workbench;
 import io.alvlm.avro.ImageEvent;
 import io.alvlm.avro.PromptModel;
 import io.alvlm.avro.QueryRound;
@@ -40,7 +41,7 @@ public final class Demo {
 
   /** What {@code alvlm demo} was asked for. */
   public record Options(Path model, int rounds, String budget, String strategy, int images, int testImages, int epochs,
-      double lr, boolean csc, boolean full, int timeoutSeconds) {}
+      double lr, boolean csc, boolean full, int timeoutSeconds, boolean annotate) {}
 
   /** One line of the report. */
   record Row(long round, String trigger, int selected, double queryMs, long modelVersion, int labels, double accuracy,
@@ -97,13 +98,26 @@ public final class Demo {
       Map<String, String> truth = new HashMap<>();
       float[][] testFeatures = embedTest(modelDir, test, nTest);
       out.printf("[%5.1fs] test set embedded%n", secs(t0));
+      if (o.annotate()) {
+        // a person answers: the workbench replaces the simulated annotator, with a one-off token
+        String token = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
+        config = config.with(Map.of("annotate.port", "0", "annotate.tokens", "demo=" + token));
+        try (AlvlmService service = AlvlmService.start(config); Workbench workbench = Workbench.start(config)) {
+          out.printf("service: running, HTTP on http://127.0.0.1:%d (/metrics, /pool, /rounds, /model)%n", service.httpPort());
+          out.printf("workbench: http://127.0.0.1:%d/ token %s%n", workbench.port(), token);
+          produceImages(config, topics, train, nTrain, classes, truth);
+          out.printf("producer: %d images sent to %s%n", nTrain, topics.images.name());
+          int[] testLabels = java.util.stream.IntStream.range(0, nTest).map(test::label).toArray();
+          return watch(o, config, topics, testLabels, testFeatures, () -> -1, out, t0);
+        }
+      }
       try (AlvlmService service = AlvlmService.start(config);
           SimulatedAnnotator annotator = new SimulatedAnnotator(AlvlmService.clientConfig(config), topics, truth::get)) {
         out.printf("service: running, HTTP on http://127.0.0.1:%d (/metrics, /pool, /rounds, /model)%n", service.httpPort());
         produceImages(config, topics, train, nTrain, classes, truth);
         out.printf("producer: %d images sent to %s%n", nTrain, topics.images.name());
         int[] testLabels = java.util.stream.IntStream.range(0, nTest).map(test::label).toArray();
-        return watch(o, config, topics, testLabels, testFeatures, annotator, out, t0);
+        return watch(o, config, topics, testLabels, testFeatures, annotator::answered, out, t0);
       }
     } finally {
       deleteTree(state);
@@ -145,7 +159,7 @@ public final class Demo {
   }
 
   private static boolean watch(Options o, ServiceConfig config, Topics topics, int[] testLabels,
-      float[][] testFeatures, SimulatedAnnotator annotator, PrintStream out, long t0) throws Exception {
+      float[][] testFeatures, java.util.function.IntSupplier answered, PrintStream out, long t0) throws Exception {
     Map<String, Object> c = new HashMap<>(AlvlmService.clientConfig(config));
     c.put("group.id", "alvlm-demo-watch-" + System.nanoTime());
     c.put("isolation.level", "read_committed");
@@ -198,8 +212,12 @@ public final class Demo {
           r.queryMs(), r.trainSeconds());
     }
     boolean ok = rows.size() >= o.rounds();
-    out.printf("%s in %.0f s; %d labels answered by the simulated annotator%n",
-        ok ? "demo finished" : "demo TIMED OUT after " + rows.size() + " of " + o.rounds() + " rounds", secs(t0), annotator.answered());
+    String result = ok ? "demo finished" : "demo TIMED OUT after " + rows.size() + " of " + o.rounds() + " rounds";
+    if (answered.getAsInt() < 0) {
+      out.printf("%s in %.0f s; labels answered in the workbench%n", result, secs(t0));
+    } else {
+      out.printf("%s in %.0f s; %d labels answered by the simulated annotator%n", result, secs(t0), answered.getAsInt());
+    }
     return ok;
   }
 

@@ -58,7 +58,7 @@ public final class RecordTypes {
     if (TRUSTED.compareAndSet(false, true)) {
       ClassSecurityValidator.Builder ours = ClassSecurityValidator.builder();
       ALL.forEach(ours::add);
-      List.of(ClassGuess.class, LabelOutcome.class, VectorPrecision.class, ImageStatus.class, TrainingEventType.class).forEach(ours::add);
+      List.of(ClassGuess.class, LabelOutcome.class, io.alvlm.avro.LabelVote.class, VectorPrecision.class, ImageStatus.class, TrainingEventType.class).forEach(ours::add);
       ClassSecurityValidator.setGlobal(
           ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours.build()));
     }

@@ -108,6 +108,9 @@ public final class ServiceConfig {
     if (!Arrays.asList("all", "embedder", "pool", "trainer").contains(role)) {
       problems.add("role=" + role + ": want all, embedder, pool or trainer");
     }
+    if (problems.isEmpty() && get(Settings.ANNOTATE_VOTES) < 1) {
+      problems.add("annotate.votes=" + get(Settings.ANNOTATE_VOTES) + ": want 1 or more answers per request");
+    }
     try {
       QueryBudget.parse(values.get(Settings.QUERY_BUDGET.key()));
     } catch (IllegalArgumentException ex) {

@@ -99,12 +99,28 @@ public final class Settings {
   public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080,
       "Port of /metrics, /health/*, /pool, /images/{id}, /rounds, /model (0: any free port; -1: off).");
 
+  public static final Setting<String> ANNOTATE_BIND = Setting.text("annotate.bind", "127.0.0.1",
+      "Address the annotation workbench (alvlm annotate) binds to.");
+  public static final Setting<Integer> ANNOTATE_PORT = Setting.integer("annotate.port", 8081,
+      "Port of the annotation workbench (0: any free port).");
+  public static final Setting<String> ANNOTATE_TOKENS = Setting.text("annotate.tokens", "",
+      "Annotators and their login tokens: name=token,name=token (never logged; at least 16 characters each).");
+  public static final Setting<Integer> ANNOTATE_VOTES = Setting.integer("annotate.votes", 1,
+      "Independent answers per request; the label is their majority and disagreement is recorded.");
+  public static final Setting<Long> ANNOTATE_LEASE_MS = Setting.longValue("annotate.lease.ms", 120_000,
+      "A request shown to an annotator and not answered within this goes back to the queue.");
+  public static final Setting<Long> ANNOTATE_SESSION_MS = Setting.longValue("annotate.session.ms", 43_200_000,
+      "Workbench sessions end this long after login.");
+  public static final Setting<String> ANNOTATE_GROUP = Setting.text("annotate.group", "alvlm-workbench",
+      "Consumer group of the workbench on alvlm.queries (instances in one group share its partitions).");
+
   public static List<Setting<?>> all() {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
         QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
-        TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_SEED, HTTP_BIND, HTTP_PORT);
+        TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_SEED, HTTP_BIND, HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT,
+        ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS, ANNOTATE_GROUP);
   }
 }

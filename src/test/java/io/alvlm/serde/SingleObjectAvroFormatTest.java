@@ -50,7 +50,7 @@ class SingleObjectAvroFormatTest {
   @Test
   void readsARecordWrittenWithAnOlderVersion() {
     // an "old build" wrote Label v0: without the outcome field; the reader fills its default
-    Schema current = RecordTypes.schemaOf(Label.class);
+    Schema current = RecordTypes.history("Label").get(0); // v1: Label as first released
     Schema old = SchemaEvolutionTest.edit(current, "{ \"name\": \"outcome\"", "{ \"name\": \"dropped\"");
     old = dropField(old, "dropped");
     GenericRecord r = new GenericData.Record(old);

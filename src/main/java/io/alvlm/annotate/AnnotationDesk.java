@@ -1,0 +1,310 @@
+package io.alvlm.annotate;
+
+import io.alvlm.avro.AnnotationRequest;
+import io.alvlm.avro.Label;
+import io.alvlm.avro.LabelVote;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The open annotation requests and who holds them. A request is leased to one annotator at a time
+ * (or to at most {@code votes} distinct annotators when several independent answers are wanted);
+ * a lease not answered within {@code leaseMs} goes back to the queue, and a request past its own
+ * deadline is offered to nobody (the pool has already returned its image). The next request is the
+ * most uncertain open one. Answers become {@link Label}s: one per request, the majority of its
+ * votes; undoing an answer re-shows the request and makes the next answer a correction.
+ *
+ * <p>The desk also says which offsets of the queries topic may be committed: everything below the
+ * first request that is neither written nor expired, so a restart re-offers exactly the unfinished
+ * requests. All times are epoch milliseconds from the caller. Thread-safe (one lock).
+ */
+public final class AnnotationDesk {
+  /** How many answers per annotator {@code z} can walk back. */
+  private static final int UNDO_DEPTH = 20;
+
+  private final int votes;
+  private final long leaseMs;
+  private final Map<String, Entry> byQuery = new HashMap<>();
+  private final Map<Integer, TreeMap<Long, Entry>> byPartition = new HashMap<>();
+  private final Map<String, String> current = new HashMap<>();
+  private final Map<String, Deque<String>> history = new HashMap<>();
+  private final Map<String, long[]> perAnnotator = new LinkedHashMap<>();
+  private final TreeMap<Long, long[]> perRound = new TreeMap<>();
+
+  /** A request as shown to one annotator; {@code correcting} when it is back after an undo. */
+  public record Shown(AnnotationRequest request, boolean correcting) {}
+
+  /** What an answer led to: the label to write, or none while votes are still missing. */
+  public record Answered(AnnotationRequest request, Optional<Label> label) {}
+
+  /** One annotator's tally: answers given and the mean seconds they looked at an image. */
+  public record Tally(String annotator, long answers, double secondsPerAnswer) {}
+
+  /**
+   * Where the work stands.
+   *
+   * @param round the newest round seen
+   * @param labelledThisRound requests of that round that have their label
+   * @param remainingThisRound requests of that round still open
+   * @param remaining open requests of every round
+   */
+  public record Progress(long round, long labelledThisRound, long remainingThisRound, long remaining, List<Tally> annotators) {}
+
+  private static final class Entry {
+    final AnnotationRequest request;
+    final int partition;
+    final long offset;
+    final Map<String, Long> shownAt = new LinkedHashMap<>();
+    final Map<String, LabelVote> votes = new LinkedHashMap<>();
+    final Map<String, Long> spentMs = new HashMap<>();
+    final Set<String> correcting = new HashSet<>();
+    Label emitted;
+    boolean written;
+
+    Entry(AnnotationRequest request, int partition, long offset) {
+      this.request = request;
+      this.partition = partition;
+      this.offset = offset;
+    }
+
+    String queryId() {
+      return request.getQueryId();
+    }
+
+    boolean expired(long now) {
+      return emitted == null && request.getDeadline().toEpochMilli() <= now;
+    }
+  }
+
+  public AnnotationDesk(int votes, long leaseMs) {
+    if (votes < 1 || leaseMs < 1) {
+      throw new IllegalArgumentException("votes and leaseMs must be positive, got " + votes + " and " + leaseMs);
+    }
+    this.votes = votes;
+    this.leaseMs = leaseMs;
+  }
+
+  /** Adds a request read at {@code partition}/{@code offset}; one already known (a re-read) is ignored. */
+  public synchronized void add(AnnotationRequest r, int partition, long offset) {
+    if (byQuery.containsKey(r.getQueryId())) {
+      return;
+    }
+    Entry e = new Entry(r, partition, offset);
+    byQuery.put(e.queryId(), e);
+    byPartition.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, e);
+    perRound.computeIfAbsent(r.getRound(), k -> new long[2])[0]++;
+  }
+
+  /** Forgets the requests of a partition this instance no longer owns (its new owner offers them). */
+  public synchronized void dropPartition(int partition) {
+    TreeMap<Long, Entry> gone = byPartition.remove(partition);
+    if (gone != null) {
+      gone.values().forEach(e -> byQuery.remove(e.queryId()));
+      current.values().removeIf(q -> !byQuery.containsKey(q));
+    }
+  }
+
+  /** The request {@code annotator} should look at now: the one they hold, else the most uncertain free one. */
+  public synchronized Optional<Shown> lease(String annotator, long now) {
+    Entry held = held(annotator, now);
+    if (held != null) {
+      return Optional.of(new Shown(held.request, held.correcting.contains(annotator)));
+    }
+    release(annotator);
+    Entry best = byQuery.values().stream().filter(e -> offerable(e, annotator, now))
+        .max(Comparator.comparingDouble((Entry e) -> e.request.getUncertainty())
+            .thenComparing(e -> -e.request.getCreatedAt().toEpochMilli()).thenComparing(e -> -e.offset))
+        .orElse(null);
+    if (best == null) {
+      return Optional.empty();
+    }
+    best.shownAt.entrySet().removeIf(s -> !best.votes.containsKey(s.getKey()) && now - s.getValue() >= leaseMs);
+    best.shownAt.put(annotator, now);
+    current.put(annotator, best.queryId());
+    return Optional.of(new Shown(best.request, false));
+  }
+
+  private Entry held(String annotator, long now) {
+    String q = current.get(annotator);
+    Entry e = q == null ? null : byQuery.get(q);
+    if (e == null || !e.shownAt.containsKey(annotator)) {
+      return null;
+    }
+    boolean live = now - e.shownAt.get(annotator) < leaseMs;
+    boolean correcting = e.correcting.contains(annotator);
+    if (correcting) {
+      return e; // an undo waits for its correction however long it takes: nobody else can take a labelled request
+    }
+    return live && !e.expired(now) && !e.votes.containsKey(annotator) ? e : null;
+  }
+
+  private void release(String annotator) {
+    String q = current.remove(annotator);
+    Entry e = q == null ? null : byQuery.get(q);
+    if (e != null && !e.votes.containsKey(annotator)) {
+      e.shownAt.remove(annotator);
+    }
+  }
+
+  private boolean offerable(Entry e, String annotator, long now) {
+    if (e.emitted != null || e.expired(now) || e.votes.containsKey(annotator)) {
+      return false;
+    }
+    long holders = e.shownAt.entrySet().stream()
+        .filter(s -> !e.votes.containsKey(s.getKey()) && now - s.getValue() < leaseMs).count();
+    return holders + e.votes.size() < votes;
+  }
+
+  /**
+   * Records {@code annotator}'s answer to request {@code queryId}.
+   *
+   * @throws DeskRefusal when the request is not open or not leased to the annotator
+   */
+  public synchronized Answered answer(String annotator, String queryId, Answer answer, long now) {
+    Entry e = byQuery.get(queryId);
+    if (e == null) {
+      throw new DeskRefusal("request " + queryId + " is not open here (answered, past its deadline, or never seen)");
+    }
+    if (!e.shownAt.containsKey(annotator)) {
+      throw new DeskRefusal("request " + queryId + " is not leased to " + annotator + ": ask for the next request");
+    }
+    boolean correcting = e.correcting.remove(annotator);
+    if (e.votes.containsKey(annotator) && !correcting) {
+      throw new DeskRefusal("request " + queryId + " already has " + annotator + "'s answer: undo it first");
+    }
+    if (!correcting && e.expired(now)) {
+      throw new DeskRefusal("request " + queryId + " passed its deadline; the pool has returned the image");
+    }
+    long spent = Math.max(0, now - e.shownAt.get(annotator));
+    e.votes.remove(annotator);
+    e.votes.put(annotator, LabelVote.newBuilder().setAnnotator(annotator).setOutcome(answer.outcome())
+        .setClassName(answer.className()).build());
+    e.spentMs.merge(annotator, spent, Long::sum);
+    current.remove(annotator, queryId);
+    Deque<String> h = history.computeIfAbsent(annotator, a -> new ArrayDeque<>());
+    h.remove(queryId);
+    h.push(queryId);
+    while (h.size() > UNDO_DEPTH) {
+      h.removeLast();
+    }
+    long[] t = perAnnotator.computeIfAbsent(annotator, a -> new long[2]);
+    t[0]++;
+    t[1] += spent;
+    if (e.emitted == null && e.votes.size() < votes) {
+      return new Answered(e.request, Optional.empty());
+    }
+    Label label = label(e, annotator, now);
+    if (e.emitted == null) {
+      perRound.computeIfAbsent(e.request.getRound(), k -> new long[2])[1]++;
+    }
+    e.emitted = label;
+    e.written = false;
+    return new Answered(e.request, Optional.of(label));
+  }
+
+  private Label label(Entry e, String annotator, long now) {
+    List<LabelVote> vs = new ArrayList<>(e.votes.values());
+    Majority m = Majority.of(vs);
+    return Label.newBuilder().setId(e.request.getId()).setOutcome(m.answer().outcome()).setClassName(m.answer().className())
+        .setAnnotator(votes == 1 ? annotator : String.join("+", e.votes.keySet()))
+        .setQueryId(e.queryId()).setLabeledAt(Instant.ofEpochMilli(now))
+        .setTimeSpentMs(e.spentMs.values().stream().mapToLong(Long::longValue).sum())
+        .setCorrection(e.emitted != null).setVotes(votes == 1 ? List.of() : vs).setAgreement(m.agreement()).build();
+  }
+
+  /** Takes back {@code annotator}'s last answer: its request is shown again and the next answer corrects it. */
+  public synchronized Optional<Shown> undo(String annotator, long now) {
+    Deque<String> h = history.get(annotator);
+    while (h != null && !h.isEmpty()) {
+      Entry e = byQuery.get(h.pop());
+      if (e == null || !e.votes.containsKey(annotator)) {
+        continue;
+      }
+      release(annotator);
+      e.correcting.add(annotator);
+      e.shownAt.put(annotator, now);
+      current.put(annotator, e.queryId());
+      return Optional.of(new Shown(e.request, true));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code annotator} may see the image of {@code queryId}: they hold it or answered it. */
+  public synchronized boolean visibleTo(String annotator, String queryId) {
+    Entry e = byQuery.get(queryId);
+    return e != null && (e.shownAt.containsKey(annotator) || e.votes.containsKey(annotator));
+  }
+
+  /**
+   * The offset to commit per partition when the labels of {@code writing} (query ids) commit now:
+   * the first request not finished, or one past the last request read.
+   */
+  public synchronized Map<Integer, Long> committable(Collection<String> writing, long now) {
+    Map<Integer, Long> out = new TreeMap<>();
+    byPartition.forEach((p, entries) -> {
+      long next = entries.isEmpty() ? -1 : entries.lastKey() + 1;
+      for (Entry e : entries.values()) {
+        boolean finished = e.expired(now) || (e.emitted != null && (e.written || writing.contains(e.queryId())));
+        if (!finished) {
+          next = e.offset;
+          break;
+        }
+      }
+      if (next >= 0) {
+        out.put(p, next);
+      }
+    });
+    return out;
+  }
+
+  /** Notes that the labels of these requests are committed, and forgets finished requests nobody can undo. */
+  public synchronized void written(Collection<String> queryIds, long now) {
+    for (String q : queryIds) {
+      Entry e = byQuery.get(q);
+      if (e != null) {
+        e.written = true;
+      }
+    }
+    Set<String> undoable = new HashSet<>();
+    history.values().forEach(undoable::addAll);
+    current.values().forEach(undoable::add);
+    for (TreeMap<Long, Entry> entries : byPartition.values()) {
+      entries.values().removeIf(e -> {
+        boolean gone = (e.written || e.expired(now)) && !undoable.contains(e.queryId());
+        if (gone) {
+          byQuery.remove(e.queryId());
+        }
+        return gone;
+      });
+    }
+  }
+
+  /** The request with this id, while the desk holds it. */
+  public synchronized Optional<AnnotationRequest> request(String queryId) {
+    return Optional.ofNullable(byQuery.get(queryId)).map(e -> e.request);
+  }
+
+  public synchronized Progress progress(long now) {
+    long round = perRound.isEmpty() ? 0 : perRound.lastKey();
+    long[] r = perRound.getOrDefault(round, new long[2]);
+    long open = byQuery.values().stream().filter(e -> e.emitted == null && !e.expired(now)).count();
+    long openThisRound = byQuery.values().stream()
+        .filter(e -> e.emitted == null && !e.expired(now) && e.request.getRound() == round).count();
+    List<Tally> tallies = perAnnotator.entrySet().stream()
+        .map(t -> new Tally(t.getKey(), t.getValue()[0], t.getValue()[0] == 0 ? 0 : t.getValue()[1] / 1000.0 / t.getValue()[0]))
+        .toList();
+    return new Progress(round, r[1], openThisRound, open, tallies);
+  }
+}

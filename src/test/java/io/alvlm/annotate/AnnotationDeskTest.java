@@ -1,0 +1,144 @@
+package io.alvlm.annotate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.alvlm.avro.AnnotationRequest;
+import io.alvlm.avro.Label;
+import io.alvlm.avro.LabelOutcome;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AnnotationDeskTest {
+  static {
+    io.alvlm.serde.RecordTypes.trustGeneratedClasses();
+  }
+
+  private static final long LEASE = 1_000;
+
+  static AnnotationRequest request(String id, double uncertainty, long deadline) {
+    return AnnotationRequest.newBuilder().setQueryId("q-" + id).setRound(1).setId(id).setUncertainty(uncertainty)
+        .setModelVersion(0).setCreatedAt(Instant.ofEpochMilli(0)).setDeadline(Instant.ofEpochMilli(deadline)).build();
+  }
+
+  private static AnnotationDesk desk(int votes, AnnotationRequest... rs) {
+    AnnotationDesk d = new AnnotationDesk(votes, LEASE);
+    for (int i = 0; i < rs.length; i++) {
+      d.add(rs[i], 0, i);
+    }
+    return d;
+  }
+
+  private static String leased(AnnotationDesk d, String who, long now) {
+    return d.lease(who, now).orElseThrow().request().getId();
+  }
+
+  @Test
+  void offersTheMostUncertainRequestFirst() {
+    AnnotationDesk d = desk(1, request("a", 0.1, 99_999), request("b", 0.9, 99_999), request("c", 0.5, 99_999));
+    assertEquals("b", leased(d, "ann", 0));
+  }
+
+  @Test
+  void twoAnnotatorsNeverHoldTheSameRequest() {
+    AnnotationDesk d = desk(1, request("a", 0.1, 99_999), request("b", 0.9, 99_999));
+    assertEquals("b", leased(d, "ann", 0));
+    assertEquals("a", leased(d, "bob", 0));
+    assertTrue(d.lease("cy", 0).isEmpty(), "nothing left while both leases run");
+    assertEquals("b", leased(d, "ann", 10), "a reload shows the same request");
+  }
+
+  @Test
+  void anExpiredLeaseGoesBackToTheQueue() {
+    AnnotationDesk d = desk(1, request("a", 0.1, 99_999));
+    assertEquals("a", leased(d, "ann", 0));
+    assertTrue(d.lease("bob", LEASE - 1).isEmpty());
+    assertEquals("a", leased(d, "bob", LEASE));
+    assertThrows(DeskRefusal.class, () -> d.answer("ann", "q-a", Answer.labeled("cat"), LEASE + 1),
+        "the first annotator lost the request");
+  }
+
+  @Test
+  void aRequestPastItsDeadlineIsOfferedToNobodyAndCommitsPastIt() {
+    AnnotationDesk d = desk(1, request("a", 0.9, 500), request("b", 0.1, 99_999));
+    assertEquals("a", leased(d, "ann", 0));
+    assertThrows(DeskRefusal.class, () -> d.answer("ann", "q-a", Answer.labeled("cat"), 500));
+    assertEquals("b", leased(d, "ann", 500));
+    assertEquals(Map.of(0, 1L), d.committable(Set.of(), 500), "the expired request no longer holds the offset back");
+  }
+
+  @Test
+  void anAnswerBecomesALabelWithAnnotatorAndTimeSpent() {
+    AnnotationDesk d = desk(1, request("a", 0.1, 99_999));
+    leased(d, "ann", 100);
+    Label l = d.answer("ann", "q-a", Answer.labeled("cat"), 2_100).label().orElseThrow();
+    assertEquals("a", l.getId());
+    assertEquals("cat", l.getClassName());
+    assertEquals("ann", l.getAnnotator());
+    assertEquals("q-a", l.getQueryId());
+    assertEquals(2_000, l.getTimeSpentMs());
+    assertFalse(l.getCorrection());
+    assertEquals(Map.of(0, 0L), d.committable(Set.of(), 2_100), "not committed until the label is written");
+    assertEquals(Map.of(0, 1L), d.committable(Set.of("q-a"), 2_100));
+  }
+
+  @Test
+  void undoShowsTheRequestAgainAndTheNextAnswerIsACorrection() {
+    AnnotationDesk d = desk(1, request("a", 0.9, 99_999), request("b", 0.1, 99_999));
+    leased(d, "ann", 0);
+    d.answer("ann", "q-a", Answer.labeled("cat"), 10);
+    d.written(List.of("q-a"), 10);
+    assertEquals("b", leased(d, "ann", 20));
+    AnnotationDesk.Shown again = d.undo("ann", 30).orElseThrow();
+    assertEquals("a", again.request().getId());
+    assertTrue(again.correcting());
+    assertEquals("a", leased(d, "ann", 40), "the undone request stays on screen");
+    assertEquals("b", leased(d, "bob", 40), "the request ann left goes back to the queue");
+    Label fix = d.answer("ann", "q-a", Answer.labeled("dog"), 50).label().orElseThrow();
+    assertTrue(fix.getCorrection());
+    assertEquals("dog", fix.getClassName());
+  }
+
+  @Test
+  void anAnnotatorCannotAnswerTheSameRequestTwiceWithoutUndo() {
+    AnnotationDesk d = desk(1, request("a", 0.9, 99_999));
+    leased(d, "ann", 0);
+    d.answer("ann", "q-a", Answer.of(LabelOutcome.SKIPPED), 10);
+    assertThrows(DeskRefusal.class, () -> d.answer("ann", "q-a", Answer.labeled("cat"), 20));
+  }
+
+  @Test
+  void votesGoToDistinctAnnotatorsAndTheLabelIsTheirMajority() {
+    AnnotationDesk d = desk(3, request("a", 0.9, 99_999));
+    assertEquals("a", leased(d, "ann", 0));
+    assertEquals("a", leased(d, "bob", 0));
+    assertEquals("a", leased(d, "cy", 0));
+    assertTrue(d.lease("dee", 0).isEmpty(), "three votes wanted, three annotators hold it");
+    assertTrue(d.answer("ann", "q-a", Answer.labeled("cat"), 10).label().isEmpty());
+    assertTrue(d.lease("ann", 10).isEmpty(), "the same annotator never votes twice");
+    assertTrue(d.answer("bob", "q-a", Answer.labeled("dog"), 10).label().isEmpty());
+    Label l = d.answer("cy", "q-a", Answer.labeled("cat"), 10).label().orElseThrow();
+    assertEquals("cat", l.getClassName());
+    assertEquals(2.0 / 3, l.getAgreement(), 1e-12);
+    assertEquals(3, l.getVotes().size());
+    assertEquals("ann+bob+cy", l.getAnnotator());
+  }
+
+  @Test
+  void committedOffsetsStopAtTheFirstUnfinishedRequest() {
+    AnnotationDesk d = desk(1, request("a", 0.1, 99_999), request("b", 0.9, 99_999), request("c", 0.5, 99_999));
+    leased(d, "ann", 0);
+    d.answer("ann", "q-b", Answer.labeled("cat"), 1);
+    assertEquals(Map.of(0, 0L), d.committable(Set.of("q-b"), 1), "a (offset 0) is still open");
+    d.written(List.of("q-b"), 1);
+    d.add(request("a", 0.1, 99_999), 0, 0);
+    assertNotEquals(0, d.progress(1).remaining(), "a re-read request is not counted twice");
+    assertEquals(2, d.progress(1).remaining());
+  }
+}
