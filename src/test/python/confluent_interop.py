@@ -86,6 +86,10 @@ def main():
         label = {"id": value["id"], "outcome": "LABELED", "className": cfg["truth"][value["id"]],
                  "annotator": "confluent-python", "queryId": value["queryId"],
                  "labeledAt": now()}
+        # Python's avro writer does not fill defaults: give every field the schema defaults, as a producer would
+        for field in label_schema.fields:
+            if field.name not in label and field.has_default:
+                label[field.name] = field.default
         producer.produce(cfg["labels_topic"], key=value["id"].encode(),
                          value=wire.encode_record_with_schema_id(label_id, label))
         producer.flush()
