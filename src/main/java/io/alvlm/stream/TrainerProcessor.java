@@ -160,7 +160,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     worker.start(() -> {
       long t0 = System.nanoTime();
       try {
-        PromptModel candidate = trainer.train(classNames, x, y, () -> System.nanoTime() > deadline);
+        PromptModel candidate = trainer.train(classNames, x, y, current, () -> System.nanoTime() > deadline);
         return new Retraining(candidate, current, accuracy(candidate, testX, testY),
             current == null ? Double.NaN : accuracy(current, testX, testY), System.nanoTime() - t0, x.length,
             testX.size(), null);
