@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
           epochs, out);
       System.out.printf("metrics: %s%n", pm.metrics());
       System.out.printf("training-set accuracy: coop %.4f, zero-shot %.4f%n",
-          Accuracy.of(pm, data.features(), data.labels()).top1(), zs.top1());
+          pm.accuracy(data.features(), data.labels()).top1(), zs.top1());
       return 0;
     }
   }
