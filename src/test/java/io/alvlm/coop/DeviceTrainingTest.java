@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /** Training on the device gives what the host-side reference ({@link Sgd} on {@link CoopTrainer#step}) gives. */
 class DeviceTrainingTest {
   static ClipModel model;
-  static final List<String> CLASSES = List.of("dog", "cat", "banded", "Highway or Road");
-  static final int[] LABELS = {0, 1, 2, 3};
+  // the fixture's four images and their classes, as CoopTrainerTest trains on them
+  static final List<String> CLASSES = CoopTrainerTest.CLASSES;
+  static final int[] LABELS = CoopTrainerTest.LABELS;
 
   @BeforeAll
   static void load() throws Exception {
