@@ -45,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
         System.err.printf("eval: warning: prompts were trained on %s, features/zero-shot use %s%n", pm.baseModelId(),
             clip.modelId());
       }
-      Accuracy coop = Accuracy.of(pm, data.features(), data.labels());
+      Accuracy coop = pm.accuracy(data.features(), data.labels());
       Accuracy zs = Accuracy.of(ZeroShot.classFeatures(clip, data.classes(), templates), data.features(),
           data.labels());
       System.out.printf("prompt model (%s v%d, %d ctx%s): %s%n", pm.name(), pm.version(), pm.nCtx(),

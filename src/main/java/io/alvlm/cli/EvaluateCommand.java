@@ -121,9 +121,8 @@ final class EvaluateCommand implements Callable<Integer> {
   private Integer evaluate() throws Exception {
     Budget b = Budget.parse(budget);
     CoopConfig d = CoopConfig.defaults();
-    CoopConfig cfg = new CoopConfig(d.nCtx(), d.ctxInit(), d.classSpecific(), d.position(),
-        epochs != null ? epochs : d.epochs(), batchSize != null ? batchSize : d.batchSize(), d.lr(), d.momentum(),
-        d.weightDecay(), d.warmupEpochs(), d.warmupLr(), views, d.seed(), d.cutAfterEndOfText());
+    CoopConfig cfg = d.withEpochs(epochs != null ? epochs : d.epochs())
+        .withBatchSize(batchSize != null ? batchSize : d.batchSize()).withViewsPerImage(views);
     Map<String, Object> fixed = new LinkedHashMap<>();
     fixed.put("epochs", cfg.epochs());
     fixed.put("batch_size", cfg.batchSize());

@@ -54,8 +54,9 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LabelledFeatures data = LabelledFeatures.read(features, labels, classes);
-    CoopConfig cfg = new CoopConfig(nCtx, ctxInit, csc, position, epochs, batchSize, lr, momentum, weightDecay,
-        warmupEpochs, warmupLr, 0, seed, true);
+    CoopConfig cfg = CoopConfig.defaults().withNCtx(nCtx).withCtxInit(ctxInit).withClassSpecific(csc)
+        .withPosition(position).withEpochs(epochs).withBatchSize(batchSize).withLr(lr).withMomentum(momentum)
+        .withWeightDecay(weightDecay).withWarmupEpochs(warmupEpochs).withWarmupLr(warmupLr).withSeed(seed);
     try (ClipModel clip = ClipModel.load(model)) {
       PromptModel pm = new CoopTrainer(clip, cfg).train(data.features(), data.labels(), data.classes());
       pm.save(out);
@@ -65,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
           epochs, out);
       System.out.printf("metrics: %s%n", pm.metrics());
       System.out.printf("training-set accuracy: coop %.4f, zero-shot %.4f%n",
-          Accuracy.of(pm, data.features(), data.labels()).top1(), zs.top1());
+          pm.accuracy(data.features(), data.labels()).top1(), zs.top1());
       return 0;
     }
   }

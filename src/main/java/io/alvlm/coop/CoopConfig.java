@@ -50,14 +50,61 @@ public record CoopConfig(int nCtx, String ctxInit, boolean classSpecific, ClassP
         true);
   }
 
-  public CoopConfig withEpochs(int e) {
-    return new CoopConfig(nCtx, ctxInit, classSpecific, position, e, batchSize, lr, momentum, weightDecay,
-        warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  // one with-method per component, so callers change what they mean and never rebuild positionally
+  public CoopConfig withNCtx(int value) {
+    return new CoopConfig(value, ctxInit, classSpecific, position, epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
   }
 
-  public CoopConfig withCutAfterEndOfText(boolean cut) {
-    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, lr, momentum, weightDecay,
-        warmupEpochs, warmupLr, viewsPerImage, seed, cut);
+  public CoopConfig withCtxInit(String value) {
+    return new CoopConfig(nCtx, value, classSpecific, position, epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withClassSpecific(boolean value) {
+    return new CoopConfig(nCtx, ctxInit, value, position, epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withPosition(ClassPosition value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, value, epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withEpochs(int value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, value, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withBatchSize(int value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, value, lr, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withLr(double value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, value, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withMomentum(double value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, lr, value, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withWeightDecay(double value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, lr, momentum, value, warmupEpochs, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withWarmupEpochs(int value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, lr, momentum, weightDecay, value, warmupLr, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withWarmupLr(double value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, value, viewsPerImage, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withViewsPerImage(int value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, value, seed, cutAfterEndOfText);
+  }
+
+  public CoopConfig withSeed(long value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, value, cutAfterEndOfText);
+  }
+
+  public CoopConfig withCutAfterEndOfText(boolean value) {
+    return new CoopConfig(nCtx, ctxInit, classSpecific, position, epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, viewsPerImage, seed, value);
   }
 
   /** Learning rate of epoch {@code e} (0-based): constant warm-up, then cosine from {@code lr} (Dassl's schedule). */

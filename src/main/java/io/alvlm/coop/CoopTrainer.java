@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.alvlm.clip.ClipModel;
-import io.alvlm.data.EngineScalar;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,20 +18,37 @@ import java.util.function.BooleanSupplier;
 /**
  * Trains CoOp context vectors on image features: cross-entropy of
  * {@code logitScale · cos(image, class text)} over all classes, gradients by DJL autograd through
- * the frozen text tower, SGD with momentum and weight decay (PyTorch semantics) applied in Java to
- * the small context array, learning rate per epoch from {@link CoopConfig#learningRate}.
+ * the frozen text tower, SGD with momentum and weight decay (PyTorch semantics), learning rate per
+ * epoch from {@link CoopConfig#learningRate}. {@link #train} keeps the context and the optimiser
+ * state on the model's device for the whole run ({@link TrainingRun}); {@link #step} is one pass
+ * on a host context, for checks against references.
  *
- * <p>Every step runs in its own scoped manager with its own {@link GradientCollector}, and the
- * context is a fresh leaf array each step, so no gradient accumulates and nothing leaks. Not
- * thread-safe: one trainer per thread, and not concurrently with other calls on the same model.
+ * <p>Progress (epoch, mean loss, training accuracy) goes to the {@link Progress} listener after
+ * every epoch. Not thread-safe: one trainer per thread, and not concurrently with other calls on
+ * the same model.
  */
 public final class CoopTrainer {
   private final ClipModel clip;
   private final CoopConfig cfg;
+  private final Progress progress;
+
+  /** Told after every epoch; called on the training thread, so it must be quick. */
+  @FunctionalInterface
+  public interface Progress {
+    /** Epoch {@code epoch} (0-based) of {@code epochs} ended with this mean loss and training accuracy (0–1). */
+    void epochEnded(int epoch, int epochs, double meanLoss, double accuracy);
+
+    Progress NONE = (epoch, epochs, loss, accuracy) -> {};
+  }
 
   public CoopTrainer(ClipModel clip, CoopConfig cfg) {
-    this.clip = clip;
-    this.cfg = cfg;
+    this(clip, cfg, Progress.NONE);
+  }
+
+  public CoopTrainer(ClipModel clip, CoopConfig cfg, Progress progress) {
+    this.clip = java.util.Objects.requireNonNull(clip, "clip");
+    this.cfg = java.util.Objects.requireNonNull(cfg, "cfg");
+    this.progress = java.util.Objects.requireNonNull(progress, "progress");
   }
 
   public CoopConfig config() {
@@ -50,8 +66,9 @@ public final class CoopTrainer {
         GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
       NDArray ctx = m.create(context, new Shape(learner.contextRows(), learner.width()));
       ctx.setRequiresGradient(true);
-      NDArray logits = logits(m, learner, ctx, features);
-      NDArray loss = loss(m, logits, labels);
+      NDArray image = m.create(Features.flatten(features), new Shape(b, features[0].length));
+      NDArray logits = CoopLoss.logits(m, learner, ctx, image, clip.logitScale());
+      NDArray loss = CoopLoss.crossEntropy(m, logits, m.create(labels));
       gc.backward(loss);
       float[] grad = ctx.getGradient().toFloatArray();
       float[] l = logits.toFloatArray();
@@ -61,28 +78,6 @@ public final class CoopTrainer {
       }
       return new Step(loss.getFloat(), grad, correct);
     }
-  }
-
-  /** Mean cross-entropy of {@code context} on L2-normalised {@code features}, without gradients. */
-  public double loss(PromptLearner learner, float[] context, float[][] features, int[] labels) {
-    try (NDManager m = clip.newScope(); NDScope scope = new NDScope()) {
-      NDArray ctx = m.create(context, new Shape(learner.contextRows(), learner.width()));
-      return loss(m, logits(m, learner, ctx, features), labels).getFloat();
-    }
-  }
-
-  /** {@code logitScale · cos(image, class text)}, {@code [images, classes]}. */
-  private NDArray logits(NDManager m, PromptLearner learner, NDArray ctx, float[][] features) {
-    NDArray text = learner.classFeatures(m, ctx);
-    NDArray textN = text.div(text.norm(new int[] {1}, true));
-    NDArray image = m.create(Features.flatten(features), new Shape(features.length, features[0].length));
-    return EngineScalar.times(image.matMul(textN.transpose()), clip.logitScale());
-  }
-
-  private static NDArray loss(NDManager m, NDArray logits, int[] labels) {
-    long c = logits.getShape().get(1);
-    NDArray picked = logits.logSoftmax(1).mul(m.create(labels).oneHot((int) c)).sum().neg();
-    return EngineScalar.dividedBy(picked, labels.length);
   }
 
   /** Trains on one feature row per labelled image (no augmented views). */
@@ -111,6 +106,16 @@ public final class CoopTrainer {
    * a true answer ends the training with a {@link CancellationException} (no model).
    */
   public PromptModel train(float[][][] views, int[] labels, List<String> classNames, BooleanSupplier cancelled) {
+    return train(views, labels, classNames, cancelled, null);
+  }
+
+  /**
+   * As {@link #train(float[][][], int[], List, BooleanSupplier)}, starting from {@code startContext}
+   * (a warm start from an earlier model's context, shaped as {@link PromptLearner#contextShape()})
+   * instead of the learner's initial context when it is not null.
+   */
+  public PromptModel train(float[][][] views, int[] labels, List<String> classNames, BooleanSupplier cancelled,
+      float[] startContext) {
     int n = views.length;
     if (n == 0 || labels.length != n) {
       throw new IllegalArgumentException(n + " images but " + labels.length + " labels; need one label per image");
@@ -122,18 +127,21 @@ public final class CoopTrainer {
       }
     }
     long start = System.nanoTime();
-    String inputs = TrainingCheck.inputsHash(views, labels, classNames, cfg);
-    float[][][] normalised = new float[n][][];
+    String inputs = TrainingCheck.inputsHash(views, labels, classNames, cfg, startContext);
+    // every view of every image is one row on the device; image i's views start at row first[i]
+    int[] first = new int[n + 1];
+    for (int i = 0; i < n; i++) first[i + 1] = first[i] + views[i].length;
+    float[][] rows = new float[first[n]][];
+    int[] rowLabels = new int[first[n]];
     for (int i = 0; i < n; i++) {
-      normalised[i] = new float[views[i].length][];
-      for (int v = 0; v < views[i].length; v++) normalised[i][v] = Features.normalise(views[i][v]);
+      for (int v = 0; v < views[i].length; v++) {
+        rows[first[i] + v] = Features.normalise(views[i][v]);
+        rowLabels[first[i] + v] = labels[i];
+      }
     }
     PromptLearner learner = new PromptLearner(clip, classNames, cfg);
-    float[] ctx = learner.initialContext();
-    float[][] firstViews = new float[n][];
-    for (int i = 0; i < n; i++) firstViews[i] = normalised[i][0];
-    double initialLoss = loss(learner, ctx, firstViews, labels);
-    Sgd sgd = new Sgd(cfg.momentum(), cfg.weightDecay());
+    float[] ctx0 = startContext != null ? checkedStart(learner, startContext) : learner.initialContext();
+    int[] firstViews = java.util.Arrays.copyOf(first, n);
     Random rnd = new Random(cfg.seed());
     int batch = Math.min(cfg.batchSize(), n);
     int batches = n / batch;
@@ -141,39 +149,40 @@ public final class CoopTrainer {
     double lastLoss = Double.NaN;
     double lastAccuracy = Double.NaN;
     int steps = 0;
-    for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
-      double lr = cfg.learningRate(epoch);
-      int[] order = shuffled(n, rnd);
-      double lossSum = 0;
-      int correct = 0;
-      for (int k = 0; k < batches; k++) {
-        float[][] x = new float[batch][];
-        int[] y = new int[batch];
-        for (int j = 0; j < batch; j++) {
-          int i = order[k * batch + j];
-          x[j] = normalised[i][normalised[i].length == 1 ? 0 : rnd.nextInt(normalised[i].length)];
-          y[j] = labels[i];
+    float[] ctx;
+    double initialLoss;
+    double finalLoss;
+    try (TrainingRun run = new TrainingRun(clip, learner, cfg, rows, rowLabels, ctx0)) {
+      initialLoss = run.loss(firstViews);
+      for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+        int[] order = shuffled(n, rnd);
+        for (int k = 0; k < batches; k++) {
+          int[] x = new int[batch];
+          for (int j = 0; j < batch; j++) {
+            int i = order[k * batch + j];
+            x[j] = first[i] + (views[i].length == 1 ? 0 : rnd.nextInt(views[i].length));
+          }
+          if (cancelled.getAsBoolean()) {
+            throw new CancellationException("training cancelled at epoch " + epoch + ", step " + steps + " of "
+                + cfg.epochs() * batches + " (inputs sha256 " + inputs + ")");
+          }
+          run.step(x, epoch);
+          steps++;
         }
-        if (cancelled.getAsBoolean()) {
-          throw new CancellationException("training cancelled at epoch " + epoch + ", step " + steps + " of "
-              + cfg.epochs() * batches + " (inputs sha256 " + inputs + ")");
+        TrainingRun.Epoch e = run.endEpoch();
+        if (!Double.isFinite(e.meanLoss())) {
+          throw new IllegalStateException("training diverged: mean loss " + e.meanLoss() + " in epoch " + epoch
+              + " (steps " + (steps - batches) + "–" + (steps - 1) + ", lr " + cfg.learningRate(epoch) + ", max |ctx| "
+              + maxAbs(run.context()) + "; inputs sha256 " + inputs + "); lower the learning rate");
         }
-        Step s = step(learner, ctx, x, y);
-        if (!Double.isFinite(s.loss())) {
-          throw new IllegalStateException("training diverged: loss " + s.loss() + " at epoch " + epoch + ", step "
-              + steps + " (lr " + lr + ", max |ctx| " + maxAbs(ctx) + ", max |grad| " + maxAbs(s.gradient())
-              + "; inputs sha256 " + inputs + "); lower the learning rate");
-        }
-        sgd.step(ctx, s.gradient(), lr);
-        lossSum += s.loss();
-        correct += s.correct();
-        steps++;
+        lastLoss = e.meanLoss();
+        lastAccuracy = e.accuracy();
+        if (epoch == 0) firstLoss = lastLoss;
+        progress.epochEnded(epoch, cfg.epochs(), lastLoss, lastAccuracy);
       }
-      lastLoss = lossSum / batches;
-      lastAccuracy = correct / (double) (batches * batch);
-      if (epoch == 0) firstLoss = lastLoss;
+      finalLoss = run.loss(firstViews);
+      ctx = run.context();
     }
-    double finalLoss = loss(learner, ctx, firstViews, labels);
     float[][] text = learner.normalisedClassFeatures(ctx);
     TrainingCheck.verify(ctx, text, initialLoss, finalLoss, steps, inputs);
     Map<String, Double> metrics = new LinkedHashMap<>();
@@ -185,11 +194,22 @@ public final class CoopTrainer {
     metrics.put("epochs", (double) cfg.epochs());
     metrics.put("steps", (double) steps);
     metrics.put("labels", (double) n);
+    metrics.put("warm_start", startContext != null ? 1.0 : 0.0);
     metrics.put("seconds", (System.nanoTime() - start) / 1e9);
     metrics.values().removeIf(v -> v.isNaN());
     return new PromptModel("coop", 0, clip.modelId(), classNames, learner.nCtx(), learner.width(),
         cfg.classSpecific(), ctx, clip.projectionDim(), Features.flatten(text), clip.logitScale(), metrics,
         Instant.now());
+  }
+
+  private static float[] checkedStart(PromptLearner learner, float[] startContext) {
+    long size = 1;
+    for (long d : learner.contextShape()) size *= d;
+    if (startContext.length != size) {
+      throw new IllegalArgumentException("warm-start context has " + startContext.length + " values, but this "
+          + "training's context is " + java.util.Arrays.toString(learner.contextShape()) + "; start from zero instead");
+    }
+    return startContext.clone();
   }
 
   private static int[] shuffled(int n, Random rnd) {

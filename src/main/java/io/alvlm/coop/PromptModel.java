@@ -4,6 +4,7 @@ import io.alvlm.data.VectorBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alvlm.data.SafeTensors;
+import io.alvlm.selection.ZeroShotProbabilities;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,7 +18,9 @@ import java.util.TreeMap;
 /**
  * A prompt model: learnt CoOp context vectors (or none, for zero-shot prompts), the class names,
  * their L2-normalised text features, the logit scale and training metrics — the content of the
- * Avro {@code io.alvlm.avro.PromptModel} record, with which it converts losslessly.
+ * Avro {@code io.alvlm.avro.PromptModel} record, with which it converts losslessly. It is the one
+ * model type: the pool, the trainer, {@code eval} and {@code evaluate} decode with {@link #fromAvro}
+ * and score with {@link #probabilities} and {@link #accuracy}.
  *
  * <p>Saved as one safetensors file: tensors {@code ctx} ({@code [nCtx, width]}, or
  * {@code [classes, nCtx, width]} when class-specific) and {@code text_features} ({@code [classes,
@@ -58,6 +61,19 @@ public record PromptModel(String name, long version, String baseModelId, List<St
     float[][] out = new float[classes()][];
     for (int i = 0; i < out.length; i++) out[i] = Arrays.copyOfRange(textFeatures, i * dim, (i + 1) * dim);
     return out;
+  }
+
+  /**
+   * Class probabilities {@code softmax(logitScale · f·T)} of one L2-normalised image feature, the
+   * score the pool ranks and guesses with ({@link ZeroShotProbabilities#ofRow}).
+   */
+  public double[] probabilities(float[] normalisedFeature) {
+    return ZeroShotProbabilities.ofRow(normalisedFeature, textFeatures, classes(), logitScale);
+  }
+
+  /** Top-1 and per-class accuracy of this model on labelled image features, the score the trainer gates with. */
+  public Accuracy accuracy(float[][] imageFeatures, int[] labels) {
+    return Accuracy.of(this, imageFeatures, labels);
   }
 
   public long[] contextShape() {

@@ -57,6 +57,12 @@ public final class TrainingCheck {
 
   /** SHA-256 (hex) of the views, labels, class names and settings of one training. */
   public static String inputsHash(float[][][] views, int[] labels, List<String> classNames, CoopConfig cfg) {
+    return inputsHash(views, labels, classNames, cfg, null);
+  }
+
+  /** As {@link #inputsHash(float[][][], int[], List, CoopConfig)}, plus the warm-start context when not null. */
+  public static String inputsHash(float[][][] views, int[] labels, List<String> classNames, CoopConfig cfg,
+      float[] startContext) {
     MessageDigest sha = sha256();
     ByteBuffer b = ByteBuffer.allocate(8);
     for (float[][] image : views) {
@@ -73,6 +79,9 @@ public final class TrainingCheck {
       sha.update(s);
     }
     sha.update(cfg.toString().getBytes(StandardCharsets.UTF_8));
+    if (startContext != null) {
+      for (float x : startContext) putInt(sha, b, Float.floatToRawIntBits(x));
+    }
     return HexFormat.of().formatHex(sha.digest());
   }
 

@@ -5,7 +5,6 @@ import io.alvlm.avro.ImageEvent;
 import io.alvlm.avro.PromptModel;
 import io.alvlm.avro.QueryRound;
 import io.alvlm.clip.ClipModel;
-import io.alvlm.coop.Accuracy;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.selection.Vectors;
 import io.alvlm.serde.AvroSerdes;
@@ -226,7 +225,7 @@ public final class Demo {
   }
 
   static double accuracy(PromptModel m, float[][] testFeatures, int[] testLabels) {
-    return Accuracy.of(io.alvlm.coop.PromptModel.fromAvro(m), testFeatures, testLabels).top1();
+    return io.alvlm.coop.PromptModel.fromAvro(m).accuracy(testFeatures, testLabels).top1();
   }
 
   private static void deleteTree(Path dir) throws IOException {

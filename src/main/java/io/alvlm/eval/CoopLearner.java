@@ -37,9 +37,7 @@ public final class CoopLearner implements Learner {
 
   @Override
   public float[][] train(int[] rows, int[] labels, long seed) {
-    CoopConfig seeded = new CoopConfig(cfg.nCtx(), cfg.ctxInit(), cfg.classSpecific(), cfg.position(), cfg.epochs(),
-        cfg.batchSize(), cfg.lr(), cfg.momentum(), cfg.weightDecay(), cfg.warmupEpochs(), cfg.warmupLr(),
-        cfg.viewsPerImage(), seed, cfg.cutAfterEndOfText());
+    CoopConfig seeded = cfg.withSeed(seed);
     CoopTrainer trainer = new CoopTrainer(clip, seeded);
     if (cfg.viewsPerImage() > 0) {
       try {

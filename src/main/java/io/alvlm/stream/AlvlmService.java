@@ -94,8 +94,9 @@ public final class AlvlmService implements AutoCloseable {
     ClipModel model = needsModel ? ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))) : null;
     ImageTower tower = c.runs("embedder") ? new ClipImageTower(model, ClipImageTower.decoder(c, metrics), false) : null;
     PromptTrainer trainer = !c.runs("trainer") ? null
-        : c.runs("embedder") ? CoopPromptTrainer.owning(c, ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))))
-        : CoopPromptTrainer.from(c, model);
+        : c.runs("embedder")
+            ? CoopPromptTrainer.owning(c, ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))), metrics::trainingEpoch)
+        : CoopPromptTrainer.from(c, model, metrics::trainingEpoch);
     Strategy strategy = c.runs("pool") ? strategy(c) : null;
     AvroSerdes serdes = AvroSerdes.from(c.asMap());
     serdes.registryHealth().ifPresent(metrics::registryHealth);

@@ -367,7 +367,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     if (m == null) {
       return;
     }
-    ModelView model = ModelView.of(m);
+    io.alvlm.coop.PromptModel model = io.alvlm.coop.PromptModel.fromAvro(m);
     metrics.modelVersion(model.version());
     if (model.version() != meta.scoredVersion() && model.version() == 0) {
       meta.put("scoredVersion", model.version()); // the zero-shot model opens no round of its own

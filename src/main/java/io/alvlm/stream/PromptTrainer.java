@@ -13,12 +13,14 @@ public interface PromptTrainer extends AutoCloseable {
   PromptModel zeroShot(List<String> classNames);
 
   /**
-   * CoOp prompts trained from scratch (the paper restarts each round from zero-shot) on
-   * {@code features[i]} (projection features, not normalised) labelled {@code labels[i]} (class index).
+   * CoOp prompts trained on {@code features[i]} (projection features, not normalised) labelled
+   * {@code labels[i]} (class index): from scratch (the paper restarts each round from zero-shot), or,
+   * with {@code train.warm-start}, from {@code current}'s context (the published model, or null).
    * The returned metrics include {@code loss} (final epoch mean) and {@code seconds}. Stops with a
    * {@link java.util.concurrent.CancellationException} at the first step after {@code cancelled} turns true.
    */
-  PromptModel train(List<String> classNames, float[][] features, int[] labels, java.util.function.BooleanSupplier cancelled);
+  PromptModel train(List<String> classNames, float[][] features, int[] labels, PromptModel current,
+      java.util.function.BooleanSupplier cancelled);
 
   @Override
   void close();

@@ -75,10 +75,10 @@ public final class QueryRounds {
     final long pending;
     final long labeled;
     final long newSinceRound;
-    final ModelView model;
+    final io.alvlm.coop.PromptModel model;
     private final PoolView snapshot;
 
-    private Plan(long round, String trigger, int wanted, PoolIndex index, ModelView model, long newSinceRound) {
+    private Plan(long round, String trigger, int wanted, PoolIndex index, io.alvlm.coop.PromptModel model, long newSinceRound) {
       this.round = round;
       this.trigger = trigger;
       this.wanted = wanted;
@@ -102,7 +102,7 @@ public final class QueryRounds {
   record Outcome(Plan plan, Selection selection, double selectMs) {}
 
   /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
-  Plan plan(PoolIndex index, ModelView model, String trigger) {
+  Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger) {
     return new Plan(meta.round() + 1, trigger, budget.images(index.size(), model.classes()), index, model,
         meta.newSinceRound());
   }
@@ -112,7 +112,7 @@ public final class QueryRounds {
     long t0 = System.nanoTime();
     Plan plan = o.plan();
     long round = plan.round;
-    ModelView model = plan.model;
+    io.alvlm.coop.PromptModel model = plan.model;
     List<PoolProcessor.PendingRequest> opened = new ArrayList<>();
     long deadline = now + deadlineMs;
     int dropped = 0;
@@ -182,7 +182,7 @@ public final class QueryRounds {
     return json.append('}').toString();
   }
 
-  static List<ClassGuess> guesses(ModelView model, float[] normalised, int top) {
+  static List<ClassGuess> guesses(io.alvlm.coop.PromptModel model, float[] normalised, int top) {
     double[] p = model.probabilities(normalised);
     List<Integer> order = new ArrayList<>();
     for (int k = 0; k < p.length; k++) order.add(k);

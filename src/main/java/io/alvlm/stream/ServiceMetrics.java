@@ -115,6 +115,14 @@ public final class ServiceMetrics {
     gauge("alvlm.trainer.accuracy", Map.of("model", "current"), currentAccuracy);
   }
 
+  /** A retraining's epoch ended (0-based {@code epoch} of {@code epochs}) with this mean training loss. */
+  public void trainingEpoch(int epoch, int epochs, double loss, double accuracy) {
+    gauge("alvlm.trainer.epoch", Map.of(), epoch + 1);
+    gauge("alvlm.trainer.epochs", Map.of(), epochs);
+    gauge("alvlm.trainer.epoch.loss", Map.of(), loss);
+    gauge("alvlm.trainer.epoch.accuracy", Map.of(), accuracy);
+  }
+
   /** A retrained model that was not published, by reason ({@code check-failed}, {@code gate}). */
   public void trainingRejected(String reason) {
     Counter.builder("alvlm.training.rejected").description("Retrained models not published, by reason")

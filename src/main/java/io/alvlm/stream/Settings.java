@@ -94,6 +94,10 @@ public final class Settings {
       "A retraining still running after this long is cancelled (and retried like a failed one).");
   public static final Setting<Long> TRAIN_RETRY_MS = Setting.longValue("train.retry.ms", 30_000,
       "Wait before retrying a failed retraining; doubles with each failure in a row (at most an hour).");
+  public static final Setting<Boolean> TRAIN_WARM_START = Setting.flag("train.warm-start", false,
+      "Start a retraining from the current model's context with train.warm-start.epochs (off: from zero, the paper's protocol).");
+  public static final Setting<Integer> TRAIN_WARM_EPOCHS = Setting.integer("train.warm-start.epochs", 10,
+      "CoOp epochs of a warm-started retraining.");
   public static final Setting<Long> TRAIN_SEED = Setting.longValue("train.seed", 0, "CoOp seed.");
   public static final Setting<String> HTTP_BIND = Setting.text("http.bind", "0.0.0.0", "Address the HTTP endpoints bind to.");
   public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080,
@@ -120,7 +124,8 @@ public final class Settings {
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
         QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
-        TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_SEED, HTTP_BIND, HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT,
-        ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS, ANNOTATE_GROUP);
+        TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
+        HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,
+        ANNOTATE_GROUP);
   }
 }

@@ -1,7 +1,6 @@
 package io.alvlm.stream;
 
 import io.alvlm.avro.PromptModel;
-import io.alvlm.coop.Accuracy;
 import io.alvlm.coop.TrainingCheck;
 import io.alvlm.avro.TrainingEvent;
 import io.alvlm.avro.TrainingEventType;
@@ -160,7 +159,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     worker.start(() -> {
       long t0 = System.nanoTime();
       try {
-        PromptModel candidate = trainer.train(classNames, x, y, () -> System.nanoTime() > deadline);
+        PromptModel candidate = trainer.train(classNames, x, y, current, () -> System.nanoTime() > deadline);
         return new Retraining(candidate, current, accuracy(candidate, testX, testY),
             current == null ? Double.NaN : accuracy(current, testX, testY), System.nanoTime() - t0, x.length,
             testX.size(), null);
@@ -228,7 +227,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     if (xs.isEmpty()) {
       return Double.NaN;
     }
-    return Accuracy.of(io.alvlm.coop.PromptModel.fromAvro(model), xs.toArray(float[][]::new),
+    return io.alvlm.coop.PromptModel.fromAvro(model).accuracy(xs.toArray(float[][]::new),
         ys.stream().mapToInt(Integer::intValue).toArray()).top1();
   }
 }

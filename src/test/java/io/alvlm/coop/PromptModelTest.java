@@ -74,4 +74,32 @@ class PromptModelTest {
     assertArrayEquals(new double[] {1.0, 0.5, 1.0}, a.perClass());
     assertEquals(2.5 / 3, a.meanPerClass(), 1e-12);
   }
+
+  @Test
+  void poolProbabilitiesAndTrainerAccuracyPickTheSameClassFromOneDecodedModel() {
+    // text feature rows are L2-normalised, as the contract says and trained models have them
+    PromptModel raw = sample(false);
+    float[] text = Features.flatten(java.util.Arrays.stream(raw.classFeatures()).map(Features::normalise)
+        .toArray(float[][]::new));
+    PromptModel pm = PromptModel.fromAvro(new PromptModel(raw.name(), raw.version(), raw.baseModelId(),
+        raw.classNames(), raw.nCtx(), raw.ctxWidth(), false, raw.context(), raw.dim(), text, raw.logitScale(),
+        raw.metrics(), raw.createdAt()).toAvro());
+    Random r = new Random(9);
+    float[][] images = new float[50][];
+    int[] labels = new int[50];
+    int agree = 0;
+    for (int i = 0; i < images.length; i++) {
+      images[i] = Features.normalise(new float[] {(float) r.nextGaussian(), (float) r.nextGaussian(),
+          (float) r.nextGaussian(), (float) r.nextGaussian()});
+      double[] p = pm.probabilities(images[i]);
+      assertEquals(1.0, java.util.Arrays.stream(p).sum(), 1e-9);
+      int best = 0;
+      for (int k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+      labels[i] = i % 2 == 0 ? best : (best + 1) % 3;
+      if (labels[i] == best) agree++;
+    }
+    // labels agree with the probabilities' argmax exactly on the even rows, so accuracy must be 25/50
+    assertEquals(agree / 50.0, pm.accuracy(images, labels).top1());
+    assertEquals(0.5, pm.accuracy(images, labels).top1());
+  }
 }

@@ -167,13 +167,13 @@ class TrainerTopologyTest {
       }
 
       @Override
-      public PromptModel train(List<String> classNames, float[][] features, int[] labels,
+      public PromptModel train(List<String> classNames, float[][] features, int[] labels, PromptModel current,
           java.util.function.BooleanSupplier cancelled) {
         labelsSeen.add(labels.length);
         if (calls.getAndIncrement() == 0) {
           throw new IllegalStateException("injected failure");
         }
-        return real.train(classNames, features, labels, cancelled);
+        return real.train(classNames, features, labels, current, cancelled);
       }
 
       @Override
@@ -205,10 +205,10 @@ class TrainerTopologyTest {
       }
 
       @Override
-      public PromptModel train(List<String> classNames, float[][] features, int[] labels,
+      public PromptModel train(List<String> classNames, float[][] features, int[] labels, PromptModel current,
           java.util.function.BooleanSupplier cancelled) {
         asked.put("limit", true);
-        return real.train(classNames, features, labels, () -> true);
+        return real.train(classNames, features, labels, current, () -> true);
       }
 
       @Override
