@@ -10,6 +10,7 @@ select_reference.py. Needs: apt-get install -y python3-sklearn.
 """
 import argparse, json, os, subprocess, tempfile
 import numpy as np
+from cec_numpy import calibrated_entropy, synthetic_pool, uncertainty
 from sklearn.cluster import KMeans
 
 ap = argparse.ArgumentParser()
@@ -24,43 +25,25 @@ root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 d = tempfile.mkdtemp(prefix="alvlm-kmeans-ref-")
 
 
-def pool(seed):
-    rng = np.random.default_rng(seed)
-    t = rng.standard_normal((a.classes, a.dim)).astype(np.float32)
-    tn = t / np.linalg.norm(t, axis=1, keepdims=True)
-    c = np.minimum(a.classes - 1, (a.classes * rng.random(a.n) ** 1.5).astype(int))
-    c2 = rng.integers(0, a.classes, a.n)
-    b = 0.3 * rng.random(a.n)
-    f = (0.3 * tn[c] + b[:, None] * tn[c2] + 0.9 / np.sqrt(a.dim) * rng.standard_normal((a.n, a.dim))).astype(np.float32)
-    return f, t
-
-
-def uncertainty(f, t):
-    x = f / np.linalg.norm(f, axis=1, keepdims=True)
-    tx = t / np.linalg.norm(t, axis=1, keepdims=True)
-    logits = 100.0 * (x.astype(np.float64) @ tx.T.astype(np.float64))
-    p = np.exp(logits - logits.max(1, keepdims=True)); p /= p.sum(1, keepdims=True)
-    prior = np.sort(p, axis=0)[-10:].mean(0)
-    q = p / prior; q /= q.sum(1, keepdims=True)
-    h = -(q * np.log(np.maximum(q, 1e-300))).sum(1)
+def weights(f, t):
+    """Normalised rows and CEC uncertainty with exact kNN (brute force: the pools are small)."""
+    x, h = calibrated_entropy(f, t)
     s = x.astype(np.float64) @ x.T.astype(np.float64)
     np.fill_diagonal(s, -np.inf)
     ids = np.argsort(-s, axis=1)[:, :a.k]
-    sims = np.maximum(np.take_along_axis(s, ids, 1), 0)
-    hnn = (sims * h[ids]).sum(1) / np.maximum(sims.sum(1), 1e-30)
-    return x, h + hnn
+    return x, uncertainty(h, ids, np.take_along_axis(s, ids, 1))
 
 
 ratios = []
 for seed in [int(s) for s in a.seeds.split(",")]:
-    f, t = pool(seed)
+    f, t = synthetic_pool(a.n, a.dim, a.classes, seed)
     F, T, S = (os.path.join(d, f"{n}{seed}.{e}") for n, e in (("F", "npy"), ("T", "npy"), ("S", "json")))
     np.save(F, f); np.save(T, t)
     subprocess.run([os.path.join(root, "bin", "alvlm"), "select", "--features", F, "--text", T, "--strategy", "cec",
                     "--budget", str(a.clusters), "--inits", "10", "--seed", str(seed), "--out", S], check=True,
                    stdout=subprocess.DEVNULL)
     ours = json.load(open(S))["weighted_inertia"]
-    x, w = uncertainty(f, t)
+    x, w = weights(f, t)
     ten = KMeans(n_clusters=a.clusters, n_init=10, init="k-means++", random_state=seed).fit(x, sample_weight=w).inertia_
     singles = [KMeans(n_clusters=a.clusters, n_init=1, init="k-means++", random_state=seed * 100 + i)
                .fit(x, sample_weight=w).inertia_ / ten for i in range(5)]

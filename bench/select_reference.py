@@ -9,6 +9,7 @@ Needs: apt-get install -y python3-faiss python3-sklearn.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 import numpy as np
+from cec_numpy import calibrated_entropy, synthetic_pool, uncertainty
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--n", type=int, default=100000)
@@ -24,13 +25,7 @@ d = a.dir or tempfile.mkdtemp(prefix="alvlm-select-ref-")
 os.makedirs(d, exist_ok=True)
 F, T, S = (os.path.join(d, x) for x in ("F.npy", "T.npy", "S.json"))
 
-rng = np.random.default_rng(a.seed)
-t = rng.standard_normal((a.classes, a.dim)).astype(np.float32)
-tn = t / np.linalg.norm(t, axis=1, keepdims=True)
-c = np.minimum(a.classes - 1, (a.classes * rng.random(a.n) ** 1.5).astype(int))
-c2 = rng.integers(0, a.classes, a.n)
-b = 0.3 * rng.random(a.n)
-f = (0.3 * tn[c] + b[:, None] * tn[c2] + 0.9 / np.sqrt(a.dim) * rng.standard_normal((a.n, a.dim))).astype(np.float32)
+f, t = synthetic_pool(a.n, a.dim, a.classes, a.seed)
 np.save(F, f)
 np.save(T, t)
 print(f"pool {a.n} x {a.dim}, {a.classes} classes, budget {a.budget} in {d}; load average {os.getloadavg()[0]:.2f}", flush=True)
@@ -49,22 +44,13 @@ from sklearn.cluster import KMeans
 
 def scores(x, text, k):
     """CEC uncertainty (docs/cec.md) with exact FAISS kNN; returns (weights, knn seconds)."""
-    x = x / np.linalg.norm(x, axis=1, keepdims=True)
-    tx = text / np.linalg.norm(text, axis=1, keepdims=True)
-    logits = 100.0 * (x.astype(np.float64) @ tx.T.astype(np.float64))
-    p = np.exp(logits - logits.max(1, keepdims=True)); p /= p.sum(1, keepdims=True)
-    prior = np.sort(p, axis=0)[-10:].mean(0)
-    q = p / prior; q /= q.sum(1, keepdims=True)
-    h = -(q * np.log(np.maximum(q, 1e-300))).sum(1)
+    x, h = calibrated_entropy(x, text)
     t1 = time.time()
     index = faiss.IndexFlatIP(x.shape[1]); index.add(x)
     sims, ids = index.search(x, k + 1)
     knn = time.time() - t1
-    keep = ids != np.arange(len(x))[:, None]
-    sims = np.where(keep, np.maximum(sims, 0), 0)[:, :k + 1]
-    ids = np.where(keep, ids, 0)
-    hnn = (sims * h[ids]).sum(1) / np.maximum(sims.sum(1), 1e-30)
-    return h + hnn, knn, x
+    keep = ids != np.arange(len(x))[:, None]  # self drops out with weight 0
+    return uncertainty(h, np.where(keep, ids, 0), np.where(keep, sims, 0)), knn, x
 
 t0 = time.time()
 w, knn, xn = scores(f, t, a.k)

@@ -158,27 +158,13 @@ class TrainerTopologyTest {
   void aFailedTrainingKeepsTheModelIsRecordedAndIsRetriedWithTheSameLabels() {
     java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
     java.util.List<Integer> labelsSeen = new java.util.ArrayList<>();
-    start("always", c -> new PromptTrainer() {
-      final PromptTrainer real = CoopPromptTrainer.from(c, clip);
-
-      @Override
-      public PromptModel zeroShot(List<String> classNames) {
-        return real.zeroShot(classNames);
+    start("always", c -> new Intercepted(CoopPromptTrainer.from(c, clip), (features, labels, current, cancelled, real) -> {
+      labelsSeen.add(labels.length);
+      if (calls.getAndIncrement() == 0) {
+        throw new IllegalStateException("injected failure");
       }
-
-      @Override
-      public PromptModel train(List<String> classNames, float[][] features, int[] labels, PromptModel current,
-          java.util.function.BooleanSupplier cancelled) {
-        labelsSeen.add(labels.length);
-        if (calls.getAndIncrement() == 0) {
-          throw new IllegalStateException("injected failure");
-        }
-        return real.train(classNames, features, labels, current, cancelled);
-      }
-
-      @Override
-      public void close() {}
-    });
+      return real.get();
+    }));
     modelsIn.pipeInput("default", perfect(5));
     sendExamples(3);
     driver.advanceWallClockTime(Duration.ofMillis(200));
@@ -196,23 +182,12 @@ class TrainerTopologyTest {
   @Test
   void aTrainingPastTheTimeLimitIsCancelled() {
     Map<String, Boolean> asked = new HashMap<>();
-    start("always", c -> new PromptTrainer() {
-      final PromptTrainer real = CoopPromptTrainer.from(c, clip);
-
-      @Override
-      public PromptModel zeroShot(List<String> classNames) {
-        return real.zeroShot(classNames);
-      }
-
-      @Override
-      public PromptModel train(List<String> classNames, float[][] features, int[] labels, PromptModel current,
-          java.util.function.BooleanSupplier cancelled) {
+    start("always", c -> {
+      PromptTrainer real = CoopPromptTrainer.from(c, clip);
+      return new Intercepted(real, (features, labels, current, cancelled, proceed) -> {
         asked.put("limit", true);
-        return real.train(classNames, features, labels, current, () -> true);
-      }
-
-      @Override
-      public void close() {}
+        return real.train(ServiceHarness.CLASSES, features, labels, current, () -> true);
+      });
     });
     modelsIn.pipeInput("default", perfect(2));
     sendExamples(3);
@@ -220,5 +195,37 @@ class TrainerTopologyTest {
     assertEquals(Boolean.TRUE, asked.get("limit"));
     assertEquals(1.0, registry.get("alvlm.training.rejected").tag("reason", "timeout").counter().count());
     assertTrue(modelsOut.isEmpty());
+  }
+
+  /** What an {@link Intercepted} trainer does instead of training; {@code proceed} trains as the real one would. */
+  private interface Interception {
+    PromptModel train(float[][] features, int[] labels, PromptModel current, java.util.function.BooleanSupplier cancelled,
+        java.util.function.Supplier<PromptModel> proceed);
+  }
+
+  /** The real trainer with its {@code train} routed through an {@link Interception} (to inject failures). */
+  private static final class Intercepted implements PromptTrainer {
+    private final PromptTrainer real;
+    private final Interception interception;
+
+    Intercepted(PromptTrainer real, Interception interception) {
+      this.real = real;
+      this.interception = interception;
+    }
+
+    @Override
+    public PromptModel zeroShot(List<String> classNames) {
+      return real.zeroShot(classNames);
+    }
+
+    @Override
+    public PromptModel train(List<String> classNames, float[][] features, int[] labels, PromptModel current,
+        java.util.function.BooleanSupplier cancelled) {
+      return interception.train(features, labels, current, cancelled,
+          () -> real.train(classNames, features, labels, current, cancelled));
+    }
+
+    @Override
+    public void close() {}
   }
 }
