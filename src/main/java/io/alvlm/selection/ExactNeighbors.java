@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Exact k-nearest-neighbour lists computed from scratch (cec.md §3) for a set of pool rows, among
  * themselves: the {@code k} other pool rows of largest cosine similarity, most similar first, ties to
- * the smaller row, as {@link IncrementalNeighbors} ranks. The search is {@link FlatIndex}'s (blocked
+ * the smaller row, as {@link MaintainedNeighbors} ranks. The search is {@link FlatIndex}'s (blocked
  * device products and top-k); this class maps pool positions back to row ids.
  */
 public final class ExactNeighbors {
