@@ -1,5 +1,7 @@
 package io.alvlm.chaos;
 
+import io.alvlm.stream.TopicSnapshot;
+
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.DeadLetter;
 import io.alvlm.avro.Label;

@@ -12,6 +12,7 @@ import io.alvlm.stream.ServiceConfig;
 import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.stream.TopicProvisioner;
 import io.alvlm.stream.TopicSpecs;
+import io.alvlm.stream.TopicSnapshot;
 import io.alvlm.stream.Topics;
 import io.alvlm.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,10 +30,8 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -186,25 +185,14 @@ final class PoolBench implements Callable<Integer> {
 
   /** The last committed list of every row, from the neighbour store's changelog. */
   private Map<Integer, int[]> storedLists(EmbeddedKafka kafka, ServiceConfig config) {
-    Map<String, Object> c = new HashMap<>(kafka.clientConfig());
-    c.put("isolation.level", "read_committed");
     Map<Integer, int[]> out = new HashMap<>();
     String topic = config.get(io.alvlm.stream.Settings.APPLICATION_ID) + "-pool-neighbors-changelog";
-    try (KafkaConsumer<Integer, byte[]> consumer = new KafkaConsumer<>(c, new IntegerDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<Integer, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          ByteBuffer b = ByteBuffer.wrap(r.value());
-          int[] ids = new int[b.getInt()];
-          for (int i = 0; i < ids.length; i++) ids[i] = b.getInt();
-          out.put(r.key(), ids);
-        }
-      }
+    for (ConsumerRecord<Integer, byte[]> r : TopicSnapshot.read(kafka.clientConfig(), topic, new IntegerDeserializer(),
+        new ByteArrayDeserializer(), Duration.ofMinutes(5))) {
+      ByteBuffer b = ByteBuffer.wrap(r.value());
+      int[] ids = new int[b.getInt()];
+      for (int i = 0; i < ids.length; i++) ids[i] = b.getInt();
+      out.put(r.key(), ids);
     }
     return out;
   }

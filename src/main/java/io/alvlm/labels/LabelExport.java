@@ -1,5 +1,7 @@
 package io.alvlm.labels;
 
+import io.alvlm.stream.TopicSnapshot;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alvlm.annotate.ImageLookup;
 import io.alvlm.annotate.ImageType;
@@ -23,6 +25,9 @@ import java.util.Set;
  * uncertainty), and the labelled set (the latest label per image) as CSV.
  */
 public final class LabelExport {
+  /** How long reading a topic to its end may take. */
+  private static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofMinutes(2);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private LabelExport() {}
@@ -30,10 +35,10 @@ public final class LabelExport {
   /** Requests not yet answered (no label echoes their query id) and not past their deadline. */
   public static List<AnnotationRequest> openRequests(Map<String, Object> clientConfig, Topics topics, long now) {
     Set<String> answered = new HashSet<>();
-    TopicSnapshot.read(clientConfig, topics.labels.name(), topics.labels.valueSerde().deserializer())
+    TopicSnapshot.read(clientConfig, topics.labels.name(), topics.labels.valueSerde().deserializer(), READ_TIMEOUT)
         .forEach(r -> answered.add(r.value().getQueryId()));
     Map<String, AnnotationRequest> open = new LinkedHashMap<>();
-    TopicSnapshot.read(clientConfig, topics.queries.name(), topics.queries.valueSerde().deserializer()).forEach(r -> {
+    TopicSnapshot.read(clientConfig, topics.queries.name(), topics.queries.valueSerde().deserializer(), READ_TIMEOUT).forEach(r -> {
       AnnotationRequest q = r.value();
       if (!answered.contains(q.getQueryId()) && q.getDeadline().toEpochMilli() > now) {
         open.put(q.getQueryId(), q);
@@ -81,7 +86,7 @@ public final class LabelExport {
   /** The latest label of every labelled image (LABELED or NONE_OF_THESE), one CSV line each. */
   public static String csv(Map<String, Object> clientConfig, Topics topics) {
     Map<String, Label> latest = new LinkedHashMap<>();
-    TopicSnapshot.read(clientConfig, topics.labels.name(), topics.labels.valueSerde().deserializer())
+    TopicSnapshot.read(clientConfig, topics.labels.name(), topics.labels.valueSerde().deserializer(), READ_TIMEOUT)
         .forEach(r -> latest.put(r.key(), r.value()));
     StringBuilder b = new StringBuilder("id,outcome,class,annotator,query_id,labeled_at,time_spent_ms\n");
     latest.values().stream().filter(l -> l.getOutcome() != LabelOutcome.SKIPPED).forEach(l -> b.append(CsvLine.join(List.of(

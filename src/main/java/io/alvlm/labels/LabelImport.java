@@ -1,5 +1,7 @@
 package io.alvlm.labels;
 
+import io.alvlm.stream.TopicSnapshot;
+
 import io.alvlm.avro.Label;
 import io.alvlm.stream.Topics;
 import java.util.ArrayList;
@@ -23,6 +25,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * transaction.
  */
 public final class LabelImport {
+  /** How long reading a topic to its end may take. */
+  private static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofMinutes(2);
+
   /** What an import did: rows written, rows unchanged, and the problems by line. */
   public record Result(int written, int unchanged, List<String> problems) {}
 
@@ -46,13 +51,13 @@ public final class LabelImport {
   public static Result run(Map<String, Object> clientConfig, Topics topics, List<ImportRow> rows, Collection<String> classes,
       boolean skipInvalid) {
     Set<String> images = new java.util.HashSet<>();
-    TopicSnapshot.read(clientConfig, topics.images.name(), new ByteArrayDeserializer()).forEach(r -> images.add(r.key()));
+    TopicSnapshot.read(clientConfig, topics.images.name(), new ByteArrayDeserializer(), READ_TIMEOUT).forEach(r -> images.add(r.key()));
     List<String> problems = problems(rows, images, classes);
     if (!problems.isEmpty() && !skipInvalid) {
       return new Result(0, 0, problems);
     }
     Map<String, Label> latest = new HashMap<>();
-    TopicSnapshot.read(clientConfig, topics.labels.name(), topics.labels.valueSerde().deserializer())
+    TopicSnapshot.read(clientConfig, topics.labels.name(), topics.labels.valueSerde().deserializer(), READ_TIMEOUT)
         .forEach(r -> latest.put(r.key(), r.value()));
     Set<Integer> bad = new java.util.HashSet<>();
     problems.forEach(p -> bad.add(Integer.parseInt(p.substring(5, p.indexOf(':')))));

@@ -1,4 +1,4 @@
-package io.alvlm.chaos;
+package io.alvlm.stream;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,18 +11,28 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Every committed record of a topic, from the beginning to its end as of the read (read-committed). */
-final class TopicSnapshot {
+/**
+ * Every committed record of a topic, from its beginning to its end offsets at the time of the call
+ * (read-committed, assigned partitions, no consumer group).
+ */
+public final class TopicSnapshot {
   private TopicSnapshot() {}
 
-  static <V> List<ConsumerRecord<String, V>> read(Map<String, Object> clientConfig, String topic, Deserializer<V> values,
-      Duration timeout) {
+  /** With the image-id (string) keys alvlm's topics use. */
+  public static <V> List<ConsumerRecord<String, V>> read(Map<String, Object> clientConfig, String topic,
+      Deserializer<V> values, Duration timeout) {
+    return read(clientConfig, topic, new StringDeserializer(), values, timeout);
+  }
+
+  /** Fails when the topic cannot be read to its end within {@code timeout}. */
+  public static <K, V> List<ConsumerRecord<K, V>> read(Map<String, Object> clientConfig, String topic,
+      Deserializer<K> keys, Deserializer<V> values, Duration timeout) {
     Map<String, Object> c = new HashMap<>(clientConfig);
     c.put("isolation.level", "read_committed");
     c.put("enable.auto.commit", false);
     c.remove("group.id");
-    List<ConsumerRecord<String, V>> out = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, new StringDeserializer(), values)) {
+    List<ConsumerRecord<K, V>> out = new ArrayList<>();
+    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(c, keys, values)) {
       List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(parts);
