@@ -104,6 +104,8 @@ public final class WorkbenchServer implements AutoCloseable {
       Reply r;
       try {
         r = route(ex, System.currentTimeMillis());
+      } catch (BodyTooLarge e) {
+        r = Reply.error(413, "request body over " + MAX_BODY + " bytes");
       } catch (RuntimeException e) {
         r = Reply.error(500, "workbench error: " + e.getClass().getSimpleName());
       }
@@ -202,7 +204,7 @@ public final class WorkbenchServer implements AutoCloseable {
     try (InputStream in = ex.getRequestBody()) {
       byte[] b = in.readNBytes(MAX_BODY + 1);
       if (b.length > MAX_BODY) {
-        throw new IllegalArgumentException("body over " + MAX_BODY + " bytes");
+        throw new BodyTooLarge();
       }
       if (b.length == 0) {
         return Map.of();
@@ -306,5 +308,12 @@ public final class WorkbenchServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+  }
+
+  /** A request body above {@link #MAX_BODY}: answered 413, nothing read further or written. */
+  private static final class BodyTooLarge extends RuntimeException {
+    BodyTooLarge() {
+      super(null, null, false, false);
+    }
   }
 }

@@ -117,6 +117,10 @@ class WorkbenchBrowserIT {
           assertEquals(401, post(base, forged, null, null).statusCode());
           assertEquals(403, post(base, forged, session.getValue(), null).statusCode());
           assertEquals(403, post(base, forged, session.getValue(), "not-the-token").statusCode());
+          String csrf = csrfOf(base, session.getValue());
+          String oversized = "{\"queryId\":\"" + held + "\",\"outcome\":\"LABELED\",\"className\":\"Bag\",\"pad\":\""
+              + "x".repeat(70_000) + "\"}";
+          assertEquals(413, post(base, oversized, session.getValue(), csrf).statusCode(), "a body over 64 KiB");
           HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base)).build(),
               HttpResponse.BodyHandlers.ofString());
           assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
@@ -196,6 +200,13 @@ class WorkbenchBrowserIT {
   private static void screenshot(WebDriver d) throws Exception {
     byte[] png = ((org.openqa.selenium.TakesScreenshot) d).getScreenshotAs(OutputType.BYTES);
     Files.write(Path.of("docs/workbench.png"), png);
+  }
+
+  /** The CSRF token of a session, as the page reads it. */
+  private static String csrfOf(String base, String session) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/session"))
+        .header("Cookie", "alvlm_session=" + session).build(), HttpResponse.BodyHandlers.ofString());
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("csrf").asText();
   }
 
   private static HttpResponse<String> post(String base, String body, String session, String csrf) throws Exception {
