@@ -412,11 +412,6 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     });
   }
 
-  /** Whether the neighbour lists hold every image (readiness; rounds wait for it). */
-  boolean indexCurrent() {
-    return index == null || index.current();
-  }
-
   private long firstSeen(long now) {
     long t = meta.get("startedAt", -1);
     if (t < 0) {
