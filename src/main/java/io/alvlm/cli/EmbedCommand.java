@@ -43,7 +43,7 @@ final class EmbedCommand implements Callable<Integer> {
     try (ClipModel clip = ClipModel.load(model)) {
       clip.setBatchSize(batchSize);
       ImageDecoder decoder = new ImageDecoder(maxPixels, ExifOrientation.Mode.parse(exifOrientation), f -> {});
-      ImagePreprocessor pre = new ImagePreprocessor(clip.imageSize(), decoder);
+      ImagePreprocessor pre = clip.preprocessor(decoder);
       List<float[]> pixels = new ArrayList<>();
       List<String> refused = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {

@@ -5,11 +5,11 @@ package io.alvlm.clip;
  * what CLIP's preprocessing uses: a separable bicubic filter (a = -0.5) whose support widens by
  * the scale factor when downscaling (antialiasing), coefficients normalised and fixed-point with
  * 22 fractional bits, a horizontal pass then a vertical one, each rounded and clamped to 8 bits.
+ * The same convolution with PIL's triangle filter is its {@code BILINEAR} ({@link Resample}).
  * Stateless and thread-safe.
  */
 public final class BicubicResampler {
   private static final int PRECISION_BITS = 32 - 8 - 2;
-  private static final double SUPPORT = 2.0;
   private static final double A = -0.5;
 
   private BicubicResampler() {}
@@ -24,11 +24,17 @@ public final class BicubicResampler {
 
   /** Resizes the region {@code [x0, x1) × [y0, y1)} (input pixels, fractional allowed) to {@code outW × outH}. */
   public static RgbImage resize(RgbImage in, double x0, double y0, double x1, double y1, int outW, int outH) {
+    return resize(in, x0, y0, x1, y1, outW, outH, Resample.BICUBIC);
+  }
+
+  /** Resizes the region {@code [x0, x1) × [y0, y1)} to {@code outW × outH} with {@code filter}. */
+  static RgbImage resize(RgbImage in, double x0, double y0, double x1, double y1, int outW, int outH,
+      Resample filter) {
     if (outW <= 0 || outH <= 0) {
       throw new IllegalArgumentException("output size " + outW + "×" + outH + " must be positive");
     }
-    Taps h = taps(in.width(), x0, x1, outW);
-    Taps v = taps(in.height(), y0, y1, outH);
+    Taps h = taps(in.width(), x0, x1, outW, filter);
+    Taps v = taps(in.height(), y0, y1, outH, filter);
     int yFirst = v.first[0];
     int yEnd = v.first[outH - 1] + v.count[outH - 1];
     for (int yy = 0; yy < outH; yy++) {
@@ -86,10 +92,10 @@ public final class BicubicResampler {
     return 0.0;
   }
 
-  private static Taps taps(int inSize, double in0, double in1, int outSize) {
+  private static Taps taps(int inSize, double in0, double in1, int outSize, Resample filter) {
     double scale = (in1 - in0) / outSize;
     double filterScale = Math.max(scale, 1.0);
-    double support = SUPPORT * filterScale;
+    double support = filter.support() * filterScale;
     int[] first = new int[outSize];
     int[] count = new int[outSize];
     int[][] weights = new int[outSize][];
@@ -102,7 +108,7 @@ public final class BicubicResampler {
       double sum = 0;
       double ss = 1.0 / filterScale;
       for (int x = 0; x < k.length; x++) {
-        k[x] = filter((x + xmin - center + 0.5) * ss);
+        k[x] = filter.filter((x + xmin - center + 0.5) * ss);
         sum += k[x];
       }
       int[] fixed = new int[k.length];

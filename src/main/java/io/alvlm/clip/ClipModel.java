@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * A Hugging Face CLIP checkpoint ({@code config.json}, {@code model.safetensors} in fp32, fp16 or
- * bf16, {@code tokenizer.json}) run with DJL's PyTorch engine, on the GPU when one is present.
+ * bf16, {@code tokenizer.json}, optionally {@code preprocessor_config.json}) run with DJL's PyTorch engine, on the GPU when one is present.
  * Weights are held as float32 on a capped manager owned by this object; every batch runs in its
  * own scoped sub-manager, so nothing outlives a call but plain Java arrays.
  *
@@ -28,6 +28,7 @@ public final class ClipModel implements AutoCloseable {
   public static final int DEFAULT_BATCH = 32;
 
   private final ClipConfig config;
+  private final PreprocessorConfig preprocessing;
   private final NDManager base;
   private final NDManager weights;
   private final VisionTower vision;
@@ -37,9 +38,10 @@ public final class ClipModel implements AutoCloseable {
   private int batchSize = DEFAULT_BATCH;
   private boolean cutAfterEndOfText = true;
 
-  private ClipModel(ClipConfig config, NDManager base, NDManager weights, VisionTower vision, TextTower text,
+  private ClipModel(ClipConfig config, PreprocessorConfig preprocessing, NDManager base, NDManager weights, VisionTower vision, TextTower text,
       ClipTokenizer tokenizer, float logitScale) {
     this.config = config;
+    this.preprocessing = preprocessing;
     this.base = base;
     this.weights = weights;
     this.vision = vision;
@@ -56,6 +58,7 @@ public final class ClipModel implements AutoCloseable {
 
   public static ClipModel load(Path dir, Device device) throws IOException {
     ClipConfig cfg = ClipConfig.read(dir);
+    PreprocessorConfig pre = PreprocessorConfig.read(dir, cfg.imageSize());
     Path weightsFile = dir.resolve("model.safetensors");
     if (!Files.isRegularFile(weightsFile)) {
       throw new IOException(dir + " has no model.safetensors (pytorch_model.bin is not read: convert it, or "
@@ -72,7 +75,7 @@ public final class ClipModel implements AutoCloseable {
       float scale = (float) Math.exp(st.floats("logit_scale").data()[0]);
       // anything later attached to the weights would be a leak: fail loudly instead
       weights.cap();
-      return new ClipModel(cfg, base, weights, v, t, tok, scale);
+      return new ClipModel(cfg, pre, base, weights, v, t, tok, scale);
     } catch (IOException | RuntimeException e) {
       base.close();
       tok.close();
@@ -110,9 +113,19 @@ public final class ClipModel implements AutoCloseable {
     return tokenizer;
   }
 
-  /** A preprocessor matching this model's input size. */
+  /** The checkpoint's {@code preprocessor_config.json} (CLIP's defaults when it has none). */
+  public PreprocessorConfig preprocessing() {
+    return preprocessing;
+  }
+
+  /** The checkpoint's preprocessing, with a decoder that refuses images above {@code maxPixels}. */
   public ImagePreprocessor preprocessor(long maxPixels) {
-    return new ImagePreprocessor(config.imageSize(), maxPixels);
+    return preprocessor(new ImageDecoder(maxPixels));
+  }
+
+  /** The checkpoint's preprocessing with {@code decoder}. */
+  public ImagePreprocessor preprocessor(ImageDecoder decoder) {
+    return new ImagePreprocessor(preprocessing, decoder);
   }
 
   public void setBatchSize(int batchSize) {

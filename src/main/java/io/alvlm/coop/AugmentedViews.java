@@ -56,7 +56,7 @@ public final class AugmentedViews {
           throw new ImageRejectedException("image " + i + ": " + e.getMessage(), e);
         }
         for (int k = 0; k < v; k++) {
-          pixels.add(viewsPerImage == 0 ? plain.preprocess(img) : view(img, clip.imageSize(), rnd));
+          pixels.add(viewsPerImage == 0 ? plain.preprocess(img) : view(img, plain, rnd));
         }
       }
       float[][] f = clip.embedImages(pixels);
@@ -70,10 +70,15 @@ public final class AugmentedViews {
 
   /** One random resized crop (bicubic, to {@code size × size}) with a coin-flip mirror, CLIP-normalised CHW. */
   public static float[] view(RgbImage img, int size, Random rnd) {
+    return view(img, new ImagePreprocessor(size, ImagePreprocessor.DEFAULT_MAX_PIXELS), rnd);
+  }
+
+  /** The same, at the preprocessor's size and rescaled and normalised as it is (the checkpoint's mean and std). */
+  public static float[] view(RgbImage img, ImagePreprocessor pre, Random rnd) {
     int[] box = cropBox(img.width(), img.height(), rnd);
-    RgbImage crop = BicubicResampler.resize(img.crop(box[0], box[1], box[2], box[3]), size, size);
+    RgbImage crop = BicubicResampler.resize(img.crop(box[0], box[1], box[2], box[3]), pre.size(), pre.size());
     if (rnd.nextBoolean()) crop = crop.mirrored();
-    return ImagePreprocessor.normalise(crop, 0, 0, size);
+    return pre.normalise(crop);
   }
 
   /** torchvision's {@code RandomResizedCrop.get_params}: {@code {left, top, width, height}}. */

@@ -19,7 +19,7 @@ public final class ClipImageTower implements ImageTower {
    */
   public ClipImageTower(ClipModel model, ImageDecoder decoder, boolean owned) {
     this.model = Objects.requireNonNull(model);
-    this.preprocessor = new ImagePreprocessor(model.imageSize(), decoder);
+    this.preprocessor = model.preprocessor(decoder);
     this.owned = owned;
   }
 
