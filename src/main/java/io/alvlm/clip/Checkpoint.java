@@ -3,23 +3,23 @@ package io.alvlm.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.alvlm.data.SafeTensors;
+import io.alvlm.data.SafeTensorShards;
 import java.io.IOException;
 
 /**
- * Copies named, shape-checked tensors of a safetensors checkpoint into one {@link NDManager} as
- * float32. Errors name the file, the tensor and the expected shape.
+ * Copies named, shape-checked tensors of a safetensors checkpoint (one file or shards) into one
+ * {@link NDManager} as float32. Errors name the file, the tensor and the expected shape.
  */
 final class Checkpoint {
-  private final SafeTensors file;
+  private final SafeTensorShards file;
   private final NDManager manager;
 
-  Checkpoint(SafeTensors file, NDManager manager) {
+  Checkpoint(SafeTensorShards file, NDManager manager) {
     this.file = file;
     this.manager = manager;
   }
 
-  SafeTensors file() {
+  SafeTensorShards file() {
     return file;
   }
 

@@ -6,17 +6,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import io.alvlm.data.SafeTensors;
+import io.alvlm.data.SafeTensorShards;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * A Hugging Face CLIP checkpoint ({@code config.json}, {@code model.safetensors} in fp32, fp16 or
- * bf16, {@code tokenizer.json}, optionally {@code preprocessor_config.json}) run with DJL's PyTorch engine, on the GPU when one is present.
+ * A Hugging Face CLIP checkpoint ({@code config.json}; {@code model.safetensors}, or shards named by
+ * {@code model.safetensors.index.json}, in fp32, fp16 or bf16; {@code tokenizer.json}; optionally
+ * {@code preprocessor_config.json}) run with DJL's PyTorch engine, on the GPU when one is present.
  * Weights are held as float32 on a capped manager owned by this object; every batch runs in its
  * own scoped sub-manager, so nothing outlives a call but plain Java arrays.
  *
@@ -59,16 +59,11 @@ public final class ClipModel implements AutoCloseable {
   public static ClipModel load(Path dir, Device device) throws IOException {
     ClipConfig cfg = ClipConfig.read(dir);
     PreprocessorConfig pre = PreprocessorConfig.read(dir, cfg.imageSize());
-    Path weightsFile = dir.resolve("model.safetensors");
-    if (!Files.isRegularFile(weightsFile)) {
-      throw new IOException(dir + " has no model.safetensors (pytorch_model.bin is not read: convert it, or "
-          + "download the safetensors revision)");
-    }
+    SafeTensorShards st = SafeTensorShards.open(dir);
     ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer.json"), cfg.maxPositions());
     NDManager base = NDManager.newBaseManager(device, "PyTorch");
     try {
       NDManager weights = base.newSubManager();
-      SafeTensors st = SafeTensors.open(weightsFile);
       Checkpoint ck = new Checkpoint(st, weights);
       VisionTower v = new VisionTower(ck, cfg);
       TextTower t = new TextTower(ck, cfg);

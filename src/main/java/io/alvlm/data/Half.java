@@ -59,4 +59,14 @@ public final class Half {
   public static float bf16ToFloat(short bits) {
     return Float.intBitsToFloat((bits & 0xffff) << 16);
   }
+
+  /** The nearest bfloat16 bit pattern to {@code f} (round to nearest even, as PyTorch converts). */
+  public static short toBf16(float f) {
+    if (Float.isNaN(f)) {
+      return (short) 0x7fc0;
+    }
+    int bits = Float.floatToRawIntBits(f);
+    int bias = ((bits >>> 16) & 1) + 0x7fff;
+    return (short) ((bits + bias) >>> 16);
+  }
 }

@@ -190,7 +190,7 @@ public final class SafeTensors {
     write(out, tensors, metadata, "F32");
   }
 
-  /** Writes tensors stored as {@code dtype}: F32, F16 (round to nearest even) or BF16 (truncated). */
+  /** Writes tensors stored as {@code dtype}: F32, F16 or BF16 (both rounded to nearest even). */
   public static void write(Path out, Map<String, Floats> tensors, Map<String, String> metadata, String dtype)
       throws IOException {
     int width = switch (dtype) {
@@ -223,7 +223,7 @@ public final class SafeTensors {
         switch (dtype) {
           case "F32" -> b.putFloat(v);
           case "F16" -> b.putShort(Half.fromFloat(v));
-          default -> b.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+          default -> b.putShort(Half.toBf16(v));
         }
       }
     }

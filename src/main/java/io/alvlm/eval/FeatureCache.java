@@ -4,8 +4,10 @@ import io.alvlm.clip.ClipModel;
 import io.alvlm.clip.ImageDecoder;
 import io.alvlm.clip.ImagePreprocessor;
 import io.alvlm.clip.ImageRejectedException;
+import io.alvlm.clip.PreprocessorConfig;
 import io.alvlm.clip.RgbImage;
 import io.alvlm.coop.AugmentedViews;
+import io.alvlm.data.SafeTensorShards;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -67,10 +69,16 @@ public final class FeatureCache implements AutoCloseable {
         ImagePreprocessor.DEFAULT_MAX_PIXELS);
   }
 
-  /** The model's cache key: its id (file-name safe) and the start of the SHA-256 of its weights. */
+  /**
+   * The model's cache key: its id (file-name safe) and the start of the SHA-256 of its weight files
+   * (every shard, in index order) followed by its {@code preprocessor_config.json} when it has one.
+   */
   public static String modelKey(ClipModel clip, Path modelDir) throws IOException {
     String id = clip.modelId().replaceAll("[^A-Za-z0-9._-]", "_");
-    return id + "-" + sha256(modelDir.resolve("model.safetensors")).substring(0, 16);
+    List<Path> hashed = new ArrayList<>(SafeTensorShards.open(modelDir).files());
+    Path processor = modelDir.resolve(PreprocessorConfig.FILE);
+    if (Files.isRegularFile(processor)) hashed.add(processor);
+    return id + "-" + sha256(hashed).substring(0, 16);
   }
 
   public Path file() {
@@ -126,7 +134,7 @@ public final class FeatureCache implements AutoCloseable {
           throw new IOException("image " + images.get(i).name() + ": " + e.getMessage(), e);
         }
         pixels.add(view < 0 ? preprocessor.preprocess(decoded)
-            : AugmentedViews.view(decoded, clip.imageSize(), new Random(viewSeed(hash, view))));
+            : AugmentedViews.view(decoded, preprocessor, new Random(viewSeed(hash, view))));
         keys.add(key);
         slots.add(new int[] {i, v});
       }
@@ -188,11 +196,13 @@ public final class FeatureCache implements AutoCloseable {
     }
   }
 
-  private static String sha256(Path p) throws IOException {
+  private static String sha256(List<Path> files) throws IOException {
     MessageDigest md = digest();
-    try (InputStream in = Files.newInputStream(p)) {
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+    byte[] buf = new byte[1 << 20];
+    for (Path p : files) {
+      try (InputStream in = Files.newInputStream(p)) {
+        for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+      }
     }
     return HexFormat.of().formatHex(md.digest());
   }

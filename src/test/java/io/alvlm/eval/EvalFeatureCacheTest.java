@@ -3,9 +3,12 @@ package io.alvlm.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.alvlm.clip.ClipModel;
 import io.alvlm.data.Fixtures;
+import io.alvlm.data.ShardWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +50,26 @@ class EvalFeatureCacheTest {
         assertArrayEquals(first[0], again.features(List.of(copy), i -> {})[0]);
         assertEquals(0, again.embedded());
       }
+    }
+  }
+
+  /** The key covers every shard and the preprocessing, which both change the features. */
+  @Test
+  void modelKeyFollowsShardsAndPreprocessorConfig() throws Exception {
+    Path single = Fixtures.clipTinyModel();
+    Path sharded = Files.createDirectories(dir.resolve("sharded"));
+    for (String f : new String[] {"config.json", "tokenizer.json"}) Files.copy(single.resolve(f), sharded.resolve(f));
+    var weights = ShardWriter.readAll(single.resolve("model.safetensors"));
+    ShardWriter.write(sharded, weights, 2, "F32");
+    try (ClipModel clip = ClipModel.load(single)) {
+      String shardedKey = FeatureCache.modelKey(clip, sharded);
+      assertNotEquals(FeatureCache.modelKey(clip, single), shardedKey);
+      weights.get("visual_projection.weight").data()[0] += 1;
+      ShardWriter.write(sharded, weights, 2, "F32");
+      String changedWeights = FeatureCache.modelKey(clip, sharded);
+      assertNotEquals(shardedKey, changedWeights);
+      Files.writeString(sharded.resolve("preprocessor_config.json"), "{\"resample\": 2}");
+      assertNotEquals(changedWeights, FeatureCache.modelKey(clip, sharded));
     }
   }
 }
