@@ -16,7 +16,8 @@ public final class Settings {
   public static final Setting<String> ROLE = Setting.text("role", "all",
       "Which sub-topologies this instance runs: all, embedder, pool or trainer.");
   public static final Setting<String> MODEL_DIR = Setting.text("model.dir", "models/clip-tiny",
-      "Local Hugging Face CLIP directory (config.json, model.safetensors, tokenizer.json).");
+      "Local Hugging Face CLIP directory (config.json, model.safetensors or shards with their index, "
+          + "tokenizer.json, optional preprocessor_config.json).");
   public static final Setting<String> MODEL_NAME = Setting.text("model.name", "default",
       "Name of the prompt model (key on alvlm.models).");
   public static final Setting<String> CLASSES = Setting.text("classes", "",

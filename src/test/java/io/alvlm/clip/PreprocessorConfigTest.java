@@ -40,8 +40,8 @@ class PreprocessorConfigTest {
     Files.copy(REF.resolve("configs/" + variant + ".json"), dir.resolve(PreprocessorConfig.FILE));
     float[][] actual = pngs(PreprocessorConfig.read(dir, 32));
     SafeTensors.Floats want = SafeTensors.open(REF.resolve("expected.safetensors")).floats(variant, 3, 3, 32, 32);
-    // scale: "levels" and "unnormalised" are in 8-bit units, the others about ±2
-    double scale = variant.equals("unnormalised") ? 128 : variant.equals("levels") ? 2.5 : 2;
+    // 1e-6 of the values' range: about ±2.5 when normalised, 0–127.5 for "unnormalised"
+    double scale = variant.equals("unnormalised") ? 128 : 2.5;
     for (int i = 0; i < 3; i++) {
       for (int j = 0; j < actual[i].length; j++) {
         float w = want.data()[i * actual[i].length + j];
