@@ -4,8 +4,12 @@ import io.alvlm.avro.ImageEmbedding;
 import io.alvlm.avro.PromptModel;
 import io.alvlm.avro.VectorPrecision;
 import io.alvlm.data.VectorBytes;
-import io.alvlm.selection.ExactNeighbors;
+import io.alvlm.selection.CalibratedEntropy;
+import io.alvlm.selection.Compute;
+import io.alvlm.selection.FlatIndex;
 import io.alvlm.selection.NeighborTable;
+import io.alvlm.selection.NeighborUncertainty;
+import io.alvlm.selection.ZeroShotProbabilities;
 import io.alvlm.stream.AlvlmService;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.stream.ServiceConfig;
@@ -57,6 +61,14 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--k", defaultValue = "10", description = "Neighbours (default ${DEFAULT-VALUE}).") int k;
   @Option(names = "--sample", defaultValue = "1000", description = "Rows whose lists are checked for recall (default ${DEFAULT-VALUE}).") int sample;
   @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
+  @Option(names = "--neighbors", defaultValue = "auto", description = "cec.neighbors: exact, approximate or auto (default ${DEFAULT-VALUE}).") String neighbors;
+  @Option(names = "--cells", defaultValue = "1024", description = "cec.neighbors.cells (default ${DEFAULT-VALUE}).") int cells;
+  @Option(names = "--nprobe", defaultValue = "32", description = "cec.neighbors.nprobe (default ${DEFAULT-VALUE}).") int nprobe;
+  @Option(names = "--fold-batch", defaultValue = "256", description = "pool.fold.batch (default ${DEFAULT-VALUE}).") int foldBatch;
+  @Option(names = "--fold-work", defaultValue = "2000000000", description = "pool.fold.max-work (default ${DEFAULT-VALUE}).") long foldWork;
+  @Option(names = "--baseline-limit", defaultValue = "50000",
+      description = "Largest pool whose exact rebuild is run whole; above it the rebuild is timed on the --sample rows and scaled (default ${DEFAULT-VALUE}).")
+  int baselineLimit;
   @Option(names = "--timeout-minutes", defaultValue = "60", description = "Give up after (default ${DEFAULT-VALUE}).") long timeoutMinutes;
 
   private long deadline;
@@ -82,14 +94,19 @@ final class PoolBench implements Callable<Integer> {
       double ingest;
       double round;
       double maxStall;
+      String search;
       try (AlvlmService service = AlvlmService.start(config)) {
         MeterRegistry reg = service.registry();
+        ServiceMetrics metrics = metrics(service);
         long t0 = System.nanoTime();
         await("ingest", () -> pooled(reg) == images && unfolded(reg) == 0);
         ingest = images / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("ingest: %d images folded in %.1f s: %.0f images/s; load average %.2f%n", images,
-            images / ingest, ingest, load());
-        ServiceMetrics metrics = metrics(service);
+        var cellGauge = reg.find("alvlm.pool.index.cells").gauge();
+        search = cellGauge == null || cellGauge.value() == 0 ? "exact" : String.format("approximate (%.0f cells, nprobe %d)",
+            cellGauge.value(), nprobe);
+        System.out.printf("ingest: %d images folded in %.1f s: %.0f images/s; longest stream-thread step %.3f s; "
+            + "neighbours %s; load average %.2f%n", images, images / ingest, ingest, metrics.longestPoolStep() / 1e9,
+            search, load());
         metrics.resetLongestPoolStep();
         long r0 = System.nanoTime();
         await("round", () -> rounds(reg) >= 1);
@@ -99,25 +116,48 @@ final class PoolBench implements Callable<Integer> {
             + "stream-thread step meanwhile %.3f s; load average %.2f%n", round, budget, maxStall, load());
       }
       double memoryGiB = HeapPeak.bytes() / (double) (1L << 30);
+      double rssGiB = HeapPeak.residentPeakBytes() / (double) (1L << 30);
       double restart = ready(config, state, false);
       System.out.printf("restart (state directory kept): ready in %.1f s%n", restart);
       double takeover = ready(config, state, true);
       System.out.printf("takeover (state directory wiped, restored from the changelogs): ready in %.1f s%n", takeover);
 
-      Map<Integer, int[]> stored = storedLists(kafka, config);
-      int[] rows = IntStream.range(0, images).toArray();
-      long b0 = System.nanoTime();
-      NeighborTable exact = ExactNeighbors.compute(io.alvlm.selection.Vectors.normalizedRows(pool.features(), dim),
-          dim, rows, k);
-      double rebuild = (System.nanoTime() - b0) / 1e9;
-      double recall = recall(stored, exact);
-      System.out.printf("baseline: exact from-scratch rebuild of the lists %.1f s; restart is %.3fx of it, takeover %.3fx%n",
-          rebuild, restart / rebuild, takeover / rebuild);
-      System.out.printf("memory: peak heap %.2f GiB (broker in the same JVM included) = %.2fx the features' %.2f GiB%n",
-          memoryGiB, memoryGiB / featureGiB, featureGiB);
-      System.out.printf("pool: images %d dim %d neighbors exact ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
-          + "restart %.1fs takeover %.1fs memory %.2fGiB%n", images, dim, ingest, k, recall, round, maxStall, restart,
-          takeover, memoryGiB);
+      Map<Integer, Stored> stored = storedLists(kafka, config);
+      float[] x = io.alvlm.selection.Vectors.normalizedRows(pool.features(), dim);
+      int[] sampleRows = new java.util.Random(seed + 1).ints(0, images).distinct().limit(Math.min(sample, images)).sorted().toArray();
+      float[] queries = new float[sampleRows.length * dim];
+      for (int i = 0; i < sampleRows.length; i++) System.arraycopy(x, sampleRows[i] * dim, queries, i * dim, dim);
+      NeighborTable exact;
+      double rebuild;
+      String rebuildHow;
+      try (FlatIndex flat = FlatIndex.of(Compute.of(Compute.Settings.defaults()), x, dim)) {
+        long b0 = System.nanoTime();
+        exact = flat.search(queries, sampleRows, k);
+        double sampled = (System.nanoTime() - b0) / 1e9;
+        if (images <= baselineLimit) {
+          b0 = System.nanoTime();
+          flat.searchAll(k);
+          rebuild = (System.nanoTime() - b0) / 1e9;
+          rebuildHow = "measured";
+        } else {
+          rebuild = sampled * images / sampleRows.length;
+          rebuildHow = String.format("extrapolated from %d of the %d rows searched against all (%.1f s), not measured whole",
+              sampleRows.length, images, sampled);
+        }
+      }
+      double recall = recall(stored, exact, sampleRows);
+      double uError = uncertaintyError(stored, exact, sampleRows, x, pool);
+      System.out.printf("recall@%d of the stored lists against exact search on %d sampled rows: %.3f; neighbour-uncertainty "
+          + "error there: mean |U_stored - U_exact| / mean U_exact = %.4f%n", k, sampleRows.length, recall, uError);
+      System.out.printf("baseline: exact from-scratch rebuild of the lists %.1f s (%s); restart is %.3fx of it, takeover %.3fx%n",
+          rebuild, rebuildHow, restart / rebuild, takeover / rebuild);
+      double listsGiB = (double) images * k * 8 / (1L << 30);
+      System.out.printf("memory: peak heap %.2f GiB, peak resident %.2f GiB (broker in the same JVM included); features %.2f GiB "
+          + "fp32, lists %.2f GiB: heap = %.2fx (features + lists), resident = %.2fx%n", memoryGiB, rssGiB, featureGiB,
+          listsGiB, memoryGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
+      System.out.printf("pool: images %d dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
+          + "restart %.1fs takeover %.1fs memory %.2fGiB%n", images, dim, search.startsWith("approximate") ? "approximate"
+          : "exact", ingest, k, recall, round, maxStall, restart, takeover, memoryGiB);
       return 0;
     } finally {
       try (var w = Files.walk(state)) {
@@ -137,6 +177,11 @@ final class PoolBench implements Callable<Integer> {
     s.put("query.interval.ms", "86400000");
     s.put("query.tick.ms", "200");
     s.put("cec.k", Integer.toString(k));
+    s.put("cec.neighbors", neighbors);
+    s.put("cec.neighbors.cells", Integer.toString(cells));
+    s.put("cec.neighbors.nprobe", Integer.toString(nprobe));
+    s.put("pool.fold.batch", Integer.toString(foldBatch));
+    s.put("pool.fold.max-work", Long.toString(foldWork));
     s.put("http.port", "-1");
     // static membership, as the k8s manifests run the pool: a restarted instance rejoins at once
     // instead of waiting out the old member's session
@@ -183,33 +228,81 @@ final class PoolBench implements Callable<Integer> {
     }
   }
 
-  /** The last committed list of every row, from the neighbour store's changelog. */
-  private Map<Integer, int[]> storedLists(EmbeddedKafka kafka, ServiceConfig config) {
-    Map<Integer, int[]> out = new HashMap<>();
+  /** One stored neighbour list. */
+  private record Stored(int[] ids, float[] sims) {}
+
+  /** The last committed list of every row, from the neighbour store's changelog (centroids, keys < 0, skipped). */
+  private Map<Integer, Stored> storedLists(EmbeddedKafka kafka, ServiceConfig config) {
+    Map<Integer, Stored> out = new HashMap<>();
     String topic = config.get(io.alvlm.stream.Settings.APPLICATION_ID) + "-pool-neighbors-changelog";
     for (ConsumerRecord<Integer, byte[]> r : TopicSnapshot.read(kafka.clientConfig(), topic, new IntegerDeserializer(),
         new ByteArrayDeserializer(), Duration.ofMinutes(5))) {
+      if (r.key() < 0 || r.value() == null) continue;
       ByteBuffer b = ByteBuffer.wrap(r.value());
       int[] ids = new int[b.getInt()];
+      float[] sims = new float[ids.length];
       for (int i = 0; i < ids.length; i++) ids[i] = b.getInt();
-      out.put(r.key(), ids);
+      for (int i = 0; i < ids.length; i++) sims[i] = b.getFloat();
+      out.put(r.key(), new Stored(ids, sims));
     }
     return out;
   }
 
-  /** Mean share of each sampled row's exact k neighbours found in its stored list. */
-  private double recall(Map<Integer, int[]> stored, NeighborTable exact) {
-    java.util.Random r = new java.util.Random(seed + 1);
+  /** Mean share of each sampled row's exact k neighbours found in its stored list ({@code exact} is indexed by sample). */
+  private static double recall(Map<Integer, Stored> stored, NeighborTable exact, int[] sampleRows) {
     double sum = 0;
-    int n = Math.min(sample, images);
-    for (int i = 0; i < n; i++) {
-      int row = r.nextInt(images);
-      int[] want = exact.neighbors(row);
-      int[] got = stored.getOrDefault(row, new int[0]);
+    for (int i = 0; i < sampleRows.length; i++) {
+      int[] want = exact.neighbors(i);
+      int[] got = stored.containsKey(sampleRows[i]) ? stored.get(sampleRows[i]).ids() : new int[0];
       long hit = Arrays.stream(want).filter(w -> Arrays.stream(got).anyMatch(g -> g == w)).count();
       sum += want.length == 0 ? 1 : (double) hit / want.length;
     }
-    return sum / n;
+    return sum / sampleRows.length;
+  }
+
+  /**
+   * How far CEC's uncertainty {@code U = H + H_NN} of the sampled rows moves when their neighbour
+   * entropy comes from the stored lists instead of exact ones: mean |ΔU| / mean U, with the
+   * calibrated entropy of every row under the zero-shot model of the bench (prior over the whole pool).
+   */
+  private double uncertaintyError(Map<Integer, Stored> stored, NeighborTable exact, int[] sampleRows, float[] x,
+      SyntheticPool pool) {
+    int block = 20_000;
+    double scale = 100;
+    float[] text = io.alvlm.selection.Vectors.normalizedRows(pool.text(), dim);
+    int topN = 10;
+    double[][] top = new double[classes][0];
+    for (int from = 0; from < images; from += block) {
+      int to = Math.min(images, from + block);
+      double[] p = ZeroShotProbabilities.of(Arrays.copyOfRange(x, from * dim, to * dim), to - from, dim, text, classes, scale);
+      for (int c = 0; c < classes; c++) {
+        double[] col = new double[top[c].length + to - from];
+        System.arraycopy(top[c], 0, col, 0, top[c].length);
+        for (int i = 0; i < to - from; i++) col[top[c].length + i] = p[i * classes + c];
+        Arrays.sort(col);
+        top[c] = Arrays.copyOfRange(col, Math.max(0, col.length - topN), col.length);
+      }
+    }
+    double[] prior = new double[classes];
+    for (int c = 0; c < classes; c++) prior[c] = Arrays.stream(top[c]).average().orElse(0);
+    double[] h = new double[images];
+    for (int from = 0; from < images; from += block) {
+      int to = Math.min(images, from + block);
+      double[] p = ZeroShotProbabilities.of(Arrays.copyOfRange(x, from * dim, to * dim), to - from, dim, text, classes, scale);
+      double[] hc = CalibratedEntropy.of(p, classes, prior);
+      System.arraycopy(hc, 0, h, from, to - from);
+    }
+    double diff = 0, base = 0;
+    for (int i = 0; i < sampleRows.length; i++) {
+      int r = sampleRows[i];
+      Stored st = stored.getOrDefault(r, new Stored(new int[0], new float[0]));
+      double approx = NeighborUncertainty.uncertainty(h[r], NeighborUncertainty.neighborEntropy(st.ids(), st.sims(), h), 1.0);
+      double want = NeighborUncertainty.uncertainty(h[r],
+          NeighborUncertainty.neighborEntropy(exact.neighbors(i), exact.similarities(i), h), 1.0);
+      diff += Math.abs(approx - want);
+      base += want;
+    }
+    return diff / Math.max(base, 1e-300);
   }
 
   private static ServiceMetrics metrics(AlvlmService service) {

@@ -28,6 +28,9 @@ public final class MaintainedNeighbors implements NeighborLists {
   private int[] lists;
   private float[] sims;
   private int[] counts;
+  /** Inverted lists the scans probe instead of comparing with every member; null while exact. */
+  private CellIndex cells;
+  private int nprobe;
 
   /** Empty lists of {@code k} neighbours. */
   public MaintainedNeighbors(int k) {
@@ -43,6 +46,27 @@ public final class MaintainedNeighbors implements NeighborLists {
     this.lists = lists;
     this.sims = sims;
     this.counts = counts;
+  }
+
+  /**
+   * From now on, scans compare a row only with the members filed in its {@code nprobe} nearest cells
+   * (every member must be filed in {@code cells} before the next scan).
+   */
+  public void useCells(CellIndex cells, int nprobe) {
+    if (nprobe < 1) throw new IllegalArgumentException("nprobe must be >= 1, got " + nprobe);
+    this.cells = cells;
+    this.nprobe = nprobe;
+  }
+
+  /** Whether scans probe cells (approximate) rather than every member (exact). */
+  public boolean approximate() {
+    return cells != null;
+  }
+
+  /** Multiply-adds one scanned row costs against a pool of {@code rows} rows. */
+  public long workPerRow(int rows, int dim) {
+    if (cells == null) return (long) rows * dim;
+    return ((long) cells.cells() + (long) nprobe * Math.max(1, rows / cells.cells())) * dim;
   }
 
   public int k() {
@@ -98,21 +122,32 @@ public final class MaintainedNeighbors implements NeighborLists {
     if (row < counts.length) counts[row] = 0;
   }
 
-  /** {@code row}'s list as bytes: count, then the rows, then the similarities (big-endian). */
-  public byte[] encode(int row) {
+  /**
+   * {@code row}'s list as bytes: count, then the rows, then the similarities (big-endian), then the
+   * row's cell when {@code cell >= 0} (approximate search).
+   */
+  public byte[] encode(int row, int cell) {
     int c = row < counts.length ? counts[row] : 0;
-    ByteBuffer b = ByteBuffer.allocate(4 + 8 * c);
+    ByteBuffer b = ByteBuffer.allocate(4 + 8 * c + (cell >= 0 ? 4 : 0));
     b.putInt(c);
     for (int i = 0; i < c; i++) b.putInt(lists[row * k + i]);
     for (int i = 0; i < c; i++) b.putFloat(sims[row * k + i]);
+    if (cell >= 0) b.putInt(cell);
     return b.array();
+  }
+
+  /** The cell {@link #encode} stored with a list, -1 when none. */
+  public static int cellOf(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    int c = b.getInt();
+    return bytes.length == 4 + 8 * c + 4 ? b.getInt(4 + 8 * c) : -1;
   }
 
   /** Reads {@link #encode}'s bytes into {@code row}'s list. */
   public void decode(int row, byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     int c = b.getInt();
-    if (c < 0 || c > k || bytes.length != 4 + 8 * c) {
+    if (c < 0 || c > k || (bytes.length != 4 + 8 * c && bytes.length != 4 + 8 * c + 4)) {
       throw new IllegalArgumentException("row " + row + ": neighbour list of " + bytes.length + " bytes does not hold "
           + "at most k=" + k + " entries");
     }
@@ -165,38 +200,30 @@ public final class MaintainedNeighbors implements NeighborLists {
   }
 
   /**
-   * Rebuilds the lists of {@code queries} against every member; with {@code enter}, also inserts
-   * each query into the lists of the (non-query) members it now ranks in.
+   * Rebuilds the lists of {@code queries} against every member (or, with cells, against the members
+   * of each query's {@code nprobe} nearest cells); with {@code enter}, also inserts each query into
+   * the lists of the (non-query) members it was compared with and now ranks in.
    */
   private void scan(float[] features, int dim, int rows, IntPredicate member, int[] queries, BlockProduct products,
       boolean enter, BitSet isQuery, BitSet changed) {
     int b = queries.length;
-    float[] q = new float[b * dim];
-    for (int i = 0; i < b; i++) System.arraycopy(features, queries[i] * dim, q, i * dim, dim);
+    float[] q = Pool.gather(features, dim, queries);
     int cand = k + FlatIndex.SLACK;
     TopCandidates[] tops = new TopCandidates[b];
     for (int i = 0; i < b; i++) tops[i] = new TopCandidates(cand);
-    float[] out = new float[b * COLUMN_BLOCK];
-    for (int c0 = 0; c0 < rows; c0 += COLUMN_BLOCK) {
-      int c1 = Math.min(rows, c0 + COLUMN_BLOCK);
-      int w = c1 - c0;
-      products.multiply(q, 0, b, features, c0, c1, dim, out);
-      for (int j = c0; j < c1; j++) {
-        if (!member.test(j)) continue;
-        boolean query = isQuery.get(j);
-        double enterAt = enter && !query ? threshold(j) - FLOAT_SLACK : Double.POSITIVE_INFINITY;
-        for (int i = 0; i < b; i++) {
-          float s = out[i * w + (j - c0)];
-          if (queries[i] != j) {
-            TopCandidates t = tops[i];
-            if (s >= t.threshold() - FLOAT_SLACK) t.offer(j, s);
-          }
-          if (s >= enterAt && insert(j, queries[i], DotProducts.dot(features, j * dim, features, queries[i] * dim, dim))) {
-            changed.set(j);
-            enterAt = threshold(j) - FLOAT_SLACK;
-          }
-        }
+    Block block = new Block(features, dim, member, queries, tops, enter, isQuery, changed);
+    if (cells == null) {
+      float[] out = new float[b * COLUMN_BLOCK];
+      int[] all = java.util.stream.IntStream.range(0, b).toArray();
+      int[] cols = new int[COLUMN_BLOCK];
+      for (int c0 = 0; c0 < rows; c0 += COLUMN_BLOCK) {
+        int c1 = Math.min(rows, c0 + COLUMN_BLOCK);
+        products.multiply(q, 0, b, features, c0, c1, dim, out);
+        for (int j = c0; j < c1; j++) cols[j - c0] = j;
+        block.offer(all, b, cols, c1 - c0, out);
       }
+    } else {
+      scanCells(features, dim, rows, member, q, products, block);
     }
     TopCandidates exact = new TopCandidates(k);
     double[] scores = new double[cand];
@@ -210,6 +237,91 @@ public final class MaintainedNeighbors implements NeighborLists {
       float[] s = new float[ids.length];
       for (int m = 0; m < s.length; m++) s[m] = (float) scores[m];
       set(row, ids, s);
+    }
+  }
+
+  /** The cell-probing half of {@link #scan}: each cell's members against the queries that probe it, one product per cell. */
+  private void scanCells(float[] features, int dim, int rows, IntPredicate member, float[] q, BlockProduct products,
+      Block block) {
+    int b = q.length / dim;
+    int[][] probes = cells.probe(q, b, nprobe, products);
+    int[] probing = new int[cells.cells()];
+    for (int[] p : probes) for (int c : p) probing[c]++;
+    int[][] byCell = new int[cells.cells()][];
+    for (int c = 0; c < byCell.length; c++) if (probing[c] > 0) byCell[c] = new int[probing[c]];
+    Arrays.fill(probing, 0);
+    for (int i = 0; i < b; i++) for (int c : probes[i]) byCell[c][probing[c]++] = i;
+    float[] qs = new float[0];
+    float[] xs = new float[0];
+    float[] out = new float[0];
+    int[] cols = new int[0];
+    for (int c = 0; c < byCell.length; c++) {
+      if (byCell[c] == null) continue;
+      int[] cellRows = cells.rows(c);
+      int m = 0;
+      if (cols.length < cells.size(c)) cols = new int[cells.size(c)];
+      for (int t = 0; t < cells.size(c); t++) {
+        int r = cellRows[t];
+        if (r < rows && member.test(r)) cols[m++] = r;
+      }
+      if (m == 0) continue;
+      int[] qi = byCell[c];
+      if (xs.length < m * dim) xs = new float[m * dim];
+      for (int t = 0; t < m; t++) System.arraycopy(features, cols[t] * dim, xs, t * dim, dim);
+      if (qs.length < qi.length * dim) qs = new float[qi.length * dim];
+      for (int t = 0; t < qi.length; t++) System.arraycopy(q, qi[t] * dim, qs, t * dim, dim);
+      if (out.length < qi.length * m) out = new float[qi.length * m];
+      products.multiply(qs, 0, qi.length, xs, 0, m, dim, out);
+      block.offer(qi, qi.length, cols, m, out);
+    }
+  }
+
+  /** What one scan accumulates: each query's candidates, and the lists the queries enter. */
+  private final class Block {
+    private final float[] features;
+    private final int dim;
+    private final IntPredicate member;
+    private final int[] queries;
+    private final TopCandidates[] tops;
+    private final boolean enter;
+    private final BitSet isQuery;
+    private final BitSet changed;
+
+    Block(float[] features, int dim, IntPredicate member, int[] queries, TopCandidates[] tops, boolean enter,
+        BitSet isQuery, BitSet changed) {
+      this.features = features;
+      this.dim = dim;
+      this.member = member;
+      this.queries = queries;
+      this.tops = tops;
+      this.enter = enter;
+      this.isQuery = isQuery;
+      this.changed = changed;
+    }
+
+    /**
+     * Takes the products {@code out} ({@code [qn, w]}, row-major) of queries {@code qi[0..qn)}
+     * (indices into {@code queries}) against rows {@code cols[0..w)}.
+     */
+    void offer(int[] qi, int qn, int[] cols, int w, float[] out) {
+      for (int jj = 0; jj < w; jj++) {
+        int j = cols[jj];
+        if (!member.test(j)) continue;
+        boolean query = isQuery.get(j);
+        double enterAt = enter && !query ? threshold(j) - FLOAT_SLACK : Double.POSITIVE_INFINITY;
+        for (int t = 0; t < qn; t++) {
+          int i = qi[t];
+          float s = out[t * w + jj];
+          if (queries[i] != j) {
+            TopCandidates top = tops[i];
+            if (s >= top.threshold() - FLOAT_SLACK) top.offer(j, s);
+          }
+          if (s >= enterAt && insert(j, queries[i], DotProducts.dot(features, j * dim, features, queries[i] * dim, dim))) {
+            changed.set(j);
+            enterAt = threshold(j) - FLOAT_SLACK;
+          }
+        }
+      }
     }
   }
 

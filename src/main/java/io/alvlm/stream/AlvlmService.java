@@ -137,6 +137,12 @@ public final class AlvlmService implements AutoCloseable {
         c.get(Settings.COMPUTE_HALF));
   }
 
+  /** {@code cec.neighbors} and its knobs. */
+  static io.alvlm.selection.NeighborSearch neighborSearch(ServiceConfig c) {
+    return new io.alvlm.selection.NeighborSearch(io.alvlm.selection.NeighborSearch.Mode.parse(c.get(Settings.CEC_NEIGHBORS)),
+        c.get(Settings.CEC_NEIGHBORS_CELLS), c.get(Settings.CEC_NEIGHBORS_NPROBE), c.get(Settings.CEC_NEIGHBORS_AUTO_WORK));
+  }
+
   public KafkaStreams streams() {
     return streams;
   }

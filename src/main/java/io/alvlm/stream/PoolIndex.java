@@ -1,7 +1,9 @@
 package io.alvlm.stream;
 
-import io.alvlm.selection.MaintainedNeighbors;
 import io.alvlm.selection.BlockProduct;
+import io.alvlm.selection.CellIndex;
+import io.alvlm.selection.MaintainedNeighbors;
+import io.alvlm.selection.NeighborSearch;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
 import java.util.ArrayList;
@@ -22,7 +24,14 @@ import java.util.Optional;
  * to a bounded batch of newcomers into the lists (one blocked product against the pool) after
  * repairing the lists that held rows which left the unlabelled pool. {@link #current()} says whether
  * every row is folded in, which rounds wait for. {@link #snapshot} hands a round worker an immutable
- * view. Not thread-safe: owned by the pool task's thread.
+ * view.
+ *
+ * <p>With approximate neighbours ({@link NeighborSearch}) the lists switch, once the pool is large
+ * enough, from exact scans to probing a {@link CellIndex}: the caller trains the cells off the stream
+ * thread on {@link #cellTrainingSample}, {@link #installCells} hands them over, {@link #maintain} files
+ * every row under its cell in bounded steps and then lets the scans probe them. Each row's cell is
+ * stored with its list, the centroids under negative keys of the same store, so a restart or a
+ * takeover reads them back instead of retraining. Not thread-safe: owned by the pool task's thread.
  */
 public final class PoolIndex {
   private final int dim;
@@ -38,10 +47,22 @@ public final class PoolIndex {
   /** Rows that left the unlabelled pool since the last repair. */
   private final BitSet left = new BitSet();
   private int size;
+  private final NeighborSearch search;
+  /** The cells, once installed or restored; the scans probe them once every row is filed. */
+  private CellIndex cells;
+  /** Rows not yet filed under a cell while {@link #cells} exist. */
+  private final BitSet unfiled = new BitSet();
+  /** Rows filed each step before the cells take over the scans (bounds the step). */
+  private static final int FILE_ROWS_PER_STEP = 16_384;
 
   public PoolIndex(int dim, int k) {
+    this(dim, k, NeighborSearch.exact());
+  }
+
+  public PoolIndex(int dim, int k, NeighborSearch search) {
     this.dim = dim;
     this.neighbors = new MaintainedNeighbors(k);
+    this.search = search;
     for (PoolStatus s : PoolStatus.values()) counts.put(s, 0);
   }
 
@@ -107,6 +128,12 @@ public final class PoolIndex {
         unfolded.set(row);
       }
     }
+    int cell = lists == null ? -1 : MaintainedNeighbors.cellOf(lists);
+    if (cells != null && cell >= 0 && cell < cells.cells()) {
+      cells.put(row, cell);
+    } else if (cells != null) {
+      unfiled.set(row);
+    }
   }
 
   /** Moves a row to a new status; leaving the unlabelled pool empties its list and repairs those that held it. */
@@ -133,6 +160,9 @@ public final class PoolIndex {
    * has left the unlabelled pool (its label committed before the repair did) are queued for repair.
    */
   public void restored() {
+    if (cells != null && unfiled.isEmpty()) {
+      neighbors.useCells(cells, search.nprobe());
+    }
     for (int r = 0; r < size; r++) {
       if (!member(r)) continue;
       for (int other : neighbors.neighbors(r)) {
@@ -146,6 +176,11 @@ public final class PoolIndex {
     return unfolded.isEmpty() && left.isEmpty();
   }
 
+  /** Whether rows wait to be filed under newly installed or restored cells ({@link #maintain} files them). */
+  public boolean filing() {
+    return !unfiled.isEmpty();
+  }
+
   /** Rows still to fold in. */
   public int unfolded() {
     return unfolded.cardinality();
@@ -157,6 +192,21 @@ public final class PoolIndex {
    */
   public BitSet maintain(int maxBatch, BlockProduct products) {
     BitSet changed = new BitSet();
+    if (!unfiled.isEmpty()) {
+      // before the cells take over, file a bounded chunk a step; after, only newcomers wait here
+      int[] rows = unfiled.stream().limit(neighbors.approximate() ? Integer.MAX_VALUE : FILE_ROWS_PER_STEP).toArray();
+      cells.assign(features, rows, products);
+      for (int r : rows) {
+        unfiled.clear(r);
+        changed.set(r); // its stored bytes now carry the cell
+      }
+      if (unfiled.isEmpty() && !neighbors.approximate()) {
+        neighbors.useCells(cells, search.nprobe());
+      }
+      if (!neighbors.approximate()) {
+        return changed;
+      }
+    }
     if (!left.isEmpty()) {
       changed.or(neighbors.repair(features, dim, size, this::member, left, products));
       left.clear();
@@ -169,9 +219,57 @@ public final class PoolIndex {
     return changed;
   }
 
-  /** {@code row}'s neighbour list as stored bytes (empty for a row outside the unlabelled pool). */
+  /** {@code row}'s neighbour list as stored bytes (empty for a row outside the unlabelled pool), with its cell. */
   public byte[] encodedList(int row) {
-    return neighbors.encode(row);
+    return neighbors.encode(row, cells == null ? -1 : cells.cellOf(row));
+  }
+
+  /** Multiply-adds folding one newcomer costs now. */
+  public long workPerFold() {
+    return neighbors.workPerRow(size, dim);
+  }
+
+  /** Whether the pool should get cells now (approximate search wanted, none installed). */
+  public boolean wantsCells() {
+    return cells == null && search.wantsCells(count(PoolStatus.UNLABELED) + count(PoolStatus.PENDING), dim);
+  }
+
+  /** The rows (features, a copy) the cells should be trained on: a sample of the unlabelled pool. */
+  public float[] cellTrainingSample(long seed) {
+    int[] members = java.util.stream.IntStream.range(0, size).filter(this::member).toArray();
+    int[] rows = CellIndex.trainingRows(members, search.cells(), 64, seed);
+    float[] out = new float[rows.length * dim];
+    for (int i = 0; i < rows.length; i++) System.arraycopy(features, rows[i] * dim, out, i * dim, dim);
+    return out;
+  }
+
+  /**
+   * Takes trained (or restored) cells: every row is filed under its cell in bounded steps by
+   * {@link #maintain}, after which the scans probe them. Call before placing rows on restore.
+   */
+  public void installCells(CellIndex c) {
+    if (c.dim() != dim) throw new IllegalArgumentException("cells of dim " + c.dim() + " for a pool of dim " + dim);
+    if (cells != null) throw new IllegalStateException("the pool has cells already");
+    cells = c;
+    for (int r = 0; r < size; r++) {
+      if (status[r] != null) unfiled.set(r);
+    }
+  }
+
+  /** The cells, when there are any. */
+  public Optional<CellIndex> cells() {
+    return Optional.ofNullable(cells);
+  }
+
+  /** Cells the scans probe now; 0 while they are exact. */
+  public int probedCells() {
+    return neighbors.approximate() ? cells.cells() : 0;
+  }
+
+  /** {@code exact}, or {@code approximate (C cells, nprobe P)} once the scans probe cells; {@code filing} while rows are being filed. */
+  public String neighborSearch() {
+    if (neighbors.approximate()) return "approximate (" + cells.cells() + " cells, nprobe " + search.nprobe() + ")";
+    return cells == null ? "exact" : "exact, filing " + unfiled.cardinality() + " rows into " + cells.cells() + " cells";
   }
 
   private boolean member(int row) {

@@ -10,6 +10,7 @@ import io.alvlm.avro.TrainingEvent;
 import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.VectorBytes;
 import io.alvlm.selection.BlockProduct;
+import io.alvlm.selection.CellIndex;
 import io.alvlm.selection.PoolStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +69,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   private KeyValueStore<Integer, byte[]> neighborStore;
   private PoolIndex index;
   private final Worker<QueryRounds.Outcome> worker;
+  /** Trains the cells of approximate neighbour search off the stream thread. */
+  private final Worker<CellIndex> cellWorker;
   private final ServiceMetrics.PoolSource gaugeSource = new ServiceMetrics.PoolSource() {
     @Override
     public long count(PoolStatus status) {
@@ -80,6 +83,12 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       PoolIndex i = index;
       return i == null ? 0 : i.unfolded();
     }
+
+    @Override
+    public long cells() {
+      PoolIndex i = index;
+      return i == null ? 0 : i.probedCells();
+    }
   };
   private BlockProduct products;
   /** No round starts before this (wall-clock ms): set after a round failed. */
@@ -89,8 +98,9 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   /** @param originals serializers by input value class simple name, to re-encode refused records for the DLQ */
   /** {@code worker} runs the query rounds off the stream thread. */
   PoolProcessor(ServiceConfig config, QueryRounds rounds, ServiceMetrics metrics, Map<String, Serializer<?>> originals,
-      Worker<QueryRounds.Outcome> worker) {
+      Worker<QueryRounds.Outcome> worker, Worker<CellIndex> cellWorker) {
     this.worker = Objects.requireNonNull(worker);
+    this.cellWorker = Objects.requireNonNull(cellWorker);
     this.config = Objects.requireNonNull(config);
     this.rounds = Objects.requireNonNull(rounds);
     this.metrics = Objects.requireNonNull(metrics);
@@ -119,9 +129,11 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   private void restore() {
     long t0 = System.nanoTime();
     java.util.List<PoolEntry> unplaced = new java.util.ArrayList<>();
+    Optional<CellIndex> storedCells = storedCells();
     try (KeyValueIterator<String, PoolEntry> it = pool.all()) {
       while (it.hasNext()) {
         PoolEntry e = it.next().value;
+        if (index == null) storedCells.ifPresent(c -> index(e.getDim()).installCells(c));
         if (e.getRow() < 0) {
           unplaced.add(e);
         } else {
@@ -144,6 +156,16 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     }
   }
 
+  /** Centroids of the cells, stored under keys {@code -1 - c} of the neighbour store; empty when none were. */
+  private Optional<CellIndex> storedCells() {
+    byte[] first = neighborStore.get(-1);
+    if (first == null) return Optional.empty();
+    int n = java.nio.ByteBuffer.wrap(first).getInt();
+    byte[][] all = new byte[n][];
+    for (int c = 0; c < n; c++) all[c] = neighborStore.get(-1 - c);
+    return Optional.of(CellIndex.decodeCentroids(all));
+  }
+
   private void place(PoolEntry e, int row, byte[] lists) {
     int label = e.getClassName() == null ? -1 : classNames.indexOf(e.getClassName());
     index(e.getDim()).place(e.getId(), row, PoolCodec.vector(e), PoolCodec.status(e.getStatus()), label, lists);
@@ -153,11 +175,12 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   public void close() {
     metrics.releasePoolSource(gaugeSource);
     worker.close();
+    cellWorker.close();
   }
 
   private PoolIndex index(int dim) {
     if (index == null) {
-      index = new PoolIndex(dim, config.get(Settings.CEC_K));
+      index = new PoolIndex(dim, config.get(Settings.CEC_K), AlvlmService.neighborSearch(config));
     }
     return index;
   }
@@ -216,7 +239,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
 
   /** Newcomers per fold step: the configured batch, fewer when the pool is large (bounded work per step). */
   private int foldBatch() {
-    long perRow = Math.max(1L, (long) index.size() * index.dim());
+    long perRow = Math.max(1L, index.workPerFold());
     long byWork = config.get(Settings.POOL_FOLD_WORK) / perRow;
     return (int) Math.max(1, Math.min(config.get(Settings.POOL_FOLD_BATCH), byWork));
   }
@@ -357,9 +380,10 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     if (index == null) {
       return;
     }
+    installOrTrainCells();
     // bounded catch-up: fold until the lists are current or this tick has used its share of the thread
     long foldUntil = System.nanoTime() + FOLD_SHARE_NANOS;
-    while (!index.current() && System.nanoTime() < foldUntil) {
+    while ((!index.current() || index.filing()) && System.nanoTime() < foldUntil) {
       foldOnce();
     }
     applyFinishedRound(now);
@@ -391,6 +415,36 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       QueryRounds.Plan plan = rounds.plan(index, model, trigger);
       worker.start(plan::select);
       applyFinishedRound(now); // an inline executor has finished already
+    }
+  }
+
+  /**
+   * Approximate neighbours: starts training the cells on a sample when the pool wants them, and
+   * installs them once trained (their centroids go to the neighbour store, each row's cell with its list).
+   */
+  private void installOrTrainCells() {
+    Optional<CellIndex> trained;
+    try {
+      trained = cellWorker.take();
+    } catch (RuntimeException e) {
+      LOG.warn("training the neighbour cells failed; the lists stay exact and training is tried again", e);
+      return;
+    }
+    if (trained.isPresent() && index.cells().isEmpty()) {
+      CellIndex c = trained.get();
+      for (int i = 0; i < c.cells(); i++) neighborStore.put(-1 - i, c.encodeCentroid(i));
+      index.installCells(c);
+      LOG.info("neighbour search: {} cells trained, filing {} rows into them", c.cells(), index.size());
+      return;
+    }
+    if (index.wantsCells() && !cellWorker.busy()) {
+      long seed = config.get(Settings.QUERY_SEED);
+      float[] sample = index.cellTrainingSample(seed);
+      var search = AlvlmService.neighborSearch(config);
+      var compute = AlvlmService.compute(config);
+      int dim = index.dim();
+      LOG.info("neighbour search: training {} cells on {} of {} rows", search.cells(), sample.length / dim, index.size());
+      cellWorker.start(() -> CellIndex.train(sample, dim, search.cells(), seed, compute));
     }
   }
 

@@ -112,6 +112,11 @@ public final class ServiceConfig {
       problems.add("annotate.votes=" + get(Settings.ANNOTATE_VOTES) + ": want 1 or more answers per request");
     }
     try {
+      io.alvlm.selection.NeighborSearch.Mode.parse(values.get(Settings.CEC_NEIGHBORS.key()));
+    } catch (IllegalArgumentException ex) {
+      problems.add(ex.getMessage());
+    }
+    try {
       QueryBudget.parse(values.get(Settings.QUERY_BUDGET.key()));
     } catch (IllegalArgumentException ex) {
       problems.add(ex.getMessage());

@@ -58,6 +58,10 @@ public final class ServiceMetrics {
       PoolSource p = h.get();
       return p == null ? 0 : p.unfolded();
     }).description("Pool rows not yet folded into the neighbour lists (0: the index is current)").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("alvlm.pool.index.cells", poolSource, h -> {
+      PoolSource p = h.get();
+      return p == null ? 0 : p.cells();
+    }).description("Cells the neighbour search probes (0: exact search over the whole pool)").register(registry);
   }
 
   public MeterRegistry registry() {
@@ -164,6 +168,11 @@ public final class ServiceMetrics {
     long count(io.alvlm.selection.PoolStatus status);
 
     long unfolded();
+
+    /** Cells the neighbour scans probe; 0 while they are exact. */
+    default long cells() {
+      return 0;
+    }
   }
 
   /** Unbinds {@code source} if it is still the bound one (a newer task may have bound itself already). */

@@ -73,6 +73,9 @@ final class ServiceView implements HttpApi.View {
     long unfolded = u == null ? 0 : (long) u.value();
     out.put("index", unfolded == 0 ? "current" : "catching-up");
     out.put("unfolded", unfolded);
+    var c = registry.find("alvlm.pool.index.cells").gauge();
+    long cells = c == null ? 0 : (long) c.value();
+    out.put("neighbors", cells == 0 ? "exact" : "approximate (" + cells + " cells)");
     var r = registry.find("alvlm.rounds").counter();
     out.put("rounds", r == null ? 0 : (long) r.count());
     return out;

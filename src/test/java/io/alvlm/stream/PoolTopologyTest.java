@@ -1,5 +1,7 @@
 package io.alvlm.stream;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -66,6 +68,9 @@ class PoolTopologyTest {
 
   /** Runs each round's selection when it is started, so a round applies in the punctuation that planned it. */
   private java.util.concurrent.Executor roundExecutor = Runnable::run;
+  /** Settings a test adds to the pool's. */
+  private Map<String, String> extra = Map.of();
+  private ServiceMetrics metrics;
 
   @BeforeEach
   void start() throws IOException {
@@ -75,12 +80,14 @@ class PoolTopologyTest {
   private void open(Path stateDir) throws IOException {
     features = Npy.readFloats(Fixtures.cecSmall().resolve("features.npy")).data();
     text = Npy.readFloats(Fixtures.cecSmall().resolve("text.npy")).data();
-    ServiceConfig c = ServiceConfig.of(Map.of("role", "pool", "classes", String.join(",", classNames),
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("role", "pool", "classes", String.join(",", classNames),
         "query.budget", "10", "query.min-new", Integer.toString(IMAGES), "query.interval.ms", "3600000",
         "query.deadline.ms", "60000", "state.dir", stateDir.toString()));
+    settings.putAll(extra);
+    ServiceConfig c = ServiceConfig.of(settings);
     AvroSerdes serdes = AvroSerdes.singleObject();
     topics = new Topics(serdes);
-    ServiceMetrics metrics = new ServiceMetrics(new SimpleMeterRegistry());
+    metrics = new ServiceMetrics(new SimpleMeterRegistry());
     var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(null, AlvlmService.strategy(c), null, metrics,
         roundExecutor));
     Properties p = AlvlmService.streamsConfig(c);
@@ -325,4 +332,30 @@ class PoolTopologyTest {
     }
   }
 
+
+  private double probedCells() {
+    return metrics.registry().find("alvlm.pool.index.cells").gauge().value();
+  }
+
+  @Test
+  void approximateNeighboursTrainCellsOffTheThreadAndStoreThemWithTheLists() throws IOException {
+    driver.close();
+    extra = Map.of("cec.neighbors", "approximate", "cec.neighbors.cells", "8", "cec.neighbors.nprobe", "3",
+        "query.min-new", "100000");
+    open(state);
+    sendImages(0, 400);
+    assertEquals(0.0, probedCells(), "400 rows train 8 cells (39 each), but only on a punctuation");
+    for (int i = 0; i < 4 && probedCells() == 0; i++) driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertEquals(8.0, probedCells(), "cells trained on the worker, installed and every row filed");
+    KeyValueStore<Integer, byte[]> lists = driver.getKeyValueStore(PoolProcessor.NEIGHBORS_STORE);
+    for (int c = 0; c < 8; c++) assertNotNull(lists.get(-1 - c), "centroid " + c + " is stored");
+    assertNull(lists.get(-9));
+    sendImages(400, 450);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    for (int r = 0; r < 450; r++) {
+      int cell = io.alvlm.selection.MaintainedNeighbors.cellOf(lists.get(r));
+      assertTrue(cell >= 0 && cell < 8, "row " + r + " is stored with its cell");
+      assertEquals(10, java.nio.ByteBuffer.wrap(lists.get(r)).getInt(), "row " + r + " has a full list");
+    }
+  }
 }

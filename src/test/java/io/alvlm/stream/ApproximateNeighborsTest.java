@@ -1,0 +1,150 @@
+package io.alvlm.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.alvlm.data.Fixtures;
+import io.alvlm.data.Npy;
+import io.alvlm.selection.BlockProduct;
+import io.alvlm.selection.CellIndex;
+import io.alvlm.selection.Compute;
+import io.alvlm.selection.ExactNeighbors;
+import io.alvlm.selection.NeighborSearch;
+import io.alvlm.selection.NeighborTable;
+import io.alvlm.selection.PoolStatus;
+import io.alvlm.selection.PoolView;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Approximate neighbours (cec.neighbors=approximate|auto): the pool switches from exact scans to
+ * probing k-means cells once it can train them, keeps recall high against exact lists, repairs
+ * labels, and a restore reads cells and lists back instead of retraining or recomputing.
+ */
+class ApproximateNeighborsTest {
+  private static final int DIM = 64;
+  private static final int ROWS = 2000;
+  private static final int K = 10;
+  private static final BlockProduct CPU = new BlockProduct(Compute.cpu());
+  private static final NeighborSearch APPROXIMATE = new NeighborSearch(NeighborSearch.Mode.APPROXIMATE, 16, 4, Long.MAX_VALUE);
+  private static float[] features;
+
+  @BeforeAll
+  static void load() throws IOException {
+    features = Npy.readFloats(Fixtures.cecSmall().resolve("features.npy")).data();
+  }
+
+  private static float[] vector(int i) {
+    return Arrays.copyOfRange(features, i * DIM, (i + 1) * DIM);
+  }
+
+  /** What the pool processor does each tick: train cells when wanted (here inline), then fold. */
+  private static void step(PoolIndex index, int batch) {
+    if (index.wantsCells()) {
+      index.installCells(CellIndex.train(index.cellTrainingSample(1), DIM, 16, 1, Compute.Settings.defaults()));
+    }
+    index.maintain(batch, CPU);
+  }
+
+  private static PoolIndex pool(NeighborSearch search, int rows) {
+    PoolIndex index = new PoolIndex(DIM, K, search);
+    for (int i = 0; i < rows; i++) {
+      index.place("img" + i, index.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
+      if (i % 11 == 0 && i > 0) index.setStatus(i - 3, PoolStatus.LABELED, 2);
+      if (i % 50 == 49) step(index, 64);
+    }
+    while (!index.current() || index.neighborSearch().contains("filing")) step(index, 64);
+    return index;
+  }
+
+  private static double recall(PoolIndex index) {
+    PoolView v = index.snapshot(new float[20 * DIM], 20, 100f);
+    int[] members = IntStream.range(0, v.rows()).filter(v::unlabelledPool).toArray();
+    NeighborTable exact = ExactNeighbors.compute(v.features(), DIM, members, K);
+    double hits = 0, total = 0;
+    for (int r : members) {
+      int[] got = v.neighbors().orElseThrow().neighbors(r);
+      for (int want : exact.neighbors(r)) {
+        total++;
+        if (Arrays.stream(got).anyMatch(g -> g == want)) hits++;
+      }
+      for (int g : got) assertTrue(v.unlabelledPool(g), "row " + r + " lists " + g + ", which left the pool");
+    }
+    return hits / total;
+  }
+
+  @Test
+  void approximateSwitchesToCellsOnceTrainableAndKeepsRecall() {
+    PoolIndex index = pool(APPROXIMATE, ROWS);
+    assertTrue(index.neighborSearch().startsWith("approximate (16 cells, nprobe 4)"), index.neighborSearch());
+    assertTrue(index.workPerFold() < (long) index.size() * DIM / 2, "a fold probes a quarter of the cells, not the pool");
+    double recall = recall(index);
+    assertTrue(recall >= 0.9 && recall < 1.0, "recall@10 against exact lists " + recall);
+  }
+
+  @Test
+  void exactNeverTrainsAndAutoWaitsForItsThreshold() {
+    PoolIndex exact = pool(NeighborSearch.exact(), 800);
+    assertEquals("exact", exact.neighborSearch());
+    assertEquals(1.0, recall(exact), 1e-12);
+    // auto: 700 members x 64 = 44,800 multiply-adds per arrival; switches past 40,000, not before
+    NeighborSearch autoLow = new NeighborSearch(NeighborSearch.Mode.AUTO, 16, 4, 40_000);
+    NeighborSearch autoHigh = new NeighborSearch(NeighborSearch.Mode.AUTO, 16, 4, 50_000);
+    assertTrue(pool(autoLow, 800).neighborSearch().startsWith("approximate"));
+    assertEquals("exact", pool(autoHigh, 800).neighborSearch());
+  }
+
+  @Test
+  void aRestoreReadsCellsAndListsBackAndNewArrivalsAreFiled() {
+    PoolIndex index = pool(APPROXIMATE, 1500);
+    CellIndex cells = index.cells().orElseThrow();
+    byte[][] centroids = new byte[cells.cells()][];
+    for (int c = 0; c < centroids.length; c++) centroids[c] = cells.encodeCentroid(c);
+
+    PoolIndex restored = new PoolIndex(DIM, K, APPROXIMATE);
+    restored.installCells(CellIndex.decodeCentroids(centroids));
+    for (int r = 0; r < index.size(); r++) {
+      PoolStatus s = index.status(r);
+      restored.place(index.id(r), r, vector(r), s, s == PoolStatus.LABELED ? 2 : -1, index.encodedList(r));
+    }
+    restored.restored();
+    assertTrue(restored.current());
+    assertTrue(restored.neighborSearch().startsWith("approximate"), "no refiling: " + restored.neighborSearch());
+    for (int r = 0; r < index.size(); r++) {
+      assertEquals(cells.cellOf(r), restored.cells().orElseThrow().cellOf(r), "cell of row " + r);
+      assertArrayEquals(index.encodedList(r), restored.encodedList(r), "stored bytes of row " + r);
+    }
+    // both take the same 500 arrivals: identical lists
+    for (PoolIndex p : new PoolIndex[] {index, restored}) {
+      for (int i = 1500; i < ROWS; i++) p.place("img" + i, p.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
+      while (!p.current()) p.maintain(64, CPU);
+    }
+    for (int r = 0; r < ROWS; r++) {
+      assertArrayEquals(index.encodedList(r), restored.encodedList(r), "row " + r + " after the same arrivals");
+      assertTrue(restored.cells().orElseThrow().cellOf(r) >= 0, "row " + r + " is filed");
+    }
+    assertTrue(recall(restored) >= 0.9);
+  }
+
+  @Test
+  void modeAndKnobsAreChecked() {
+    assertEquals(NeighborSearch.Mode.AUTO, NeighborSearch.Mode.parse(" Auto "));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> NeighborSearch.Mode.parse("hnsw"));
+    assertTrue(e.getMessage().contains("cec.neighbors=hnsw"));
+    assertFalse(NeighborSearch.exact().wantsCells(10_000_000, 512));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new NeighborSearch(NeighborSearch.Mode.APPROXIMATE, 0, 4, 1));
+    var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ServiceConfig.of(java.util.Map.of("cec.neighbors", "faiss")));
+    assertTrue(bad.getMessage().contains("cec.neighbors=faiss: want exact, approximate or auto"), bad.getMessage());
+    NeighborSearch configured = AlvlmService.neighborSearch(ServiceConfig.of(java.util.Map.of("cec.neighbors", "approximate",
+        "cec.neighbors.cells", "256", "cec.neighbors.nprobe", "8")));
+    assertEquals(new NeighborSearch(NeighborSearch.Mode.APPROXIMATE, 256, 8, 51_200_000L), configured);
+  }
+}
