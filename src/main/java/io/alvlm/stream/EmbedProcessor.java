@@ -122,6 +122,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
     List<PendingImage> batch = new ArrayList<>(batchSize);
     List<float[]> pixels = new ArrayList<>(batchSize);
     List<PendingImage> refused = new ArrayList<>();
+    long waitFrom = System.nanoTime();
     for (PendingImage p : pending.values()) {
       if (batch.size() == batchSize) {
         break;
@@ -135,6 +136,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
         refuse(p.id(), p.event(), p.source(), o.reason(), o.message());
       }
     }
+    metrics.decodeWait(System.nanoTime() - waitFrom);
     for (PendingImage p : refused) {
       pending.remove(p.id());
       buffer.delete(p.id());

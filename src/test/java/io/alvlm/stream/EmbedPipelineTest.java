@@ -43,6 +43,7 @@ class EmbedPipelineTest {
   private TestOutputTopic<String, ImageEmbedding> out;
   private TestOutputTopic<byte[], DeadLetter> dlq;
   private final GatedTower tower = new GatedTower();
+  private final ServiceMetrics metrics = new ServiceMetrics(new SimpleMeterRegistry());
 
   /**
    * Pixels are {@code [first letter of the id]}; "c" and "bad" block in decoding until the tower runs, and
@@ -109,7 +110,7 @@ class EmbedPipelineTest {
   void start() {
     ServiceConfig c = ServiceConfig.of(Map.of("role", "embedder", "embed.batch.size", "2", "embed.max.wait.ms", "500",
         "embed.decode.threads", "2", "state.dir", state.toString()));
-    EmbedderDriver d = new EmbedderDriver(c, tower, new ServiceMetrics(new SimpleMeterRegistry()));
+    EmbedderDriver d = new EmbedderDriver(c, tower, metrics);
     embedder = d;
     driver = d.driver;
     in = d.in;
@@ -161,5 +162,6 @@ class EmbedPipelineTest {
     assertEquals(List.of(streamThread, streamThread, streamThread), tower.towerThreads, "the tower runs on the stream thread");
     assertTrue(tower.decodeThreads.stream().allMatch(t -> t.startsWith("alvlm-decode-")), tower.decodeThreads.toString());
     assertTrue(tower.decodeThreads.size() >= 2, "two decode threads at once: " + tower.decodeThreads);
+    assertEquals(3, metrics.registry().get("alvlm.embed.decode.wait").timer().count(), "one decode wait per tower call");
   }
 }
