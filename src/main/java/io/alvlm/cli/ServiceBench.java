@@ -73,10 +73,10 @@ final class ServiceBench implements Callable<Integer> {
       for (byte[] png : pngs) pixels.add(pre.preprocess(png));
       decode = pngs.size() / ((System.nanoTime() - t0) / 1e9);
       tower(clip, pixels.subList(0, Math.min(pixels.size(), batch * 2))); // warm-up
-      bare[0] = tower(clip, pixels);
-      bare[1] = onOwnThread(() -> tower(clip, pixels));
-      service = throughService(modelDir, pngs, home);
-      bare[2] = onOwnThread(() -> tower(clip, pixels));
+      bare[0] = progress("bare tower, main thread", tower(clip, pixels));
+      bare[1] = progress("bare tower, own thread", onOwnThread(() -> tower(clip, pixels)));
+      service = progress("service", throughService(modelDir, pngs, home));
+      bare[2] = progress("bare tower, own thread after the service", onOwnThread(() -> tower(clip, pixels)));
     }
     double best = Math.max(bare[0], Math.max(bare[1], bare[2]));
     System.out.printf("bench service: %s, %d images (Fashion-MNIST PNGs), batch %d, %d processors, settings %s, "
@@ -117,6 +117,11 @@ final class ServiceBench implements Callable<Integer> {
       clip.embedImages(pixels.subList(from, Math.min(pixels.size(), from + batch)));
     }
     return pixels.size() / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static double progress(String what, double imagesPerSecond) {
+    System.err.printf("%s: %.2f images/s (load average %.1f)%n", what, imagesPerSecond, loadAverage());
+    return imagesPerSecond;
   }
 
   private static double loadAverage() {
