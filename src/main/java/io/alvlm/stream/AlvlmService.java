@@ -36,13 +36,15 @@ public final class AlvlmService implements AutoCloseable {
   private final ClipModel model;
   private final PromptTrainer trainer;
   private final ImageTower tower;
+  private final DecodeThreads decode;
   private final KafkaStreamsMetrics streamsMetrics;
   private final PrometheusMeterRegistry registry;
   private final ServiceMetrics metrics;
   private final ServiceView view;
 
   private AlvlmService(KafkaStreams streams, HttpApi http, ClipModel model, PromptTrainer trainer, ImageTower tower,
-      KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry, ServiceMetrics metrics, ServiceView view) {
+      DecodeThreads decode, KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry, ServiceMetrics metrics,
+      ServiceView view) {
     this.metrics = metrics;
     this.view = view;
     this.streams = streams;
@@ -50,6 +52,7 @@ public final class AlvlmService implements AutoCloseable {
     this.model = model;
     this.trainer = trainer;
     this.tower = tower;
+    this.decode = decode;
     this.streamsMetrics = streamsMetrics;
     this.registry = registry;
   }
@@ -93,6 +96,7 @@ public final class AlvlmService implements AutoCloseable {
     boolean needsModel = c.runs("embedder") || c.runs("trainer");
     ClipModel model = needsModel ? ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))) : null;
     ImageTower tower = c.runs("embedder") ? new ClipImageTower(model, ClipImageTower.decoder(c, metrics), false) : null;
+    DecodeThreads decode = c.runs("embedder") ? DecodeThreads.of(c) : null;
     PromptTrainer trainer = !c.runs("trainer") ? null
         : c.runs("embedder")
             ? CoopPromptTrainer.owning(c, ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))), metrics::trainingEpoch)
@@ -100,7 +104,8 @@ public final class AlvlmService implements AutoCloseable {
     Strategy strategy = c.runs("pool") ? strategy(c) : null;
     AvroSerdes serdes = AvroSerdes.from(c.asMap());
     serdes.registryHealth().ifPresent(metrics::registryHealth);
-    Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, strategy, trainer, metrics));
+    Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, strategy, trainer, metrics, null,
+        decode));
     Properties props = streamsConfig(c);
     props.put(AvroSerdes.SHARED, serdes); // the dead-letter handlers use the same registry client and health
     KafkaStreams streams = new KafkaStreams(topology, props);
@@ -117,7 +122,7 @@ public final class AlvlmService implements AutoCloseable {
     if (port >= 0) {
       http = HttpApi.start(c.get(Settings.HTTP_BIND), port, view);
     }
-    return new AlvlmService(streams, http, model, trainer, tower, km, registry, metrics, view);
+    return new AlvlmService(streams, http, model, trainer, tower, decode, km, registry, metrics, view);
   }
 
   static Strategy strategy(ServiceConfig c) {
@@ -184,6 +189,9 @@ public final class AlvlmService implements AutoCloseable {
     }
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();
+    if (decode != null) {
+      decode.close();
+    }
     if (trainer != null) {
       trainer.close();
     }

@@ -11,22 +11,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The embedder: fetches and preprocesses each image as it arrives (refusals go to the DLQ), keeps it
- * in the changelogged {@code embed-buffer} store until its micro-batch runs — when the batch is full,
- * or by wall-clock punctuation once the oldest image waited {@code embed.max.wait.ms} — and emits one
- * {@link ImageEmbedding} per image. The buffer deletions commit with the outputs (exactly-once), so a
- * crash re-runs an unfinished batch and never loses or doubles an image. The decoded pixels are a cache
- * of the buffer, rebuilt from it on start.
+ * The embedder: keeps each arriving image in the changelogged {@code embed-buffer} store and hands its
+ * fetch, decode and CLIP preprocessing to the {@code decode} threads at once ({@link PendingImage}).
+ * The stream thread only moves records and runs the image tower: once two batches are waiting it
+ * embeds the first while the threads decode the second; a wall-clock punctuation runs the first batch
+ * anyway once its oldest image waited {@code embed.max.wait.ms}. It emits one {@link ImageEmbedding}
+ * per image, or a dead letter with the reason for an image that cannot be fetched or decoded, in input
+ * order. The buffer deletions commit with the outputs (exactly-once), so a crash re-runs an unfinished
+ * batch and never loses or doubles an image; the decoded pixels are a cache of the buffer, rebuilt from
+ * it on start.
  */
 public final class EmbedProcessor implements Processor<String, ImageEvent, String, Object> {
   public static final String BUFFER_STORE = "embed-buffer";
@@ -35,20 +41,22 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
 
   private final ImageTower tower;
   private final ImageFetcher fetcher;
+  private final Executor decode;
   private final int batchSize;
   private final long maxWaitMs;
   private final ServiceMetrics metrics;
   private final Serializer<ImageEvent> original;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ImageEvent> buffer;
-  private final Map<String, float[]> pixels = new LinkedHashMap<>();
-  private final Map<String, ImageEvent> events = new LinkedHashMap<>();
-  private long oldestAt = Long.MAX_VALUE;
+  /** The buffer's images in arrival order, each being (or done being) decoded. */
+  private final Map<String, PendingImage> pending = new LinkedHashMap<>();
 
-  public EmbedProcessor(ImageTower tower, ImageFetcher fetcher, int batchSize, long maxWaitMs, ServiceMetrics metrics,
-      Serializer<ImageEvent> original) {
+  /** @param decode runs the fetch, decode and preprocessing of each image ({@link DecodeThreads}) */
+  public EmbedProcessor(ImageTower tower, ImageFetcher fetcher, Executor decode, int batchSize, long maxWaitMs,
+      ServiceMetrics metrics, Serializer<ImageEvent> original) {
     this.tower = Objects.requireNonNull(tower);
     this.fetcher = Objects.requireNonNull(fetcher);
+    this.decode = Objects.requireNonNull(decode);
     if (batchSize < 1) {
       throw new IllegalArgumentException("embed.batch.size must be at least 1, got " + batchSize);
     }
@@ -68,7 +76,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
     }
     long now = context.currentSystemTimeMs();
     for (KeyValue<String, ImageEvent> kv : waiting) {
-      accept(kv.key, kv.value, now, false);
+      pending.put(kv.key, PendingImage.start(kv.key, kv.value, Optional.empty(), now, tower, fetcher, decode));
     }
     long tick = Math.max(50, Math.min(1000, maxWaitMs / 4));
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -78,95 +86,106 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
   public void process(Record<String, ImageEvent> record) {
     ImageEvent e = record.value();
     String id = record.key() != null ? record.key() : (e == null ? null : e.getId());
+    Optional<RecordMetadata> source = context.recordMetadata();
     if (e == null || id == null) {
-      refuse(id, e, "malformed-record", "image record without a key or value");
+      refuse(id, e, source, "malformed-record", "image record without a key or value");
       return;
     }
     if (!id.equals(e.getId())) {
-      refuse(id, e, "malformed-record", "record key " + id + " differs from ImageEvent.id " + e.getId());
+      refuse(id, e, source, "malformed-record", "record key " + id + " differs from ImageEvent.id " + e.getId());
       return;
     }
-    if (accept(id, e, context.currentSystemTimeMs(), true) && pixels.size() >= batchSize) {
-      flush();
+    buffer.put(id, e);
+    PendingImage replaced = pending.put(id, PendingImage.start(id, e, source, context.currentSystemTimeMs(), tower,
+        fetcher, decode));
+    if (replaced != null) {
+      replaced.cancel(); // the store keeps the latest record of an id; so does the batch
+    }
+    if (pending.size() >= 2 * batchSize) {
+      runBatch();
     }
   }
 
-  private boolean accept(String id, ImageEvent e, long now, boolean fresh) {
-    try {
-      float[] px = tower.preprocess(id, fetcher.bytes(e));
-      if (fresh) {
-        buffer.put(id, e);
-      }
-      pixels.put(id, px);
-      events.put(id, e);
-      oldestAt = Math.min(oldestAt, now);
-      return true;
-    } catch (ImageRejected r) {
-      if (!fresh) {
-        buffer.delete(id);
-      }
-      refuse(id, e, r.reason(), r.getMessage());
-      return false;
-    } catch (RuntimeException ex) {
-      if (!fresh) {
-        buffer.delete(id);
-      }
-      refuse(id, e, "image-decode", "image " + id + ": " + ex);
-      return false;
+  private void punctuate(long now) {
+    long oldest = pending.values().stream().mapToLong(PendingImage::arrivedAt).min().orElse(Long.MAX_VALUE);
+    if (now - oldest >= maxWaitMs) {
+      runBatch(); // one batch per punctuation: the next tick runs the rest, after a commit
     }
   }
 
-  private void refuse(String id, ImageEvent e, String reason, String message) {
+  /**
+   * Takes up to {@code embed.batch.size} images from the head of the buffer, waiting for their decoding
+   * (the images behind them keep decoding meanwhile); dead-letters those refused; runs the tower once
+   * on the rest and emits their embeddings. An image leaves {@link #pending} only with its output.
+   */
+  private void runBatch() {
+    List<PendingImage> batch = new ArrayList<>(batchSize);
+    List<float[]> pixels = new ArrayList<>(batchSize);
+    List<PendingImage> refused = new ArrayList<>();
+    long waitFrom = System.nanoTime();
+    for (PendingImage p : pending.values()) {
+      if (batch.size() == batchSize) {
+        break;
+      }
+      PendingImage.Outcome o = p.await();
+      if (o.pixels() != null) {
+        batch.add(p);
+        pixels.add(o.pixels());
+      } else {
+        refused.add(p);
+        refuse(p.id(), p.event(), p.source(), o.reason(), o.message());
+      }
+    }
+    metrics.decodeWait(System.nanoTime() - waitFrom);
+    for (PendingImage p : refused) {
+      pending.remove(p.id());
+      buffer.delete(p.id());
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    float[][] features = tower.embed(pixels);
+    metrics.embedded(batch.size(), System.nanoTime() - t0);
+    long now = context.currentSystemTimeMs();
+    for (int i = 0; i < batch.size(); i++) {
+      PendingImage p = batch.get(i);
+      ImageEvent e = p.event();
+      ImageEmbedding out = ImageEmbedding.newBuilder()
+          .setId(p.id())
+          .setUri(e.getUri())
+          .setModelId(tower.modelId())
+          .setVector(VectorBytes.float32(features[i]))
+          .setPrecision(VectorPrecision.FLOAT32)
+          .setDim(features[i].length)
+          .setImageTimestamp(e.getTimestamp())
+          .setEmbeddedAt(Instant.ofEpochMilli(now))
+          .setAttributes(e.getAttributes())
+          .build();
+      context.forward(new Record<>(p.id(), out, now), TO_EMBEDDINGS);
+      buffer.delete(p.id());
+      pending.remove(p.id());
+    }
+  }
+
+  /** A dead letter naming where the record came from ({@code source}: known while it is processed). */
+  private void refuse(String id, ImageEvent e, Optional<RecordMetadata> source, String reason, String message) {
     byte[] value = null;
     if (e != null) {
       try {
-        value = original.serialize(context.recordMetadata().map(m -> m.topic()).orElse(null), e);
+        value = original.serialize(source.map(RecordMetadata::topic).orElse(null), e);
       } catch (RuntimeException ignored) {
         // keep the letter even when the value cannot be re-encoded
       }
     }
     long now = context.currentSystemTimeMs();
     metrics.deadLetter("embedder", reason);
-    context.forward(new Record<>(id, DeadLetters.of("embedder", reason, message, context.recordMetadata(), id, value, now), now),
-        TO_DLQ);
+    context.forward(new Record<>(id, DeadLetters.of("embedder", reason, message, source, id, value, now), now), TO_DLQ);
   }
 
-  private void punctuate(long now) {
-    if (!pixels.isEmpty() && now - oldestAt >= maxWaitMs) {
-      flush();
-    }
-  }
-
-  private void flush() {
-    List<String> ids = new ArrayList<>(pixels.keySet());
-    for (int from = 0; from < ids.size(); from += batchSize) {
-      List<String> part = ids.subList(from, Math.min(ids.size(), from + batchSize));
-      List<float[]> batch = new ArrayList<>(part.size());
-      part.forEach(id -> batch.add(pixels.get(id)));
-      long t0 = System.nanoTime();
-      float[][] features = tower.embed(batch);
-      metrics.embedded(part.size(), System.nanoTime() - t0);
-      long now = context.currentSystemTimeMs();
-      for (int i = 0; i < part.size(); i++) {
-        String id = part.get(i);
-        ImageEvent e = events.get(id);
-        ImageEmbedding out = ImageEmbedding.newBuilder()
-            .setId(id)
-            .setUri(e.getUri())
-            .setModelId(tower.modelId())
-            .setVector(VectorBytes.float32(features[i]))
-            .setPrecision(VectorPrecision.FLOAT32)
-            .setDim(features[i].length)
-            .setImageTimestamp(e.getTimestamp())
-            .setEmbeddedAt(Instant.ofEpochMilli(now))
-            .setAttributes(e.getAttributes())
-            .build();
-        context.forward(new Record<>(id, out, now), TO_EMBEDDINGS);
-        buffer.delete(id);
-      }
-    }
-    pixels.clear();
-    events.clear();
-    oldestAt = Long.MAX_VALUE;
+  @Override
+  public void close() {
+    pending.values().forEach(PendingImage::cancel);
+    pending.clear();
   }
 }

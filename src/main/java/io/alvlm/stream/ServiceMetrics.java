@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The service's own metrics (Prometheus names after the exporter adds units and {@code _total}):
  * {@code alvlm_images_embedded}, {@code alvlm_images_multiframe{format}}, {@code alvlm_embed_batch_size}, {@code alvlm_embed_batch_seconds},
+ * {@code alvlm_embed_decode_wait_seconds},
  * {@code alvlm_pool_images{status}}, {@code alvlm_round_seconds}, {@code alvlm_round_selected},
  * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
  * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds},
@@ -24,6 +25,7 @@ public final class ServiceMetrics {
   private final Counter embedded;
   private final DistributionSummary batchSize;
   private final Timer batchTime;
+  private final Timer decodeWait;
   private final Timer roundTime;
   private final DistributionSummary roundSize;
   private final Counter rounds;
@@ -40,6 +42,9 @@ public final class ServiceMetrics {
     embedded = Counter.builder("alvlm.images.embedded").description("Images embedded by the image tower").register(registry);
     batchSize = DistributionSummary.builder("alvlm.embed.batch.size").description("Images per image-tower call").register(registry);
     batchTime = Timer.builder("alvlm.embed.batch").description("Time of one image-tower call").register(registry);
+    decodeWait = Timer.builder("alvlm.embed.decode.wait")
+        .description("Stream-thread time waiting for a batch's images to decode (near 0: decoding keeps ahead of the tower)")
+        .register(registry);
     roundTime = Timer.builder("alvlm.round").description("Time to run one query round").register(registry);
     roundSize = DistributionSummary.builder("alvlm.round.selected").description("Images requested per round").register(registry);
     rounds = Counter.builder("alvlm.rounds").description("Query rounds run").register(registry);
@@ -74,6 +79,11 @@ public final class ServiceMetrics {
       io.micrometer.core.instrument.FunctionCounter.builder("alvlm.registry.errors", health, h -> h.errors(kind))
           .description("Failed schema registry attempts, by kind").tag("kind", kind).register(registry);
     }
+  }
+
+  /** Before one image-tower call, the stream thread waited {@code nanos} for the batch's images to decode. */
+  public void decodeWait(long nanos) {
+    decodeWait.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void embedded(int images, long nanos) {

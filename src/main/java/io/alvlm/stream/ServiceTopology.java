@@ -12,6 +12,7 @@ import io.alvlm.selection.Strategy;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -35,16 +36,22 @@ public final class ServiceTopology {
   /**
    * The parts the sub-topologies run on; a part may be null when the role does not run it.
    * {@code jobs} runs the work kept off the stream threads (query rounds, retrainings): null for a
-   * worker thread of each task's own (the service); tests pass an executor they drive.
+   * worker thread of each task's own (the service); tests pass an executor they drive. {@code decode}
+   * fetches and decodes the embedder's images: null for {@code embed.decode.threads} threads of the
+   * topology's own ({@link DecodeThreads}).
    */
   public record Parts(ImageTower tower, Strategy strategy, PromptTrainer trainer, ServiceMetrics metrics,
-      java.util.concurrent.Executor jobs) {
+      Executor jobs, Executor decode) {
     public Parts {
       Objects.requireNonNull(metrics, "metrics");
     }
 
+    public Parts(ImageTower tower, Strategy strategy, PromptTrainer trainer, ServiceMetrics metrics, Executor jobs) {
+      this(tower, strategy, trainer, metrics, jobs, null);
+    }
+
     public Parts(ImageTower tower, Strategy strategy, PromptTrainer trainer, ServiceMetrics metrics) {
-      this(tower, strategy, trainer, metrics, null);
+      this(tower, strategy, trainer, metrics, null, null);
     }
 
     <T> Worker<T> worker(String name) {
@@ -68,8 +75,9 @@ public final class ServiceTopology {
     if (config.runs("embedder")) {
       Serde<ImageEvent> images = topics.images.valueSerde();
       t.addSource("images-source", Serdes.String().deserializer(), images.deserializer(), topics.images.name());
+      Executor decode = parts.decode() != null ? parts.decode() : DecodeThreads.of(config);
       t.addProcessor("embedder", () -> new EmbedProcessor(Objects.requireNonNull(parts.tower(), "image tower"),
-          ImageFetcher.from(config), config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_MAX_WAIT_MS),
+          ImageFetcher.from(config), decode, config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_MAX_WAIT_MS),
           parts.metrics(), images.serializer()), "images-source");
       t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EmbedProcessor.BUFFER_STORE),
           Serdes.String(), images), "embedder");

@@ -38,6 +38,8 @@ public final class Settings {
       "Images per image-tower call.");
   public static final Setting<Long> EMBED_MAX_WAIT_MS = Setting.longValue("embed.max.wait.ms", 1000,
       "Longest an image waits for its batch to fill before the batch runs anyway.");
+  public static final Setting<Integer> EMBED_DECODE_THREADS = Setting.integer("embed.decode.threads", 0,
+      "Threads that fetch, decode and preprocess the next batch while the image tower runs (0: one per processor).");
   public static final Setting<Long> IMAGE_MAX_PIXELS = Setting.longValue("image.max.pixels", 40_000_000L,
       "Images with more pixels are refused before decoding (decompression bombs).");
   public static final Setting<ExifOrientation.Mode> IMAGE_EXIF_ORIENTATION = new Setting<>("image.exif.orientation", "apply",
@@ -130,7 +132,7 @@ public final class Settings {
 
   public static List<Setting<?>> all() {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_NAME, CLASSES, CLASSES_FILE,
-        PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS,
+        PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
         QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,

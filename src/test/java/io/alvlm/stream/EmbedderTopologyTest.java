@@ -11,7 +11,6 @@ import io.alvlm.clip.ClipModel;
 import io.alvlm.data.Fixtures;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.data.VectorBytes;
-import io.alvlm.serde.AvroSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,7 +21,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -40,6 +38,7 @@ class EmbedderTopologyTest {
   private static IdxDataset images;
   @TempDir Path state;
   @TempDir Path files;
+  private EmbedderDriver embedder;
   private TopologyTestDriver driver;
   private TestInputTopic<String, ImageEvent> in;
   private TestOutputTopic<String, ImageEmbedding> out;
@@ -61,20 +60,18 @@ class EmbedderTopologyTest {
   void start() {
     ServiceConfig c = ServiceConfig.of(Map.of("role", "embedder", "embed.batch.size", "4", "embed.max.wait.ms", "500",
         "state.dir", state.toString(), "fetch.allowed.roots", files.toString(), "image.max.pixels", "1000000"));
-    AvroSerdes serdes = AvroSerdes.singleObject();
-    Topics topics = new Topics(serdes);
     ServiceMetrics metrics = new ServiceMetrics(new SimpleMeterRegistry());
     tower = new ClipImageTower(clip, ClipImageTower.decoder(c, metrics), false);
-    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, null, null, metrics));
-    driver = new TopologyTestDriver(topo, AlvlmService.streamsConfig(c), Instant.ofEpochMilli(1_000_000));
-    in = driver.createInputTopic(topics.images.name(), Serdes.String().serializer(), topics.images.valueSerde().serializer());
-    out = driver.createOutputTopic(topics.embeddings.name(), Serdes.String().deserializer(), topics.embeddings.valueSerde().deserializer());
-    dlq = driver.createOutputTopic(topics.dlq.name(), Serdes.ByteArray().deserializer(), topics.dlq.valueSerde().deserializer());
+    embedder = new EmbedderDriver(c, tower, metrics);
+    driver = embedder.driver;
+    in = embedder.in;
+    out = embedder.out;
+    dlq = embedder.dlq;
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    embedder.close();
   }
 
   private static ImageEvent inline(String id, byte[] bytes) {
@@ -86,12 +83,13 @@ class EmbedderTopologyTest {
   }
 
   @Test
-  void aFullBatchRunsAtOnceAndMatchesTheBareImageTower() throws Exception {
-    for (int i = 0; i < 4; i++) {
+  void aFullBatchRunsOnceTheNextIsDecodingAndMatchesTheBareImageTower() throws Exception {
+    for (int i = 0; i < 8; i++) {
       in.pipeInput("img" + i, inline("img" + i, images.png(i)));
     }
     List<ImageEmbedding> got = out.readValuesToList();
-    assertEquals(4, got.size());
+    assertEquals(List.of("img0", "img1", "img2", "img3"), got.stream().map(ImageEmbedding::getId).toList(),
+        "the first batch runs while the second decodes");
     float[] pixels = tower.preprocess("img2", images.png(2));
     float[] bare = clip.embedImages(List.of(pixels))[0];
     ImageEmbedding e = got.get(2);
@@ -102,7 +100,10 @@ class EmbedderTopologyTest {
       assertEquals(bare[j], v[j], 1e-4 * (1 + Math.abs(bare[j])), "feature " + j);
     }
     KeyValueStore<String, ImageEvent> buffer = driver.getKeyValueStore(EmbedProcessor.BUFFER_STORE);
-    assertEquals(0, buffer.approximateNumEntries(), "embedded images leave the buffer");
+    assertEquals(4, buffer.approximateNumEntries(), "embedded images leave the buffer, the next batch waits in it");
+    driver.advanceWallClockTime(Duration.ofMillis(600));
+    assertEquals(List.of("img4", "img5", "img6", "img7"), out.readValuesToList().stream().map(ImageEmbedding::getId).toList());
+    assertEquals(0, buffer.approximateNumEntries());
   }
 
   @Test
@@ -131,12 +132,14 @@ class EmbedderTopologyTest {
     Path inside = files.resolve("ok.png");
     Files.write(inside, png);
     in.pipeInput("ok", byUri("ok", inside.toUri().toString()));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
     List<DeadLetter> letters = dlq.readValuesToList();
     assertEquals(List.of("image-decode", "image-decode", "fetch-denied", "fetch-denied", "malformed-record"),
         letters.stream().map(DeadLetter::getReason).toList());
     letters.forEach(d -> assertEquals("embedder", d.getStage()));
     assertTrue(letters.get(2).getError().contains("outside fetch.allowed.roots"), letters.get(2).getError());
-    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L), letters.stream().map(DeadLetter::getOffset).toList(),
+        "each letter names its own input record, though refused when its batch ran");
     List<ImageEmbedding> got = out.readValuesToList();
     assertEquals(1, got.size());
     assertEquals("ok", got.get(0).getId());
@@ -150,6 +153,7 @@ class EmbedderTopologyTest {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     javax.imageio.ImageIO.write(big, "png", bytes);
     in.pipeInput("bomb", inline("bomb", bytes.toByteArray()));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
     DeadLetter d = dlq.readValue();
     assertEquals("too-large", d.getReason());
     assertTrue(d.getError().contains("2000"), d.getError());

@@ -129,8 +129,9 @@ class HostileImageInputTest {
     return bytes.toByteArray();
   }
 
-  /** The one dead letter so far, with its stage and reason, and the next good image still embedded. */
+  /** The one dead letter once the batch ran, with its stage and reason, and the next good image still embedded. */
   private DeadLetter refusedThenGoodFlows(String stage, String reason) {
+    driver.advanceWallClockTime(Duration.ofSeconds(2)); // the embedder refuses an image when its batch runs
     List<DeadLetter> letters = dlq.readValuesToList();
     assertEquals(1, letters.size(), "exactly one dead letter");
     DeadLetter d = letters.get(0);
