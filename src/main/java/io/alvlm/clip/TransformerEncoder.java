@@ -27,10 +27,17 @@ final class TransformerEncoder {
       NDArray ln2w, NDArray ln2b, NDArray fc1, NDArray fc1b, NDArray fc2, NDArray fc2b) {}
 
   private final ClipConfig.Tower tower;
+  private final boolean inferenceOnly;
   private final List<Layer> layers = new ArrayList<>();
 
-  TransformerEncoder(Checkpoint ck, String prefix, ClipConfig.Tower tower) throws IOException {
+  /**
+   * @param inferenceOnly true when nothing is ever differentiated through this stack (the image
+   *     tower): residual adds and the activation then write into arrays they own, saving an
+   *     allocation each; the text tower (CoOp trains through it) passes false
+   */
+  TransformerEncoder(Checkpoint ck, String prefix, ClipConfig.Tower tower, boolean inferenceOnly) throws IOException {
     this.tower = tower;
+    this.inferenceOnly = inferenceOnly;
     long d = tower.width();
     long m = tower.mlpWidth();
     float scale = (float) (1.0 / Math.sqrt((double) d / tower.heads()));
@@ -55,8 +62,8 @@ final class TransformerEncoder {
     NDArray input = x;
     for (Layer l : layers) {
       try (NDScope scope = new NDScope()) {
-        NDArray h = x.add(attention(norm(x, l.ln1w, l.ln1b), mask, l));
-        NDArray y = h.add(linear(activate(linear(norm(h, l.ln2w, l.ln2b), l.fc1, l.fc1b)), l.fc2, l.fc2b));
+        NDArray h = residual(x, attention(norm(x, l.ln1w, l.ln1b), mask, l));
+        NDArray y = residual(h, linear(activate(linear(norm(h, l.ln2w, l.ln2b), l.fc1, l.fc1b)), l.fc2, l.fc2b));
         NDScope.unregister(y);
         if (x != input) x.close();
         x = y;
@@ -91,10 +98,16 @@ final class TransformerEncoder {
     return linear(ctx, l.out, l.outBias);
   }
 
+  /** {@code x + branch}; in place into {@code branch} (a fresh array of this layer) when inference-only. */
+  private NDArray residual(NDArray x, NDArray branch) {
+    return inferenceOnly ? branch.addi(x) : x.add(branch);
+  }
+
   private NDArray activate(NDArray h) {
     if (tower.activation().equals("gelu")) {
       return Activation.gelu(h);
     }
-    return h.mul(Activation.sigmoid(EngineScalar.times(h, 1.702f)));
+    NDArray gate = Activation.sigmoid(EngineScalar.times(h, 1.702f));
+    return inferenceOnly ? gate.muli(h) : h.mul(gate);
   }
 }

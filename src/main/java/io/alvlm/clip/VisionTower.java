@@ -42,7 +42,7 @@ final class VisionTower {
     postW = ck.tensor("vision_model.post_layernorm.weight", d);
     postB = ck.tensor("vision_model.post_layernorm.bias", d);
     projection = ck.linear("visual_projection.weight", cfg.projectionDim(), d);
-    encoder = new TransformerEncoder(ck, "vision_model", cfg.vision());
+    encoder = new TransformerEncoder(ck, "vision_model", cfg.vision(), true);
   }
 
   NDArray forward(NDArray pixels) {
