@@ -46,7 +46,6 @@ final class ClipBench implements Callable<Integer> {
   public Integer call() throws Exception {
     Precision precision = Precision.of(dtype);
     try (ModelSource src = source) {
-      var dir = src.directory();
       if (precision != Precision.FP32 && !ClipModel.defaultDevice().isGpu()) {
         String refused = ReducedPrecisionProbe.refusal(precision);
         if (refused != null) {
@@ -54,6 +53,7 @@ final class ClipBench implements Callable<Integer> {
           return 2;
         }
       }
+      var dir = src.directory();
       HeapPeak.reset();
       try (ClipModel clip = ClipModel.load(dir, precision)) {
         System.out.printf("bench clip: %s (%s) on %s, image tower %s, projection %d, image %d px, %d intra-op threads%n",
