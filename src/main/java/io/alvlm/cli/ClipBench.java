@@ -1,65 +1,120 @@
 package io.alvlm.cli;
 
+import ai.djl.pytorch.jni.JniUtils;
 import io.alvlm.clip.ClipModel;
-import java.nio.file.Path;
+import io.alvlm.clip.Precision;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code alvlm bench clip}: images/s of the image tower and prompts/s of the text tower for batch
- * sizes 1, 8, 32, the text tower with and without the end-of-text cut (the cut-off run is the baseline).
+ * {@code alvlm bench clip}: images/s of the image tower and prompts/s of the text tower per batch
+ * size, the text tower with and without the end-of-text cut (the cut-off run is the baseline), and
+ * peak host and device memory. {@code --arch} benches random weights with an OpenAI checkpoint's
+ * shapes; {@code --dtype} the image tower's number type (a reduced type on the CPU is first tried
+ * in a child JVM, as it once aborted the JVM).
  */
 @Command(name = "clip", mixinStandardHelpOptions = true,
-    description = "Images/s and prompts/s of a CLIP model for batch sizes 1, 8, 32 (prompts with and without the end-of-text cut).")
+    description = "Images/s and prompts/s of a CLIP model per batch size (prompts with and without the end-of-text "
+        + "cut), peak host and device memory.")
 final class ClipBench implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory.")
-  Path model;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
+
+  @Option(names = "--dtype", defaultValue = "fp32", description = "Image tower type: fp32, fp16 or bf16 (default: ${DEFAULT-VALUE}).")
+  String dtype;
+
+  @Option(names = "--batch", split = ",", defaultValue = "1,8,32", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+  int[] batches;
 
   @Option(names = "--seconds", defaultValue = "1.0", description = "Minimum timed seconds per figure (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(names = "--no-prompts", description = "Time the image tower only.")
+  boolean noPrompts;
+
+  /** Process CPU seconds and items of the last {@link #rate} call (all threads, as bench/clip_reference.py counts). */
+  private double lastCpuSeconds;
+  private int lastItems;
+
   @Override
   public Integer call() throws Exception {
-    try (ClipModel clip = ClipModel.load(model)) {
-      System.out.printf("bench clip: %s on %s, projection %d, image %d px%n", clip.modelId(), clip.device(),
-          clip.projectionDim(), clip.imageSize());
-      System.out.println("batch  images/s  prompts/s(cut)  prompts/s(full 77)  cut speed-up");
-      Random rnd = new Random(0);
-      for (int b : new int[] {1, 8, 32}) {
-        clip.setBatchSize(b);
-        List<float[]> pixels = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
-          float[] p = new float[3 * clip.imageSize() * clip.imageSize()];
-          for (int j = 0; j < p.length; j++) p[j] = (float) rnd.nextGaussian();
-          pixels.add(p);
+    Precision precision = Precision.of(dtype);
+    try (ModelSource src = source) {
+      if (precision != Precision.FP32 && !ClipModel.defaultDevice().isGpu()) {
+        String refused = ReducedPrecisionProbe.refusal(precision);
+        if (refused != null) {
+          System.err.println(refused);
+          return 2;
         }
-        List<String> prompts = new ArrayList<>();
-        for (int i = 0; i < b; i++) prompts.add(Prompts.SAMPLE.get(i % Prompts.SAMPLE.size()));
-        double img = rate(b, () -> clip.embedImages(pixels));
-        clip.setCutAfterEndOfText(true);
-        double cut = rate(b, () -> clip.encodeTexts(prompts));
-        clip.setCutAfterEndOfText(false);
-        double full = rate(b, () -> clip.encodeTexts(prompts));
-        clip.setCutAfterEndOfText(true);
-        System.out.printf("%5d  %8.1f  %14.1f  %18.1f  %11.2fx%n", b, img, cut, full, cut / full);
+      }
+      var dir = src.directory();
+      HeapPeak.reset();
+      try (ClipModel clip = ClipModel.load(dir, precision)) {
+        System.out.printf("bench clip: %s (%s) on %s, image tower %s, projection %d, image %d px, %d intra-op threads%n",
+            clip.modelId(), src.describe(), clip.device(), precision.label(), clip.projectionDim(), clip.imageSize(),
+            JniUtils.getNumThreads());
+        System.out.println("batch  images/s  images/CPU-s" + (noPrompts ? "" : "  prompts/s(cut)  prompts/s(full 77)  cut speed-up"));
+        Random rnd = new Random(0);
+        long device = 0;
+        for (int b : batches) {
+          clip.setBatchSize(b);
+          List<float[]> pixels = new ArrayList<>();
+          for (int i = 0; i < b; i++) {
+            float[] p = new float[3 * clip.imageSize() * clip.imageSize()];
+            for (int j = 0; j < p.length; j++) p[j] = (float) rnd.nextGaussian();
+            pixels.add(p);
+          }
+          double img = rate(b, () -> clip.embedImages(pixels));
+          double imgPerCpu = lastItems / lastCpuSeconds;
+          device = Math.max(device, MemoryPeaks.deviceBytes(clip.device()));
+          if (noPrompts) {
+            System.out.printf("%5d  %8.2f  %12.2f%n", b, img, imgPerCpu);
+            continue;
+          }
+          List<String> prompts = new ArrayList<>();
+          for (int i = 0; i < b; i++) prompts.add(Prompts.SAMPLE.get(i % Prompts.SAMPLE.size()));
+          clip.setCutAfterEndOfText(true);
+          double cut = rate(b, () -> clip.encodeTexts(prompts));
+          clip.setCutAfterEndOfText(false);
+          double full = rate(b, () -> clip.encodeTexts(prompts));
+          clip.setCutAfterEndOfText(true);
+          System.out.printf("%5d  %8.2f  %12.2f  %14.1f  %18.1f  %11.2fx%n", b, img, imgPerCpu, cut, full, cut / full);
+        }
+        System.out.printf("peak host memory: heap %s, process RSS %s (VmHWM, weights and engine arrays included)%n",
+            MemoryPeaks.gib(HeapPeak.bytes()), MemoryPeaks.gib(MemoryPeaks.residentPeakBytes()));
+        System.out.printf("peak device memory: %s%n", clip.device().isGpu()
+            ? MemoryPeaks.gib(device) + " in use on the GPU after the runs (cudaMemGetInfo: PyTorch's caching allocator "
+                + "keeps its peak reserved)"
+            : "n/a (CPU)");
+        System.out.printf("dtype: image tower %s, text tower fp32%n", precision.label());
       }
       return 0;
     }
   }
 
-  /** Items per second of {@code run} (one warm-up call, then at least {@code seconds} of calls). */
+  /** Items per second of {@code run} (one warm-up call, then at least {@code seconds} and 2 calls). */
   private double rate(int itemsPerCall, Runnable run) {
     run.run();
+    long cpu = processCpuNanos();
     long start = System.nanoTime();
     int calls = 0;
     do {
       run.run();
       calls++;
-    } while (System.nanoTime() - start < seconds * 1e9 || calls < 3);
-    return calls * itemsPerCall / ((System.nanoTime() - start) / 1e9);
+    } while (System.nanoTime() - start < seconds * 1e9 || calls < 2);
+    long took = System.nanoTime() - start;
+    lastCpuSeconds = (processCpuNanos() - cpu) / 1e9;
+    lastItems = calls * itemsPerCall;
+    return lastItems / (took / 1e9);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 }

@@ -4,11 +4,11 @@ import io.alvlm.clip.ClipModel;
 import io.alvlm.coop.CoopConfig;
 import io.alvlm.coop.PromptLearner;
 import io.alvlm.coop.TrainingRun;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "coop", mixinStandardHelpOptions = true,
     description = "Seconds per CoOp training step (forward + backward + update), with and without the end-of-text cut.")
 final class CoopBench implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory.")
-  Path model;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
 
   @Option(names = "--classes", defaultValue = "100", description = "Number of classes (default: ${DEFAULT-VALUE}).")
   int classes;
@@ -34,7 +34,7 @@ final class CoopBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ClipModel clip = ClipModel.load(model)) {
+    try (ModelSource src = source; ClipModel clip = ClipModel.load(src.directory())) {
       List<String> names = new ArrayList<>();
       for (int k = 0; k < classes; k++) names.add(Prompts.CLASS_WORDS.get(k % Prompts.CLASS_WORDS.size()) + " " + k);
       Random rnd = new Random(0);

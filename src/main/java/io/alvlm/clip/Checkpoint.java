@@ -2,21 +2,38 @@ package io.alvlm.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.alvlm.data.SafeTensorShards;
 import java.io.IOException;
 
 /**
  * Copies named, shape-checked tensors of a safetensors checkpoint (one file or shards) into one
- * {@link NDManager} as float32. Errors name the file, the tensor and the expected shape.
+ * {@link NDManager} as float32, or as the type of {@link #as} (converted on the engine, the float32
+ * copy closed). Errors name the file, the tensor and the expected shape.
  */
 final class Checkpoint {
   private final SafeTensorShards file;
   private final NDManager manager;
+  private final DataType type;
 
   Checkpoint(SafeTensorShards file, NDManager manager) {
+    this(file, manager, DataType.FLOAT32);
+  }
+
+  private Checkpoint(SafeTensorShards file, NDManager manager, DataType type) {
     this.file = file;
     this.manager = manager;
+    this.type = type;
+  }
+
+  /** The same checkpoint, its arrays created as {@code t}. */
+  Checkpoint as(DataType t) {
+    return new Checkpoint(file, manager, t);
+  }
+
+  DataType type() {
+    return type;
   }
 
   SafeTensorShards file() {
@@ -25,12 +42,16 @@ final class Checkpoint {
 
   /** The tensor {@code name}, which must have exactly {@code shape}. */
   NDArray tensor(String name, long... shape) throws IOException {
-    return manager.create(file.floats(name, shape).data(), new Shape(shape));
+    return array(file.floats(name, shape).data(), shape);
   }
 
   /** An array of the given values on the weight manager. */
   NDArray array(float[] data, long... shape) {
-    return manager.create(data, new Shape(shape));
+    NDArray a = manager.create(data, new Shape(shape));
+    if (type == DataType.FLOAT32) return a;
+    NDArray t = a.toType(type, false);
+    a.close();
+    return t;
   }
 
   /** The same values as a Java array (for weights used outside the engine). */
@@ -43,29 +64,24 @@ final class Checkpoint {
    * {@code [in, out]} so a forward pass is one {@code x.matMul(w)} without a transpose per call.
    */
   NDArray linear(String name, long out, long in) throws IOException {
-    return manager.create(transpose(file.floats(name, out, in).data(), (int) out, (int) in), new Shape(in, out));
+    return array(transpose(file.floats(name, out, in).data(), (int) out, (int) in), in, out);
   }
 
-  /** Several linear weights of the same input width side by side: {@code [in, sum(out)]}. */
-  NDArray linears(long in, String[] names, long out) throws IOException {
-    int k = names.length;
-    float[] joined = new float[(int) (in * out * k)];
-    for (int j = 0; j < k; j++) {
-      float[] t = transpose(file.floats(names[j], out, in).data(), (int) out, (int) in);
-      for (int r = 0; r < in; r++) {
-        System.arraycopy(t, (int) (r * out), joined, (int) (r * out * k + j * out), (int) out);
-      }
-    }
-    return manager.create(joined, new Shape(in, out * k));
-  }
-
-  /** Several vectors concatenated (biases matching {@link #linears}). */
-  NDArray vectors(String[] names, long n) throws IOException {
-    float[] joined = new float[(int) (n * names.length)];
+  /**
+   * Tensors of the same trailing shape stacked along their first axis, each multiplied by its
+   * factor: q, k and v projections (weights {@code [out, in]} or biases {@code [out]}) as one.
+   */
+  NDArray rows(String[] names, float[] factors, long... shape) throws IOException {
+    long n = 1;
+    for (long s : shape) n *= s;
+    float[] joined = new float[Math.toIntExact(n * names.length)];
     for (int j = 0; j < names.length; j++) {
-      System.arraycopy(file.floats(names[j], n).data(), 0, joined, (int) (j * n), (int) n);
+      float[] part = file.floats(names[j], shape).data();
+      for (int i = 0; i < part.length; i++) joined[(int) (j * n) + i] = part[i] * factors[j];
     }
-    return manager.create(joined, new Shape(n * names.length));
+    long[] stacked = shape.clone();
+    stacked[0] *= names.length;
+    return array(joined, stacked);
   }
 
   static float[] transpose(float[] a, int rows, int cols) {

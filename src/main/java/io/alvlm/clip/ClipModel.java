@@ -17,13 +17,17 @@ import java.util.function.Function;
  * A Hugging Face CLIP checkpoint ({@code config.json}; {@code model.safetensors}, or shards named by
  * {@code model.safetensors.index.json}, in fp32, fp16 or bf16; {@code tokenizer.json}; optionally
  * {@code preprocessor_config.json}) run with DJL's PyTorch engine, on the GPU when one is present.
- * Weights are held as float32 on a capped manager owned by this object; every batch runs in its
+ * Weights are held as float32 (the image tower's in its {@link Precision}) on a capped manager
+ * owned by this object; every batch runs in its
  * own scoped sub-manager, so nothing outlives a call but plain Java arrays.
  *
  * <p>Features are CLIP's projections, <em>not</em> normalised. Not thread-safe: one instance per
  * thread, or calls from one thread at a time.
  */
 public final class ClipModel implements AutoCloseable {
+  /** System property that lets {@link Precision#BF16} through, to re-check it in a child JVM. */
+  public static final String TRY_BF16 = "alvlm.try-bf16";
+
   /** Images and texts per engine call. */
   public static final int DEFAULT_BATCH = 32;
 
@@ -35,11 +39,12 @@ public final class ClipModel implements AutoCloseable {
   private final TextTower text;
   private final ClipTokenizer tokenizer;
   private final float logitScale;
+  private final Precision precision;
   private int batchSize = DEFAULT_BATCH;
   private boolean cutAfterEndOfText = true;
 
-  private ClipModel(ClipConfig config, PreprocessorConfig preprocessing, NDManager base, NDManager weights, VisionTower vision, TextTower text,
-      ClipTokenizer tokenizer, float logitScale) {
+  private ClipModel(ClipConfig config, PreprocessorConfig preprocessing, NDManager base, NDManager weights, VisionTower vision,
+      TextTower text, ClipTokenizer tokenizer, float logitScale, Precision precision) {
     this.config = config;
     this.preprocessing = preprocessing;
     this.base = base;
@@ -48,15 +53,39 @@ public final class ClipModel implements AutoCloseable {
     this.text = text;
     this.tokenizer = tokenizer;
     this.logitScale = logitScale;
+    this.precision = precision;
   }
 
-  /** Loads {@code dir} on the GPU when the engine sees one, else the CPU. */
+  /** Loads {@code dir} on the GPU when the engine sees one, else the CPU, in fp32. */
   public static ClipModel load(Path dir) throws IOException {
-    Engine engine = Engine.getEngine("PyTorch");
-    return load(dir, engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu());
+    return load(dir, Precision.FP32);
+  }
+
+  /** Loads {@code dir} on the GPU when the engine sees one, else the CPU; the image tower in {@code precision}. */
+  public static ClipModel load(Path dir, Precision precision) throws IOException {
+    return load(dir, defaultDevice(), precision);
   }
 
   public static ClipModel load(Path dir, Device device) throws IOException {
+    return load(dir, device, Precision.FP32);
+  }
+
+  /** The GPU when the PyTorch engine sees one, else the CPU. */
+  public static Device defaultDevice() {
+    return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+  }
+
+  /**
+   * Loads {@code dir} on {@code device}. The image tower computes in {@code precision} (weights
+   * converted once here); the text tower stays float32, as CoOp differentiates through it.
+   */
+  public static ClipModel load(Path dir, Device device, Precision precision) throws IOException {
+    if (precision == Precision.BF16 && !Boolean.getBoolean(TRY_BF16)) {
+      throw new IllegalArgumentException("model.dtype=bf16 is refused: DJL's PyTorch engine aborts the JVM when it "
+          + "converts an array to bfloat16 ('terminate called without an active exception', checked with DJL 0.36 / "
+          + "PyTorch 2.7.1 on the CPU); use fp16 on a GPU, or fp32. -D" + TRY_BF16 + "=true tries it anyway (in a "
+          + "child JVM: `alvlm parity --dtype bf16`)");
+    }
     ClipConfig cfg = ClipConfig.read(dir);
     PreprocessorConfig pre = PreprocessorConfig.read(dir, cfg.imageSize());
     SafeTensorShards st = SafeTensorShards.open(dir);
@@ -65,12 +94,12 @@ public final class ClipModel implements AutoCloseable {
     try {
       NDManager weights = base.newSubManager();
       Checkpoint ck = new Checkpoint(st, weights);
-      VisionTower v = new VisionTower(ck, cfg);
+      VisionTower v = new VisionTower(ck.as(precision.dataType()), cfg);
       TextTower t = new TextTower(ck, cfg);
       float scale = (float) Math.exp(st.floats("logit_scale").data()[0]);
       // anything later attached to the weights would be a leak: fail loudly instead
       weights.cap();
-      return new ClipModel(cfg, pre, base, weights, v, t, tok, scale);
+      return new ClipModel(cfg, pre, base, weights, v, t, tok, scale, precision);
     } catch (IOException | RuntimeException e) {
       base.close();
       tok.close();
@@ -98,6 +127,11 @@ public final class ClipModel implements AutoCloseable {
   /** Side of the square input image, in pixels. */
   public int imageSize() {
     return config.imageSize();
+  }
+
+  /** The image tower's number type ({@code model.dtype}). */
+  public Precision precision() {
+    return precision;
   }
 
   public Device device() {

@@ -34,7 +34,7 @@ final class TextTower {
     finalW = ck.tensor("text_model.final_layer_norm.weight", d);
     finalB = ck.tensor("text_model.final_layer_norm.bias", d);
     projection = ck.linear("text_projection.weight", cfg.projectionDim(), d);
-    encoder = new TransformerEncoder(ck, "text_model", cfg.text());
+    encoder = new TransformerEncoder(ck, "text_model", cfg.text(), false);
   }
 
   int width() {

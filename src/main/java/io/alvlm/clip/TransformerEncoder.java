@@ -1,8 +1,10 @@
 package io.alvlm.clip;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.alvlm.data.EngineScalar;
 import java.io.IOException;
@@ -12,44 +14,71 @@ import java.util.List;
 /**
  * The pre-norm transformer stack shared by CLIP's two towers ({@code CLIPEncoder}): per layer,
  * {@code x + attn(ln1(x))} then {@code x + mlp(ln2(x))}. Weights live in the model's capped weight
- * manager; every intermediate is created on the manager of the input, so a caller's scope frees them.
+ * manager; every intermediate is created on the manager of the input.
+ *
+ * <p>Each layer runs in its own {@link NDScope}, so its intermediates are freed when it ends, not
+ * when the caller's scope does: at ViT-B/16 size and batch 32 that is ~0.8 GB a layer, which kept
+ * for all 12 layers took the process to 11 GB and spent much of its time faulting fresh pages in.
+ * Projections are {@code torch.nn.functional.linear} on {@code [out, in]} weights (bias fused into
+ * the product); q, k and v are one product, with the 1/√(head width) scale folded into q's weights.
  */
 final class TransformerEncoder {
   private record Layer(NDArray ln1w, NDArray ln1b, NDArray qkv, NDArray qkvBias, NDArray out, NDArray outBias,
       NDArray ln2w, NDArray ln2b, NDArray fc1, NDArray fc1b, NDArray fc2, NDArray fc2b) {}
 
   private final ClipConfig.Tower tower;
+  private final boolean inferenceOnly;
   private final List<Layer> layers = new ArrayList<>();
 
-  TransformerEncoder(Checkpoint ck, String prefix, ClipConfig.Tower tower) throws IOException {
+  /**
+   * @param inferenceOnly true when nothing is ever differentiated through this stack (the image
+   *     tower): residual adds and the activation then write into arrays they own, saving an
+   *     allocation each; the text tower (CoOp trains through it) passes false
+   */
+  TransformerEncoder(Checkpoint ck, String prefix, ClipConfig.Tower tower, boolean inferenceOnly) throws IOException {
     this.tower = tower;
+    this.inferenceOnly = inferenceOnly;
     long d = tower.width();
     long m = tower.mlpWidth();
+    float scale = (float) (1.0 / Math.sqrt((double) d / tower.heads()));
     for (int i = 0; i < tower.layers(); i++) {
       String p = prefix + ".encoder.layers." + i + ".";
       String a = p + "self_attn.";
       layers.add(new Layer(ck.tensor(p + "layer_norm1.weight", d), ck.tensor(p + "layer_norm1.bias", d),
-          ck.linears(d, new String[] {a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"}, d),
-          ck.vectors(new String[] {a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"}, d),
-          ck.linear(a + "out_proj.weight", d, d), ck.tensor(a + "out_proj.bias", d),
+          ck.rows(new String[] {a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"}, new float[] {scale, 1, 1}, d, d),
+          ck.rows(new String[] {a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"}, new float[] {scale, 1, 1}, d),
+          ck.tensor(a + "out_proj.weight", d, d), ck.tensor(a + "out_proj.bias", d),
           ck.tensor(p + "layer_norm2.weight", d), ck.tensor(p + "layer_norm2.bias", d),
-          ck.linear(p + "mlp.fc1.weight", m, d), ck.tensor(p + "mlp.fc1.bias", m),
-          ck.linear(p + "mlp.fc2.weight", d, m), ck.tensor(p + "mlp.fc2.bias", d)));
+          ck.tensor(p + "mlp.fc1.weight", m, d), ck.tensor(p + "mlp.fc1.bias", m),
+          ck.tensor(p + "mlp.fc2.weight", d, m), ck.tensor(p + "mlp.fc2.bias", d)));
     }
   }
 
-  /** Runs every layer on {@code x [B, T, width]}; {@code mask} is {@code [T, T]} additive, or null. */
+  /**
+   * Runs every layer on {@code x [B, T, width]}; {@code mask} is {@code [T, T]} additive, or null.
+   * The result is registered in the caller's scope (if any); {@code x} itself is left alone.
+   */
   NDArray forward(NDArray x, NDArray mask) {
+    NDArray input = x;
     for (Layer l : layers) {
-      x = x.add(attention(norm(x, l.ln1w, l.ln1b), mask, l));
-      NDArray h = norm(x, l.ln2w, l.ln2b).matMul(l.fc1).add(l.fc1b);
-      x = x.add(activate(h).matMul(l.fc2).add(l.fc2b));
+      try (NDScope scope = new NDScope()) {
+        NDArray h = residual(x, attention(norm(x, l.ln1w, l.ln1b), mask, l));
+        NDArray y = residual(h, linear(activate(linear(norm(h, l.ln2w, l.ln2b), l.fc1, l.fc1b)), l.fc2, l.fc2b));
+        NDScope.unregister(y);
+        if (x != input) x.close();
+        x = y;
+      }
     }
+    if (x != input) NDScope.register(x);
     return x;
   }
 
   NDArray norm(NDArray x, NDArray gamma, NDArray beta) {
     return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, tower.eps()).singletonOrThrow();
+  }
+
+  private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return Linear.linear(x, weight, bias).singletonOrThrow();
   }
 
   private NDArray attention(NDArray x, NDArray mask, Layer l) {
@@ -59,23 +88,26 @@ final class TransformerEncoder {
     long d = tower.width();
     int heads = tower.heads();
     long hd = d / heads;
-    // one [B, T, 3, H, hd] projection, then q, k, v as [B, H, T, hd]
-    NDArray qkv = x.matMul(l.qkv).add(l.qkvBias).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-    NDArray q = EngineScalar.times(qkv.get(0), (float) (1.0 / Math.sqrt(hd)));
-    NDArray k = qkv.get(1);
-    NDArray v = qkv.get(2);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+    // one [B, T, 3, H, hd] projection (q already scaled), then q, k, v as [B, H, T, hd] views
+    NDArray qkv = linear(x, l.qkv, l.qkvBias).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+    NDArray scores = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2));
     if (mask != null) {
       scores = scores.add(mask);
     }
-    NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
-    return ctx.matMul(l.out).add(l.outBias);
+    NDArray ctx = scores.softmax(-1).matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(b, t, d);
+    return linear(ctx, l.out, l.outBias);
+  }
+
+  /** {@code x + branch}; in place into {@code branch} (a fresh array of this layer) when inference-only. */
+  private NDArray residual(NDArray x, NDArray branch) {
+    return inferenceOnly ? branch.addi(x) : x.add(branch);
   }
 
   private NDArray activate(NDArray h) {
     if (tower.activation().equals("gelu")) {
       return Activation.gelu(h);
     }
-    return h.mul(Activation.sigmoid(EngineScalar.times(h, 1.702f)));
+    NDArray gate = Activation.sigmoid(EngineScalar.times(h, 1.702f));
+    return inferenceOnly ? gate.muli(h) : h.mul(gate);
   }
 }

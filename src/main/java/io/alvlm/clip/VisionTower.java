@@ -3,6 +3,7 @@ package io.alvlm.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 
@@ -10,11 +11,12 @@ import java.io.IOException;
  * CLIP's image tower ({@code CLIPVisionTransformer} + {@code visual_projection}): patches as one
  * matrix product, class token, positions, pre-norm, encoder, post-norm of the class token,
  * projection. Input {@code [B, 3, S, S]} preprocessed pixels; output {@code [B, projection]}, not
- * normalised.
+ * normalised, float32; in between the type of the checkpoint it was built from (fp32, fp16, bf16).
  */
 final class VisionTower {
   private final ClipConfig cfg;
-  private final float[] classEmbedding;
+  private final DataType type;
+  private final NDArray classEmbedding;
   private final NDArray patchWeight;
   private final NDArray positions;
   private final NDArray preW;
@@ -29,7 +31,8 @@ final class VisionTower {
     long d = cfg.vision().width();
     int p = cfg.patchSize();
     String e = "vision_model.embeddings.";
-    classEmbedding = ck.floats(e + "class_embedding", d);
+    type = ck.type();
+    classEmbedding = ck.array(ck.floats(e + "class_embedding", d), 1, 1, d);
     // conv weight [D, 3, p, p] as a [3·p·p, D] matrix: the stride-p convolution is one matMul
     float[] conv = ck.floats(e + "patch_embedding.weight", d, 3, p, p);
     patchWeight = ck.array(Checkpoint.transpose(conv, (int) d, 3 * p * p), 3L * p * p, d);
@@ -39,7 +42,7 @@ final class VisionTower {
     postW = ck.tensor("vision_model.post_layernorm.weight", d);
     postB = ck.tensor("vision_model.post_layernorm.bias", d);
     projection = ck.linear("visual_projection.weight", cfg.projectionDim(), d);
-    encoder = new TransformerEncoder(ck, "vision_model", cfg.vision());
+    encoder = new TransformerEncoder(ck, "vision_model", cfg.vision(), true);
   }
 
   NDArray forward(NDArray pixels) {
@@ -52,13 +55,16 @@ final class VisionTower {
     int p = cfg.patchSize();
     long g = size / p;
     long d = cfg.vision().width();
-    NDArray patches = pixels.reshape(b, 3, g, p, g, p).transpose(0, 2, 4, 1, 3, 5).reshape(b, g * g, 3L * p * p)
+    NDArray in = pixels.getDataType() == type ? pixels : pixels.toType(type, false);
+    NDArray patches = in.reshape(b, 3, g, p, g, p).transpose(0, 2, 4, 1, 3, 5).reshape(b, g * g, 3L * p * p)
         .matMul(patchWeight);
-    NDArray cls = pixels.getManager().create(classEmbedding, new Shape(1, 1, d)).broadcast(b, 1, d);
+    // zeros first: an op whose first operand is a weight would attach its result to the capped weight manager
+    NDArray cls = pixels.getManager().zeros(new Shape(b, 1, d), type).add(classEmbedding);
     NDArray x = NDArrays.concat(new NDList(cls, patches), 1).add(positions);
     x = encoder.norm(x, preW, preB);
     x = encoder.forward(x, null);
     NDArray pooled = encoder.norm(x.get(":, 0, :"), postW, postB);
-    return pooled.matMul(projection);
+    NDArray features = pooled.matMul(projection);
+    return features.getDataType() == DataType.FLOAT32 ? features : features.toType(DataType.FLOAT32, false);
   }
 }

@@ -193,31 +193,14 @@ public final class SafeTensors {
   /** Writes tensors stored as {@code dtype}: F32, F16 or BF16 (both rounded to nearest even). */
   public static void write(Path out, Map<String, Floats> tensors, Map<String, String> metadata, String dtype)
       throws IOException {
-    int width = switch (dtype) {
-      case "F32" -> 4;
-      case "F16", "BF16" -> 2;
-      default -> throw new IllegalArgumentException("cannot write dtype " + dtype + " (F32, F16 or BF16)");
-    };
-    ObjectNode head = JSON.createObjectNode();
-    if (!metadata.isEmpty()) {
-      ObjectNode m = head.putObject("__metadata__");
-      metadata.forEach(m::put);
-    }
-    long offset = 0;
-    for (Map.Entry<String, Floats> t : tensors.entrySet()) {
-      ObjectNode n = head.putObject(t.getKey());
-      n.put("dtype", dtype);
-      var shape = n.putArray("shape");
-      for (long s : t.getValue().shape()) shape.add(s);
-      long bytes = (long) width * t.getValue().data().length;
-      n.putArray("data_offsets").add(offset).add(offset + bytes);
-      offset += bytes;
-    }
-    byte[] json = JSON.writeValueAsBytes(head);
-    int pad = (8 - json.length % 8) % 8;
-    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(8 + json.length + pad + offset)).order(ByteOrder.LITTLE_ENDIAN);
-    b.putLong(json.length + pad).put(json);
-    for (int i = 0; i < pad; i++) b.put((byte) ' ');
+    int width = width(dtype);
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    tensors.forEach((n, f) -> shapes.put(n, f.shape()));
+    byte[] head = header(shapes, metadata, dtype);
+    long offset = head.length - 8L;
+    for (Floats f : tensors.values()) offset += (long) width * f.data().length;
+    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(8 + offset)).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(head);
     for (Floats f : tensors.values()) {
       for (float v : f.data()) {
         switch (dtype) {
@@ -230,5 +213,74 @@ public final class SafeTensors {
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
     Files.write(out, b.array());
+  }
+
+  /** Fills one tensor's values (row-major) when a streamed write reaches it. */
+  public interface TensorFill {
+    void fill(String name, float[] values);
+  }
+
+  /**
+   * Writes float32 tensors of the given shapes one at a time, each filled by {@code fill} just
+   * before it is written, so only the largest tensor is ever in memory (for multi-GB checkpoints).
+   */
+  public static void writeStreamed(Path out, Map<String, long[]> shapes, TensorFill fill) throws IOException {
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeFully(ch, ByteBuffer.wrap(header(shapes, Map.of(), "F32")));
+      for (Map.Entry<String, long[]> t : shapes.entrySet()) {
+        long n = 1;
+        for (long s : t.getValue()) n *= s;
+        float[] values = new float[Math.toIntExact(n)];
+        fill.fill(t.getKey(), values);
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        writeFully(ch, b);
+      }
+    }
+  }
+
+  private static int width(String dtype) {
+    return switch (dtype) {
+      case "F32" -> 4;
+      case "F16", "BF16" -> 2;
+      default -> throw new IllegalArgumentException("cannot write dtype " + dtype + " (F32, F16 or BF16)");
+    };
+  }
+
+  /** The 8-byte length and the JSON header, padded with spaces to a multiple of 8 bytes. */
+  private static byte[] header(Map<String, long[]> shapes, Map<String, String> metadata, String dtype)
+      throws IOException {
+    int width = width(dtype);
+    ObjectNode head = JSON.createObjectNode();
+    if (!metadata.isEmpty()) {
+      ObjectNode m = head.putObject("__metadata__");
+      metadata.forEach(m::put);
+    }
+    long offset = 0;
+    for (Map.Entry<String, long[]> t : shapes.entrySet()) {
+      ObjectNode n = head.putObject(t.getKey());
+      n.put("dtype", dtype);
+      var shape = n.putArray("shape");
+      long count = 1;
+      for (long s : t.getValue()) {
+        shape.add(s);
+        count *= s;
+      }
+      n.putArray("data_offsets").add(offset).add(offset + width * count);
+      offset += width * count;
+    }
+    byte[] json = JSON.writeValueAsBytes(head);
+    int pad = (8 - json.length % 8) % 8;
+    ByteBuffer b = ByteBuffer.allocate(8 + json.length + pad).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(json.length + pad).put(json);
+    for (int i = 0; i < pad; i++) b.put((byte) ' ');
+    return b.array();
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) ch.write(b);
   }
 }

@@ -1,6 +1,7 @@
 package io.alvlm.stream;
 
 import io.alvlm.clip.ClipModel;
+import io.alvlm.clip.Precision;
 import io.alvlm.http.HttpApi;
 import io.alvlm.selection.Strategies;
 import io.alvlm.selection.Strategy;
@@ -94,7 +95,9 @@ public final class AlvlmService implements AutoCloseable {
       new TopicProvisioner(admin).ensure(TopicSpecs.from(specCfg), c.get(Settings.TOPICS_CREATE));
     }
     boolean needsModel = c.runs("embedder") || c.runs("trainer");
-    ClipModel model = needsModel ? ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))) : null;
+    // model.dtype is the embedder's: a trainer-only instance keeps the text tower's fp32 model as it is
+    ClipModel model = needsModel ? ClipModel.load(Path.of(c.get(Settings.MODEL_DIR)),
+        c.runs("embedder") ? c.get(Settings.MODEL_DTYPE) : Precision.FP32) : null;
     ImageTower tower = c.runs("embedder") ? new ClipImageTower(model, ClipImageTower.decoder(c, metrics), false) : null;
     DecodeThreads decode = c.runs("embedder") ? DecodeThreads.of(c) : null;
     PromptTrainer trainer = !c.runs("trainer") ? null
