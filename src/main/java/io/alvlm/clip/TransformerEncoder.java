@@ -1,8 +1,11 @@
 package io.alvlm.clip;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.alvlm.data.EngineScalar;
 import java.io.IOException;
@@ -29,21 +32,38 @@ final class TransformerEncoder {
       String p = prefix + ".encoder.layers." + i + ".";
       String a = p + "self_attn.";
       layers.add(new Layer(ck.tensor(p + "layer_norm1.weight", d), ck.tensor(p + "layer_norm1.bias", d),
-          ck.linears(d, new String[] {a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"}, d),
+          outByIn(ck.linears(d, new String[] {a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"}, d)),
           ck.vectors(new String[] {a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"}, d),
-          ck.linear(a + "out_proj.weight", d, d), ck.tensor(a + "out_proj.bias", d),
+          outByIn(ck.linear(a + "out_proj.weight", d, d)), ck.tensor(a + "out_proj.bias", d),
           ck.tensor(p + "layer_norm2.weight", d), ck.tensor(p + "layer_norm2.bias", d),
-          ck.linear(p + "mlp.fc1.weight", m, d), ck.tensor(p + "mlp.fc1.bias", m),
-          ck.linear(p + "mlp.fc2.weight", d, m), ck.tensor(p + "mlp.fc2.bias", d)));
+          outByIn(ck.linear(p + "mlp.fc1.weight", m, d)), ck.tensor(p + "mlp.fc1.bias", m),
+          outByIn(ck.linear(p + "mlp.fc2.weight", d, m)), ck.tensor(p + "mlp.fc2.bias", d)));
     }
+  }
+
+  /**
+   * An {@code [in, out]} weight as the {@code [out, in]} view {@code torch.nn.functional.linear}
+   * takes (no copy; made before the weight manager is capped), so bias and product are one addmm.
+   */
+  private static NDArray outByIn(NDArray inByOut) {
+    return inByOut.transpose();
+  }
+
+  private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return Linear.linear(x, weight, bias).singletonOrThrow();
   }
 
   /** Runs every layer on {@code x [B, T, width]}; {@code mask} is {@code [T, T]} additive, or null. */
   NDArray forward(NDArray x, NDArray mask) {
     for (Layer l : layers) {
-      x = x.add(attention(norm(x, l.ln1w, l.ln1b), mask, l));
-      NDArray h = norm(x, l.ln2w, l.ln2b).matMul(l.fc1).add(l.fc1b);
-      x = x.add(activate(h).matMul(l.fc2).add(l.fc2b));
+      // a layer's temporaries are freed as soon as it is done (what autograd saved stays alive in
+      // its graph), so the next layer's allocations reuse warm memory instead of faulting in pages
+      try (NDScope scope = new NDScope()) {
+        NDArray y = x.add(attention(norm(x, l.ln1w, l.ln1b), mask, l));
+        NDArray h = linear(norm(y, l.ln2w, l.ln2b), l.fc1, l.fc1b);
+        x = y.add(linear(activate(h), l.fc2, l.fc2b));
+        NDScope.unregister(x);
+      }
     }
     return x;
   }
@@ -59,17 +79,23 @@ final class TransformerEncoder {
     long d = tower.width();
     int heads = tower.heads();
     long hd = d / heads;
-    // one [B, T, 3, H, hd] projection, then q, k, v as [B, H, T, hd]
-    NDArray qkv = x.matMul(l.qkv).add(l.qkvBias).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-    NDArray q = EngineScalar.times(qkv.get(0), (float) (1.0 / Math.sqrt(hd)));
-    NDArray k = qkv.get(1);
-    NDArray v = qkv.get(2);
+    // one [B, T, 3, H, hd] projection, then q, k, v as [B, H, T, hd]; split, not get(i): the
+    // gradient of a split is one concatenation, that of get(i) a zero-filled copy of all three
+    NDList qkv = linear(x, l.qkv, l.qkvBias).reshape(b, t, 3, heads, hd).split(3, 2);
+    NDArray q = EngineScalar.times(heads(qkv.get(0), b, t, heads, hd), (float) (1.0 / Math.sqrt(hd)));
+    NDArray k = heads(qkv.get(1), b, t, heads, hd);
+    NDArray v = heads(qkv.get(2), b, t, heads, hd);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
     if (mask != null) {
       scores = scores.add(mask);
     }
     NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
-    return ctx.matMul(l.out).add(l.outBias);
+    return linear(ctx, l.out, l.outBias);
+  }
+
+  /** One {@code [B, T, 1, H, hd]} slice of the projection as {@code [B, H, T, hd]} (views, no copy). */
+  private static NDArray heads(NDArray slice, long b, long t, int heads, long hd) {
+    return slice.reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
   }
 
   private NDArray activate(NDArray h) {
