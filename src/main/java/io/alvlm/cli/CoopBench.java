@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code alvlm bench coop}: seconds per CoOp training step (forward, backward, SGD update) over
  * {@code --classes} classes, with and without the end-of-text cut (the uncut run is the baseline),
- * on the training path ({@link TrainingRun}: context and optimiser state on the device).
+ * on the training path ({@link TrainingRun}: context and optimiser state on the device). With
+ * {@code --reference}, PyTorch eager ({@link CoopReference}) is timed after each setting and the
+ * ratios printed.
  */
 @Command(name = "coop", mixinStandardHelpOptions = true,
     description = "Seconds per CoOp training step (forward + backward + update), with and without the end-of-text cut.")
@@ -31,6 +33,14 @@ final class CoopBench implements Callable<Integer> {
 
   @Option(names = "--steps", defaultValue = "5", description = "Timed steps per setting (default: ${DEFAULT-VALUE}).")
   int steps;
+
+  @Option(names = "--reference", description = "Also time the PyTorch eager baseline (bench/coop_reference.py) "
+      + "right after each setting and print the ratios.")
+  boolean reference;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for --reference "
+      + "(default: ${DEFAULT-VALUE}).")
+  String python;
 
   @Override
   public Integer call() throws Exception {
@@ -50,11 +60,22 @@ final class CoopBench implements Callable<Integer> {
       for (int e : new PromptLearner(clip, names, CoopConfig.defaults()).endOfText()) cutLength = Math.max(cutLength, e + 1);
       System.out.printf("prompt length with the cut: %d tokens (bench/coop_reference.py --cut-length %d)%n", cutLength,
           cutLength);
+      CoopReference ref = reference
+          ? new CoopReference(Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath(), python) : null;
+      String loadBefore = CoopReference.loadAverage();
+      // alvlm then PyTorch for each length, back to back, so both see the same load
       double cut = secondsPerStep(clip, CoopConfig.defaults(), names, feats, labels);
+      double refCut = ref == null ? Double.NaN : ref.secondsPerStep(model, classes, batchSize, cutLength, steps, true);
       double full = secondsPerStep(clip, CoopConfig.defaults().withCutAfterEndOfText(false), names, feats, labels);
+      double refFull = ref == null ? Double.NaN : ref.secondsPerStep(model, classes, batchSize, cutLength, steps, false);
       System.out.printf("s/step with end-of-text cut: %.4f%n", cut);
       System.out.printf("s/step full 77 tokens:       %.4f%n", full);
       System.out.printf("cut speed-up:                %.2fx%n", full / cut);
+      if (ref != null) {
+        System.out.printf("s/step with cut: alvlm %.3f, pytorch %.3f, ratio %.2f×%n", cut, refCut, cut / refCut);
+        System.out.printf("s/step full 77: alvlm %.3f, pytorch %.3f, ratio %.2f×%n", full, refFull, full / refFull);
+      }
+      System.out.printf("load average: %s at start, %s at end%n", loadBefore, CoopReference.loadAverage());
       return 0;
     }
   }
