@@ -38,12 +38,20 @@ final class CoopBench implements Callable<Integer> {
       + "right after each setting and print the ratios.")
   boolean reference;
 
+  @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads on both sides (default: the "
+      + "engines' own, all cores); 1 makes the ratio far less sensitive to other load.")
+  int threads;
+
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for --reference "
       + "(default: ${DEFAULT-VALUE}).")
   String python;
 
   @Override
   public Integer call() throws Exception {
+    if (threads > 0) {
+      // read by DJL's PyTorch engine when it starts, which is in ClipModel.load below
+      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+    }
     try (ClipModel clip = ClipModel.load(model)) {
       List<String> names = new ArrayList<>();
       for (int k = 0; k < classes; k++) names.add(Prompts.CLASS_WORDS.get(k % Prompts.CLASS_WORDS.size()) + " " + k);
@@ -65,9 +73,9 @@ final class CoopBench implements Callable<Integer> {
       String loadBefore = CoopReference.loadAverage();
       // alvlm then PyTorch for each length, back to back, so both see the same load
       double cut = secondsPerStep(clip, CoopConfig.defaults(), names, feats, labels);
-      double refCut = ref == null ? Double.NaN : ref.secondsPerStep(model, classes, batchSize, cutLength, steps, true);
+      double refCut = ref == null ? Double.NaN : ref.secondsPerStep(model, classes, batchSize, cutLength, steps, threads, true);
       double full = secondsPerStep(clip, CoopConfig.defaults().withCutAfterEndOfText(false), names, feats, labels);
-      double refFull = ref == null ? Double.NaN : ref.secondsPerStep(model, classes, batchSize, cutLength, steps, false);
+      double refFull = ref == null ? Double.NaN : ref.secondsPerStep(model, classes, batchSize, cutLength, steps, threads, false);
       System.out.printf("s/step with end-of-text cut: %.4f%n", cut);
       System.out.printf("s/step full 77 tokens:       %.4f%n", full);
       System.out.printf("cut speed-up:                %.2fx%n", full / cut);

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,12 +30,17 @@ final class CoopReference {
     }
   }
 
-  /** Seconds per step of the reference for the cut ({@code cut}) or the full 77-token prompts. */
-  double secondsPerStep(Path model, int classes, int batch, int cutLength, int steps, boolean cut)
+  /**
+   * Seconds per step of the reference for the cut ({@code cut}) or the full 77-token prompts, on
+   * {@code threads} intra-op threads (0: the script's default, all cores).
+   */
+  double secondsPerStep(Path model, int classes, int batch, int cutLength, int steps, int threads, boolean cut)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(List.of(python, script.toString(), model.toString(), "--classes",
+    List<String> cmd = new ArrayList<>(List.of(python, script.toString(), model.toString(), "--classes",
         String.valueOf(classes), "--batch", String.valueOf(batch), "--cut-length", String.valueOf(cutLength), "--steps",
-        String.valueOf(steps), "--only", cut ? "cut" : "full")).redirectErrorStream(true);
+        String.valueOf(steps), "--only", cut ? "cut" : "full"));
+    if (threads > 0) cmd.addAll(List.of("--threads", String.valueOf(threads)));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     // the MKL shim bin/alvlm preloads is for the JVM's libtorch; the baseline runs as it would alone
     pb.environment().remove("LD_PRELOAD");
     Process p = pb.start();
