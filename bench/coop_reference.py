@@ -74,6 +74,7 @@ def main():
     ap.add_argument("--n-ctx", type=int, default=4)
     ap.add_argument("--cut-length", type=int, required=True, help="prompt length after the end-of-text cut")
     ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--only", choices=("cut", "full"), help="time one prompt length only (bench coop --reference)")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (DJL's default: all cores)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -88,7 +89,8 @@ def main():
     labels = torch.randint(a.classes, (a.batch,))
     print(f"coop reference: torch {torch.__version__}, {torch.get_num_threads()} threads, {a.classes} classes, "
           f"batch {a.batch}, {a.n_ctx} context vectors")
-    for name, length in (("with end-of-text cut", a.cut_length), ("full 77 tokens", 77)):
+    settings = (("with end-of-text cut", a.cut_length), ("full 77 tokens", 77))
+    for name, length in settings[1:] if a.only == "full" else settings[:1] if a.only == "cut" else settings:
         ids = torch.randint(1, 49406, (a.classes, length))
         eot = torch.full((a.classes,), a.cut_length - 1)
         tokens = emb[ids]

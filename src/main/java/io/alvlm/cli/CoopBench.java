@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code alvlm bench coop}: seconds per CoOp training step (forward, backward, SGD update) over
  * {@code --classes} classes, with and without the end-of-text cut (the uncut run is the baseline),
- * on the training path ({@link TrainingRun}: context and optimiser state on the device).
+ * on the training path ({@link TrainingRun}: context and optimiser state on the device). With
+ * {@code --reference}, PyTorch eager ({@link CoopReference}) is timed after each setting and the
+ * ratios printed.
  */
 @Command(name = "coop", mixinStandardHelpOptions = true,
     description = "Seconds per CoOp training step (forward + backward + update), with and without the end-of-text cut.")
@@ -32,8 +34,24 @@ final class CoopBench implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "5", description = "Timed steps per setting (default: ${DEFAULT-VALUE}).")
   int steps;
 
+  @Option(names = "--reference", description = "Also time the PyTorch eager baseline (bench/coop_reference.py) "
+      + "right after each setting and print the ratios.")
+  boolean reference;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads on both sides (default: the "
+      + "engines' own, all cores); 1 makes the ratio far less sensitive to other load.")
+  int threads;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for --reference "
+      + "(default: ${DEFAULT-VALUE}).")
+  String python;
+
   @Override
   public Integer call() throws Exception {
+    if (threads > 0) {
+      // read by DJL's PyTorch engine when it starts, which is in ClipModel.load below
+      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+    }
     try (ModelSource src = source; ClipModel clip = ClipModel.load(src.directory())) {
       List<String> names = new ArrayList<>();
       for (int k = 0; k < classes; k++) names.add(Prompts.CLASS_WORDS.get(k % Prompts.CLASS_WORDS.size()) + " " + k);
@@ -50,11 +68,22 @@ final class CoopBench implements Callable<Integer> {
       for (int e : new PromptLearner(clip, names, CoopConfig.defaults()).endOfText()) cutLength = Math.max(cutLength, e + 1);
       System.out.printf("prompt length with the cut: %d tokens (bench/coop_reference.py --cut-length %d)%n", cutLength,
           cutLength);
+      CoopReference ref = reference
+          ? new CoopReference(java.nio.file.Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath(), python) : null;
+      String loadBefore = CoopReference.loadAverage();
+      // alvlm then PyTorch for each length, back to back, so both see the same load
       double cut = secondsPerStep(clip, CoopConfig.defaults(), names, feats, labels);
+      double refCut = ref == null ? Double.NaN : ref.secondsPerStep(src.directory(), classes, batchSize, cutLength, steps, threads, true);
       double full = secondsPerStep(clip, CoopConfig.defaults().withCutAfterEndOfText(false), names, feats, labels);
+      double refFull = ref == null ? Double.NaN : ref.secondsPerStep(src.directory(), classes, batchSize, cutLength, steps, threads, false);
       System.out.printf("s/step with end-of-text cut: %.4f%n", cut);
       System.out.printf("s/step full 77 tokens:       %.4f%n", full);
       System.out.printf("cut speed-up:                %.2fx%n", full / cut);
+      if (ref != null) {
+        System.out.printf("s/step with cut: alvlm %.3f, pytorch %.3f, ratio %.2f×%n", cut, refCut, cut / refCut);
+        System.out.printf("s/step full 77: alvlm %.3f, pytorch %.3f, ratio %.2f×%n", full, refFull, full / refFull);
+      }
+      System.out.printf("load average: %s at start, %s at end%n", loadBefore, CoopReference.loadAverage());
       return 0;
     }
   }

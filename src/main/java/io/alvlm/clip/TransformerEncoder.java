@@ -1,6 +1,7 @@
 package io.alvlm.clip;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -88,14 +89,20 @@ final class TransformerEncoder {
     long d = tower.width();
     int heads = tower.heads();
     long hd = d / heads;
-    // one [B, T, 3, H, hd] projection (q already scaled), then q, k, v as [B, H, T, hd] views
-    NDArray qkv = linear(x, l.qkv, l.qkvBias).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-    NDArray scores = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2));
+    // one [B, T, 3, H, hd] projection (q already scaled), then q, k, v as [B, H, T, hd]; split, not
+    // get(i): the gradient of a split is one concatenation, that of get(i) a zero-filled copy of all three
+    NDList qkv = linear(x, l.qkv, l.qkvBias).reshape(b, t, 3, heads, hd).split(3, 2);
+    NDArray scores = heads(qkv.get(0), b, t, heads, hd).matMul(heads(qkv.get(1), b, t, heads, hd).transpose(0, 1, 3, 2));
     if (mask != null) {
       scores = scores.add(mask);
     }
-    NDArray ctx = scores.softmax(-1).matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(b, t, d);
+    NDArray ctx = scores.softmax(-1).matMul(heads(qkv.get(2), b, t, heads, hd)).transpose(0, 2, 1, 3).reshape(b, t, d);
     return linear(ctx, l.out, l.outBias);
+  }
+
+  /** One {@code [B, T, 1, H, hd]} slice of the projection as {@code [B, H, T, hd]} (views, no copy). */
+  private static NDArray heads(NDArray slice, long b, long t, int heads, long hd) {
+    return slice.reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
   }
 
   /** {@code x + branch}; in place into {@code branch} (a fresh array of this layer) when inference-only. */
