@@ -76,6 +76,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
 
   @Override
   public void process(Record<String, ImageEvent> record) {
+    metrics.streamThreadStep();
     ImageEvent e = record.value();
     String id = record.key() != null ? record.key() : (e == null ? null : e.getId());
     if (e == null || id == null) {
@@ -132,6 +133,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
   }
 
   private void punctuate(long now) {
+    metrics.streamThreadStep();
     if (!pixels.isEmpty() && now - oldestAt >= maxWaitMs) {
       flush();
     }

@@ -164,6 +164,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    metrics.streamThreadStep();
     long t0 = System.nanoTime();
     try {
       handle(record);
@@ -328,6 +329,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   }
 
   private void tick(long now) {
+    metrics.streamThreadStep();
     long t0 = System.nanoTime();
     try {
       step(now);

@@ -84,6 +84,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
 
   /** Publishes version 0 once, when neither the models topic nor this task has published one. */
   private void tick(long now) {
+    metrics.streamThreadStep();
     if (models.get(modelName) == null && meta.get("published") == null) {
       publish(trainer.zeroShot(classNames), 0, now);
     }
@@ -96,6 +97,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
 
   @Override
   public void process(Record<String, TrainingEvent> record) {
+    metrics.streamThreadStep();
     TrainingEvent e = record.value();
     if (e.getType() == TrainingEventType.EXAMPLE) {
       labeled.put(e.getId(), e);
@@ -158,6 +160,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     long deadline = System.nanoTime() + config.get(Settings.TRAIN_MAX_SECONDS) * 1_000_000_000L;
     worker.start(() -> {
       long t0 = System.nanoTime();
+      metrics.trainingRunning(true);
       try {
         PromptModel candidate = trainer.train(classNames, x, y, current, () -> System.nanoTime() > deadline);
         return new Retraining(candidate, current, accuracy(candidate, testX, testY),
@@ -165,6 +168,8 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
             testX.size(), null);
       } catch (RuntimeException e) {
         return new Retraining(null, current, Double.NaN, Double.NaN, System.nanoTime() - t0, x.length, testX.size(), e);
+      } finally {
+        metrics.trainingRunning(false);
       }
     });
   }
