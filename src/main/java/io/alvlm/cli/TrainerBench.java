@@ -8,7 +8,6 @@ import io.alvlm.data.IdxDataset;
 import io.alvlm.data.VectorBytes;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.stream.AlvlmService;
-import io.alvlm.stream.CoopPromptTrainer;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.stream.ServiceConfig;
 import io.alvlm.stream.Settings;
@@ -41,8 +40,9 @@ import picocli.CommandLine.Option;
  * examples over {@code --classes} classes on the training topic, which start one retraining. Measures,
  * while it runs, the longest gap between two consecutive steps (record or punctuation, every task
  * punctuating each 50 ms) of each stream thread, and the embedder's images/s; the baseline is the same
- * two figures over an idle window just before. Without {@code --epochs}, one epoch is timed on the
- * same model first and the epochs are chosen so the retraining lasts about {@code --seconds}.
+ * two figures over an idle window just before (after a warm-up of a pass over the image ids and 30 s).
+ * The retraining's length follows {@code --epochs} and the model's text tower ({@code --model}, e.g. a
+ * larger one from {@code bench/random_clip.py}); it is printed, with a note when under 30 s.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
     description = "Stream-thread stalls and embedder throughput while a retraining runs, vs an idle window before it.")
@@ -52,8 +52,8 @@ final class TrainerBench implements Callable<Integer> {
   @Option(names = "--model", description = "Hugging Face CLIP directory (default: models/clip-tiny).") Path model;
   @Option(names = "--classes", defaultValue = "100", description = "Classes (default ${DEFAULT-VALUE}).") int classes;
   @Option(names = "--labels", defaultValue = "2000", description = "Labelled examples that start the retraining (default ${DEFAULT-VALUE}).") int labels;
-  @Option(names = "--epochs", description = "CoOp epochs of the retraining (default: chosen to last about --seconds).") Integer epochs;
-  @Option(names = "--seconds", defaultValue = "45", description = "Wanted retraining length when --epochs is not given (default ${DEFAULT-VALUE}).") double seconds;
+  @Option(names = "--epochs", defaultValue = "40", description = "CoOp epochs of the retraining (default ${DEFAULT-VALUE}: "
+      + "about 50 s with models/clip-tiny, 100 classes and 2000 labels on 2 cores).") int epochs;
   @Option(names = "--idle-seconds", defaultValue = "20", description = "Idle window measured before the retraining (default ${DEFAULT-VALUE}).") double idleSeconds;
   @Option(names = "--pool", defaultValue = "2000", description = "Distinct image ids fed in a loop (default ${DEFAULT-VALUE}).") int poolIds;
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the synthetic features (default ${DEFAULT-VALUE}).") long seed;
@@ -74,11 +74,10 @@ final class TrainerBench implements Callable<Integer> {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Map<String, String> s = settings(kafka, state, modelDir, names);
       float[][] features;
-      int chosen;
       try (ClipModel clip = ClipModel.load(modelDir)) {
         features = features(clip.projectionDim());
-        chosen = epochs != null ? epochs : calibrate(clip, s, names, features);
       }
+      int chosen = epochs;
       s.put("train.epochs", Integer.toString(chosen));
       ServiceConfig config = ServiceConfig.of(s);
       System.out.printf("bench trainer: model %s, %d classes, %d labels, %d epochs (batch %d, holdout %.2f), "
@@ -117,23 +116,6 @@ final class TrainerBench implements Callable<Integer> {
     return s;
   }
 
-  /** Seconds of one epoch on the labels' training share, on an idle machine; the epochs that last about --seconds. */
-  private int calibrate(ClipModel clip, Map<String, String> s, List<String> names, float[][] x) {
-    Map<String, String> one = new HashMap<>(s);
-    one.put("train.epochs", "1");
-    ServiceConfig c = ServiceConfig.of(one);
-    int n = (int) Math.round(x.length * (1 - c.get(Settings.TRAIN_HOLDOUT)));
-    float[][] train = java.util.Arrays.copyOf(x, n);
-    int[] y = IntStream.range(0, n).map(i -> i % classes).toArray();
-    long t0 = System.nanoTime();
-    CoopPromptTrainer.from(c, clip).train(names, train, y, null, () -> false);
-    double epoch = (System.nanoTime() - t0) / 1e9;
-    int chosen = (int) Math.max(1, Math.ceil(seconds / epoch));
-    System.out.printf("calibration: one epoch on %d labels %.1f s alone; %d epochs for about %.0f s%n", n, epoch, chosen,
-        seconds);
-    return chosen;
-  }
-
   /** Image-like features: a random direction per class plus noise; example i is of class i % classes. */
   private float[][] features(int dim) {
     Random r = new Random(seed);
@@ -155,7 +137,12 @@ final class TrainerBench implements Callable<Integer> {
       feeder.setDaemon(true);
       feeder.start();
       try {
-        limit.await("warm-up", () -> embedded(reg) >= 4L * config.get(Settings.EMBED_BATCH) && modelVersion(reg) >= 0);
+        // JIT warm-up (a minute and three passes over the ids), and the pool holds every id with its
+        // neighbour lists folded in: from here on it only drops repeats
+        long warm = System.nanoTime() + 60_000_000_000L;
+        limit.await("warm-up", () -> unlabeled(reg) >= pngs.size() && embedded(reg) >= 3.0 * pngs.size()
+            && reg.find("alvlm.pool.index.unfolded").gauge().value() == 0 && modelVersion(reg) >= 0
+            && System.nanoTime() > warm);
         var gaps = service.metrics().streamThreadGaps();
         gaps.reset();
         double e0 = embedded(reg);
@@ -178,11 +165,19 @@ final class TrainerBench implements Callable<Integer> {
         limit.await("retraining result", () -> modelVersion(reg) >= 1 || rejected(reg) >= 1);
         double trainSeconds = reg.get("alvlm.trainer.train").timer().totalTime(java.util.concurrent.TimeUnit.SECONDS);
         double maxStall = trainGaps.values().stream().mapToLong(Long::longValue).max().orElse(0) / 1e9;
-        System.out.printf("retraining: %.1f s, %d epochs, model version now %.0f, rejected %.0f; longest gap per stream "
-            + "thread %s; load average %.2f%n", trainSeconds, chosen, modelVersion(reg), rejected(reg),
+        System.out.printf("retraining: %.1f s, %d epochs, trainings %d, rejected %.0f; longest gap per stream "
+            + "thread %s; load average %.2f%n", trainSeconds, chosen, reg.get("alvlm.trainer.train").timer().count(),
+            rejected(reg),
             seconds(trainGaps), BenchDeadline.load());
+        gaps.reset();
+        double e2 = embedded(reg);
+        long t2 = System.nanoTime();
+        long afterEnd = t2 + (long) (idleSeconds * 1e9);
+        limit.await("idle window after", () -> System.nanoTime() >= afterEnd);
+        System.out.printf("idle after: embedder %.0f images/s; longest gap per stream thread %s; load average %.2f%n",
+            (embedded(reg) - e2) / ((System.nanoTime() - t2) / 1e9), seconds(gaps.longest()), BenchDeadline.load());
         if (trainSeconds < 30) {
-          System.out.printf("note: the retraining lasted under 30 s; raise --epochs or --seconds%n");
+          System.out.printf("note: the retraining lasted under 30 s; raise --epochs or take a larger --model%n");
         }
         System.out.printf("trainer: retraining %.1fs on %d labels %d classes; max-stall %.2fs; embedder %.0f/s during vs "
             + "%.0f/s idle%n", trainSeconds, labels, classes, maxStall, during, idleRate);
@@ -194,24 +189,26 @@ final class TrainerBench implements Callable<Integer> {
     }
   }
 
-  /** Keeps about 8 batches of images waiting for the embedder, cycling over the same ids, until told to stop. */
+  /**
+   * Keeps about 2,000 images waiting for the embedder, cycling over the same ids, until told to stop;
+   * sends are batched by the producer (no flush per batch), so the feeder is never what limits the rate.
+   */
   private void feed(EmbeddedKafka kafka, Topics topics, List<byte[]> pngs, MeterRegistry reg, AtomicBoolean feeding) {
     Map<String, Object> p = new HashMap<>(kafka.clientConfig());
-    p.put("linger.ms", 5);
+    p.put("linger.ms", 20);
+    p.put("batch.size", 1 << 20);
     long sent = 0;
     try (KafkaProducer<String, ImageEvent> producer =
         new KafkaProducer<>(p, new StringSerializer(), topics.images.valueSerde().serializer())) {
       while (feeding.get()) {
-        if (sent - embedded(reg) >= 256) {
+        if (sent - embedded(reg) >= 2000) {
           Thread.sleep(5);
           continue;
         }
-        for (int k = 0; k < 32; k++, sent++) {
-          String id = "img-" + (sent % pngs.size());
-          producer.send(new ProducerRecord<>(topics.images.name(), id, ImageEvent.newBuilder().setId(id)
-              .setBytes(ByteBuffer.wrap(pngs.get((int) (sent % pngs.size())))).setTimestamp(Instant.now()).build()));
-        }
-        producer.flush();
+        String id = "img-" + (sent % pngs.size());
+        producer.send(new ProducerRecord<>(topics.images.name(), id, ImageEvent.newBuilder().setId(id)
+            .setBytes(ByteBuffer.wrap(pngs.get((int) (sent % pngs.size())))).setTimestamp(Instant.now()).build()));
+        sent++;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -240,6 +237,11 @@ final class TrainerBench implements Callable<Integer> {
   private static double embedded(MeterRegistry reg) {
     var c = reg.find("alvlm.images.embedded").counter();
     return c == null ? 0 : c.count();
+  }
+
+  private static double unlabeled(MeterRegistry reg) {
+    var g = reg.find("alvlm.pool.images").tag("status", "unlabeled").gauge();
+    return g == null ? 0 : g.value();
   }
 
   private static double gauge(MeterRegistry reg, String name) {
