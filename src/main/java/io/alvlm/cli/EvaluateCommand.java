@@ -2,6 +2,7 @@ package io.alvlm.cli;
 
 import io.alvlm.clip.ClipModel;
 import io.alvlm.coop.CoopConfig;
+import io.alvlm.coop.WarmStart;
 import io.alvlm.coop.ZeroShot;
 import io.alvlm.data.Npy;
 import io.alvlm.eval.Benchmark;
@@ -16,6 +17,7 @@ import io.alvlm.eval.ImageFile;
 import io.alvlm.eval.LearningCurves;
 import io.alvlm.eval.ResultsTable;
 import io.alvlm.eval.SummaryReport;
+import io.alvlm.eval.WarmStartReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +95,15 @@ final class EvaluateCommand implements Callable<Integer> {
       + "embedded once and cached (default: ${DEFAULT-VALUE}, plain features).")
   int views;
 
+  @Option(names = "--warm-start", description = "Also replay every strategy warm-started (rows STRATEGY+warm, same "
+      + "seeds): each round starts from the previous round's context with --warm-start-epochs; warm-start.md compares "
+      + "accuracy and training seconds with from-zero.")
+  boolean warmStart;
+
+  @Option(names = "--warm-start-epochs", defaultValue = "10", description = "Epochs of a warm-started round "
+      + "(default: ${DEFAULT-VALUE}, as train.warm-start.epochs).")
+  int warmStartEpochs;
+
   @Option(names = "--cache", description = "Feature cache folder (default: $XDG_CACHE_HOME or ~/.cache, /alvlm/features).")
   Path cache;
 
@@ -126,7 +137,9 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> fixed = new LinkedHashMap<>();
     fixed.put("epochs", cfg.epochs());
     fixed.put("batch_size", cfg.batchSize());
+    if (warmStart) fixed.put("warm_start_epochs", warmStartEpochs);
     ResultsTable table;
+    List<String> arms;
     String title;
     Optional<String> paper;
     Map<String, Object> settings;
@@ -154,6 +167,7 @@ final class EvaluateCommand implements Callable<Integer> {
         });
         EvaluationRun run = new EvaluationRun(bench, learner, plan(b, fixed), out, System.err);
         table = run.run();
+        arms = run.arms();
         settings = run.settingsForReport();
         title = ds.name() + ", " + clip.modelId();
         paper = ds.paperDataset();
@@ -165,12 +179,16 @@ final class EvaluateCommand implements Callable<Integer> {
       CosineClassifier learner = new CosineClassifier(bench.pool(), bench.zeroShot(), bench.logitScale(), cfg);
       EvaluationRun run = new EvaluationRun(bench, learner, plan(b, fixed), out, System.err);
       table = run.run();
+      arms = run.arms();
       settings = run.settingsForReport();
       title = bench.name() + ", cosine classifier on precomputed features";
       paper = Optional.empty();
     }
-    SummaryReport.write(out, title, strategies, b, table.rows(), paper, settings);
-    LearningCurves.write(out, title, strategies, table.rows());
+    SummaryReport.write(out, title, arms, b, table.rows(), paper, settings);
+    LearningCurves.write(out, title, arms, table.rows());
+    if (warmStart) {
+      System.err.print(WarmStartReport.write(out, title, warmStartEpochs, table.rows()));
+    }
     System.err.printf("evaluate: wrote %s, %s, %s, %s in %s%n", ResultsTable.CSV, ResultsTable.JSON,
         SummaryReport.FILE, LearningCurves.FILE, out);
     return 0;
@@ -191,7 +209,8 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--strategy-param for '" + n + "', which is not in --strategies " + names);
       }
     }
-    return new EvaluationRun.Plan(names, params, rounds, b, seeds, fixed);
+    return new EvaluationRun.Plan(names, params, rounds, b, seeds, fixed,
+        warmStart ? new WarmStart(true, warmStartEpochs) : WarmStart.OFF);
   }
 
   private static float[][] embed(FeatureCache fc, List<ImageFile> images, String what) throws IOException {

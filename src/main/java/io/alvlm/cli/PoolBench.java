@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,13 +70,13 @@ final class PoolBench implements Callable<Integer> {
   int baselineLimit;
   @Option(names = "--timeout-minutes", defaultValue = "60", description = "Give up after (default ${DEFAULT-VALUE}).") long timeoutMinutes;
 
-  private long deadline;
+  private BenchDeadline limit;
 
   @Override
   public Integer call() throws Exception {
-    deadline = System.nanoTime() + Duration.ofMinutes(timeoutMinutes).toNanos();
+    limit = new BenchDeadline("bench pool", timeoutMinutes);
     System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; load average %.2f%n", images, dim,
-        classes, budget, k, load());
+        classes, budget, k, BenchDeadline.load());
     SyntheticPool pool = SyntheticPool.generate(images, dim, classes, seed);
     double featureGiB = (double) images * dim * 4 / (1L << 30);
     Path state = Files.createTempDirectory("alvlm-bench-pool-");
@@ -88,7 +87,7 @@ final class PoolBench implements Callable<Integer> {
         new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
       }
       produce(kafka, topics, pool);
-      System.out.printf("produced %d embeddings and model v0; load average %.2f%n", images, load());
+      System.out.printf("produced %d embeddings and model v0; load average %.2f%n", images, BenchDeadline.load());
 
       HeapPeak.reset();
       double ingest;
@@ -99,21 +98,21 @@ final class PoolBench implements Callable<Integer> {
         MeterRegistry reg = service.registry();
         ServiceMetrics metrics = metrics(service);
         long t0 = System.nanoTime();
-        await("ingest", () -> pooled(reg) == images && unfolded(reg) == 0);
+        limit.await("ingest", () -> pooled(reg) == images && unfolded(reg) == 0);
         ingest = images / ((System.nanoTime() - t0) / 1e9);
         var cellGauge = reg.find("alvlm.pool.index.cells").gauge();
         search = cellGauge == null || cellGauge.value() == 0 ? "exact" : String.format("approximate (%.0f cells, nprobe %d)",
             cellGauge.value(), nprobe);
         System.out.printf("ingest: %d images folded in %.1f s: %.0f images/s; longest stream-thread step %.3f s; "
             + "neighbours %s; load average %.2f%n", images, images / ingest, ingest, metrics.longestPoolStep() / 1e9,
-            search, load());
+            search, BenchDeadline.load());
         metrics.resetLongestPoolStep();
         long r0 = System.nanoTime();
-        await("round", () -> rounds(reg) >= 1);
+        limit.await("round", () -> rounds(reg) >= 1);
         round = (System.nanoTime() - r0) / 1e9;
         maxStall = metrics.longestPoolStep() / 1e9;
         System.out.printf("round: %.1f s from the lists being current to its requests (budget %d); longest "
-            + "stream-thread step meanwhile %.3f s; load average %.2f%n", round, budget, maxStall, load());
+            + "stream-thread step meanwhile %.3f s; load average %.2f%n", round, budget, maxStall, BenchDeadline.load());
       }
       double memoryGiB = HeapPeak.bytes() / (double) (1L << 30);
       double rssGiB = HeapPeak.residentPeakBytes() / (double) (1L << 30);
@@ -222,7 +221,7 @@ final class PoolBench implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (AlvlmService service = AlvlmService.start(config)) {
       MeterRegistry reg = service.registry();
-      await(wipe ? "takeover" : "restart",
+      limit.await(wipe ? "takeover" : "restart",
           () -> pooled(reg) + count(reg, "pending") == images && unfolded(reg) == 0 && service.ready());
       return (System.nanoTime() - t0) / 1e9;
     }
@@ -326,18 +325,5 @@ final class PoolBench implements Callable<Integer> {
   private static long rounds(MeterRegistry reg) {
     var c = reg.find("alvlm.rounds").counter();
     return c == null ? 0 : (long) c.count();
-  }
-
-  private void await(String what, BooleanSupplier done) throws InterruptedException {
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("bench pool: " + what + " did not finish within --timeout-minutes=" + timeoutMinutes);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static double load() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 }

@@ -3,6 +3,8 @@ package io.alvlm.eval;
 import io.alvlm.clip.ClipModel;
 import io.alvlm.coop.CoopConfig;
 import io.alvlm.coop.CoopTrainer;
+import io.alvlm.coop.PromptModel;
+import io.alvlm.coop.WarmStart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -25,9 +27,18 @@ public final class CoopLearner implements Learner {
   private final List<String> classNames;
   private final float[][] pool;
   private final Views views;
+  private final WarmStart warm;
+  /** The context the previous training ended with (warm start only). */
+  private float[] context;
 
   /** {@code views} may be null when {@code cfg.viewsPerImage() == 0}. */
   public CoopLearner(ClipModel clip, CoopConfig cfg, List<String> classNames, float[][] pool, Views views) {
+    this(clip, cfg, classNames, pool, views, WarmStart.OFF);
+  }
+
+  private CoopLearner(ClipModel clip, CoopConfig cfg, List<String> classNames, float[][] pool, Views views,
+      WarmStart warm) {
+    this.warm = Objects.requireNonNull(warm, "warm");
     this.clip = Objects.requireNonNull(clip, "clip");
     this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.classNames = List.copyOf(classNames);
@@ -36,18 +47,42 @@ public final class CoopLearner implements Learner {
   }
 
   @Override
+  public Learner warmStarted(WarmStart w) {
+    return new CoopLearner(clip, cfg, classNames, pool, views, w);
+  }
+
+  @Override
   public float[][] train(int[] rows, int[] labels, long seed) {
-    CoopConfig seeded = cfg.withSeed(seed);
-    CoopTrainer trainer = new CoopTrainer(clip, seeded);
-    if (cfg.viewsPerImage() > 0) {
-      try {
-        return trainer.train(views.of(rows), labels, classNames).classFeatures();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    if (!warm.enabled()) {
+      CoopTrainer trainer = new CoopTrainer(clip, cfg.withSeed(seed));
+      return cfg.viewsPerImage() > 0 ? trainer.train(viewsOf(rows), labels, classNames).classFeatures()
+          : trainer.train(plain(rows), labels, classNames).classFeatures();
     }
+    float[][][] v;
+    if (cfg.viewsPerImage() > 0) {
+      v = viewsOf(rows);
+    } else {
+      float[][] x = plain(rows);
+      v = new float[x.length][][];
+      for (int i = 0; i < x.length; i++) v[i] = new float[][] {x[i]};
+    }
+    PromptModel m = new CoopTrainer(clip, warm.config(cfg, context != null).withSeed(seed))
+        .train(v, labels, classNames, () -> false, context);
+    context = m.context().clone();
+    return m.classFeatures();
+  }
+
+  private float[][][] viewsOf(int[] rows) {
+    try {
+      return views.of(rows);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private float[][] plain(int[] rows) {
     float[][] x = new float[rows.length][];
     for (int i = 0; i < rows.length; i++) x[i] = pool[rows[i]];
-    return trainer.train(x, labels, classNames).classFeatures();
+    return x;
   }
 }

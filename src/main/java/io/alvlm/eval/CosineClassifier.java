@@ -2,6 +2,7 @@ package io.alvlm.eval;
 
 import io.alvlm.coop.CoopConfig;
 import io.alvlm.coop.Sgd;
+import io.alvlm.coop.WarmStart;
 import io.alvlm.selection.Vectors;
 import java.util.Objects;
 import java.util.Random;
@@ -20,6 +21,9 @@ public final class CosineClassifier implements Learner {
   private final int dim;
   private final float scale;
   private final CoopConfig cfg;
+  private final WarmStart warm;
+  /** The raw weights the previous training ended with (warm start only). */
+  private float[] last;
 
   /** {@code pool}: pool features {@code [n][dim]}; {@code text}: class text features {@code [classes][dim]}. */
   public CosineClassifier(float[][] pool, float[][] text, float scale, CoopConfig cfg) {
@@ -32,13 +36,31 @@ public final class CosineClassifier implements Learner {
     for (int i = 0; i < pool.length; i++) this.pool[i] = Vectors.normalizedRows(pool[i], dim);
     this.text = Vectors.normalizedRows(flatten(text), dim);
     this.scale = scale;
+    this.warm = WarmStart.OFF;
+  }
+
+  private CosineClassifier(CosineClassifier from, WarmStart warm) {
+    this.pool = from.pool;
+    this.text = from.text;
+    this.classes = from.classes;
+    this.dim = from.dim;
+    this.scale = from.scale;
+    this.cfg = from.cfg;
+    this.warm = Objects.requireNonNull(warm, "warm");
+  }
+
+  @Override
+  public Learner warmStarted(WarmStart w) {
+    return new CosineClassifier(this, w);
   }
 
   @Override
   public float[][] train(int[] rows, int[] labels, long seed) {
     int n = rows.length;
     if (labels.length != n) throw new IllegalArgumentException(n + " rows but " + labels.length + " labels");
-    float[] w = text.clone();
+    boolean fromLast = warm.enabled() && last != null;
+    CoopConfig cfg = warm.config(this.cfg, fromLast);
+    float[] w = fromLast ? last.clone() : text.clone();
     if (n == 0) return rowsOf(Vectors.normalizedRows(w, dim));
     Sgd sgd = new Sgd(cfg.momentum(), cfg.weightDecay());
     Random rnd = new Random(seed);
@@ -55,6 +77,7 @@ public final class CosineClassifier implements Learner {
         sgd.step(w, gradient(w, rows, labels, idx), lr);
       }
     }
+    if (warm.enabled()) last = w.clone();
     return rowsOf(Vectors.normalizedRows(w, dim));
   }
 

@@ -2,6 +2,7 @@ package io.alvlm.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alvlm.coop.Accuracy;
+import io.alvlm.coop.WarmStart;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
 import io.alvlm.selection.Selection;
@@ -33,10 +34,19 @@ public final class EvaluationRun {
    * @param strategyParams per strategy name, its parameters for {@link Strategies#create} (e.g. CEC's {@code k})
    * @param fixed settings that must not change between a run and its continuation (dataset, model,
    *     budget, learner and its options); checked against {@code run.json}
+   * @param warmStart when enabled, every strategy is replayed twice on the same seeds: from zero (rows
+   *     named after the strategy) and warm-started (rows named {@code strategy+warm})
    */
   public record Plan(List<String> strategies, Map<String, Map<String, String>> strategyParams, int rounds,
-      Budget budget, List<Long> seeds, Map<String, Object> fixed) {
+      Budget budget, List<Long> seeds, Map<String, Object> fixed, WarmStart warmStart) {
+    /** The paper's protocol only: every round from zero-shot. */
+    public Plan(List<String> strategies, Map<String, Map<String, String>> strategyParams, int rounds, Budget budget,
+        List<Long> seeds, Map<String, Object> fixed) {
+      this(strategies, strategyParams, rounds, budget, seeds, fixed, WarmStart.OFF);
+    }
+
     public Plan {
+      Objects.requireNonNull(warmStart, "warmStart");
       strategies = List.copyOf(strategies);
       strategyParams = Map.copyOf(strategyParams);
       seeds = List.copyOf(seeds);
@@ -61,6 +71,16 @@ public final class EvaluationRun {
     this.log = Objects.requireNonNull(log, "log");
   }
 
+  /** Suffix of the rows of a warm-started replay. */
+  public static final String WARM = "+warm";
+
+  /** The names rows are recorded under: each strategy, then (with a warm start) each strategy + {@link #WARM}. */
+  public List<String> arms() {
+    List<String> arms = new ArrayList<>(plan.strategies());
+    if (plan.warmStart().enabled()) plan.strategies().forEach(s -> arms.add(s + WARM));
+    return arms;
+  }
+
   /** The run's settings as results.json records them. */
   public Map<String, Object> settingsForReport() {
     return settings();
@@ -81,22 +101,32 @@ public final class EvaluationRun {
     }
     int todo = 0;
     for (long seed : plan.seeds()) {
-      for (String s : plan.strategies()) todo += Math.max(0, plan.rounds() - table.rounds(s, seed).size());
+      for (String s : arms()) todo += Math.max(0, plan.rounds() - table.rounds(s, seed).size());
     }
     Progress progress = new Progress(log, todo);
     log.printf("evaluate: %s, pool %d, test %d, %d classes; %d per round; %d rounds to run (%s)%n", bench.name(),
         bench.pool().length, bench.test().length, bench.classes(), perRound(), todo, out);
     for (long seed : plan.seeds()) {
-      for (Strategy strategy : strategies) replay(strategy, seed, table, zs, settings, progress);
+      for (Strategy strategy : strategies) replay(strategy, strategy.name(), learner, seed, table, zs, settings, progress);
+      if (plan.warmStart().enabled()) {
+        for (Strategy strategy : strategies) {
+          replay(strategy, strategy.name() + WARM, learner.warmStarted(plan.warmStart()), seed, table, zs, settings,
+              progress);
+        }
+      }
     }
     return table;
   }
 
-  private void replay(Strategy strategy, long seed, ResultsTable table, Accuracy zs, Map<String, Object> settings,
-      Progress progress) throws IOException {
-    int finished = table.rounds(strategy.name(), seed).size();
+  /**
+   * Replays {@code strategy} for {@code seed} with {@code learner}, recording rows as {@code arm}. A warm
+   * learner continued after an interruption starts its first round again from zero-shot.
+   */
+  private void replay(Strategy strategy, String arm, Learner learner, long seed, ResultsTable table, Accuracy zs,
+      Map<String, Object> settings, Progress progress) throws IOException {
+    int finished = table.rounds(arm, seed).size();
     if (finished >= plan.rounds()) return;
-    ReplayCheckpoint checkpoint = new ReplayCheckpoint(out, strategy.name(), seed);
+    ReplayCheckpoint checkpoint = new ReplayCheckpoint(out, arm, seed);
     int n = bench.pool().length;
     PoolStatus[] status = new PoolStatus[n];
     Arrays.fill(status, PoolStatus.UNLABELED);
@@ -127,7 +157,7 @@ public final class EvaluationRun {
       double trainSeconds = (System.nanoTime() - t1) / 1e9;
       Accuracy acc = Accuracy.of(classFeatures, bench.test(), bench.testLabels());
       checkpoint.saveClassFeatures(round, classFeatures);
-      RoundResult row = new RoundResult(strategy.name(), seed, round, labelled.size(), plan.budget().label(round),
+      RoundResult row = new RoundResult(arm, seed, round, labelled.size(), plan.budget().label(round),
           acc.top1(), acc.meanPerClass(), zs.top1(), zs.meanPerClass(), selectSeconds, trainSeconds,
           Instant.now().toString());
       table.add(row, settings);

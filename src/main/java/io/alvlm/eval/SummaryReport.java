@@ -38,7 +38,10 @@ public final class SummaryReport {
     StringBuilder md = new StringBuilder();
     md.append("# Active-learning evaluation: ").append(title).append("\n\n");
     md.append(String.format(Locale.ROOT, "Test accuracy (%%), mean ± std over %d seed%s; budget %s per round, each "
-        + "round retrained from zero-shot on all labels so far.%n%n", seeds, seeds == 1 ? "" : "s", budget.spec()));
+        + "round retrained from zero-shot on all labels so far%s.%n%n", seeds, seeds == 1 ? "" : "s", budget.spec(),
+        strategies.stream().anyMatch(x -> x.endsWith(EvaluationRun.WARM))
+            ? " (rows STRATEGY" + EvaluationRun.WARM + ": from the previous round's state after round 1, see "
+                + WarmStartReport.FILE + ")" : ""));
     if (!settings.isEmpty()) {
       md.append("Settings: ");
       settings.forEach((k, v) -> md.append('`').append(k).append('=').append(v).append("` "));

@@ -84,6 +84,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
 
   @Override
   public void process(Record<String, ImageEvent> record) {
+    metrics.streamThreadStep();
     ImageEvent e = record.value();
     String id = record.key() != null ? record.key() : (e == null ? null : e.getId());
     Optional<RecordMetadata> source = context.recordMetadata();
@@ -107,6 +108,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
   }
 
   private void punctuate(long now) {
+    metrics.streamThreadStep();
     long oldest = pending.values().stream().mapToLong(PendingImage::arrivedAt).min().orElse(Long.MAX_VALUE);
     if (now - oldest >= maxWaitMs) {
       runBatch(); // one batch per punctuation: the next tick runs the rest, after a commit

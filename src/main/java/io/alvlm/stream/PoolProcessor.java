@@ -187,6 +187,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    metrics.streamThreadStep();
     long t0 = System.nanoTime();
     try {
       handle(record);
@@ -351,6 +352,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   }
 
   private void tick(long now) {
+    metrics.streamThreadStep();
     long t0 = System.nanoTime();
     try {
       step(now);

@@ -33,6 +33,8 @@ public final class ServiceMetrics {
   private final Timer poolStep;
   private final AtomicLong longestPoolStep = new AtomicLong();
   private final AtomicLong modelVersion = new AtomicLong(-1);
+  private final AtomicLong trainingRunning = new AtomicLong();
+  private final StreamThreadGaps streamThreadGaps = new StreamThreadGaps();
   private final Map<String, AtomicLong> trainerGauges = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicReference<PoolSource> poolSource =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -52,6 +54,8 @@ public final class ServiceMetrics {
     poolStep = Timer.builder("alvlm.pool.step").description("Stream-thread time of one pool record or punctuation")
         .register(registry);
     registry.gauge("alvlm.model.version", modelVersion, AtomicLong::doubleValue);
+    io.micrometer.core.instrument.Gauge.builder("alvlm.trainer.running", trainingRunning, AtomicLong::doubleValue)
+        .description("1 while a retraining runs on the trainer's worker, else 0").register(registry);
     for (io.alvlm.selection.PoolStatus st : io.alvlm.selection.PoolStatus.values()) {
       io.micrometer.core.instrument.Gauge.builder("alvlm.pool.images", poolSource, h -> {
         PoolSource p = h.get();
@@ -99,6 +103,21 @@ public final class ServiceMetrics {
   public void poolStep(long nanos) {
     poolStep.record(nanos, TimeUnit.NANOSECONDS);
     longestPoolStep.accumulateAndGet(nanos, Math::max);
+  }
+
+  /** A record or punctuation of the embedder, pool or trainer task starts on this stream thread. */
+  public void streamThreadStep() {
+    streamThreadGaps.step();
+  }
+
+  /** The longest gaps between consecutive steps of each stream thread. */
+  public StreamThreadGaps streamThreadGaps() {
+    return streamThreadGaps;
+  }
+
+  /** A retraining started (true) or ended (false) on the trainer's worker: {@code alvlm.trainer.running}. */
+  public void trainingRunning(boolean running) {
+    trainingRunning.set(running ? 1 : 0);
   }
 
   /** The longest pool step since the last reset, in nanoseconds: the stream thread's longest stall. */

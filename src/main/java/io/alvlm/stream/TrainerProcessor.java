@@ -35,6 +35,12 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
   public static final String LABELED_STORE = "labeled-set";
   public static final String META_STORE = "trainer-meta";
   public static final String TO_MODELS = "to-models";
+  /**
+   * Why a retraining failed. The failures since the last published model are counted in the meta
+   * store and recorded in that model's metrics as {@code failures_<reason>} (dashes as underscores).
+   */
+  static final List<String> FAILURE_REASONS = List.of("check-failed", "timeout", "error");
+  private static final String FAILED = "failed.";
 
   private final ServiceConfig config;
   private final PromptTrainer trainer;
@@ -84,6 +90,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
 
   /** Publishes version 0 once, when neither the models topic nor this task has published one. */
   private void tick(long now) {
+    metrics.streamThreadStep();
     if (models.get(modelName) == null && meta.get("published") == null) {
       publish(trainer.zeroShot(classNames), 0, now);
     }
@@ -96,6 +103,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
 
   @Override
   public void process(Record<String, TrainingEvent> record) {
+    metrics.streamThreadStep();
     TrainingEvent e = record.value();
     if (e.getType() == TrainingEventType.EXAMPLE) {
       labeled.put(e.getId(), e);
@@ -158,6 +166,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     long deadline = System.nanoTime() + config.get(Settings.TRAIN_MAX_SECONDS) * 1_000_000_000L;
     worker.start(() -> {
       long t0 = System.nanoTime();
+      metrics.trainingRunning(true);
       try {
         PromptModel candidate = trainer.train(classNames, x, y, current, () -> System.nanoTime() > deadline);
         return new Retraining(candidate, current, accuracy(candidate, testX, testY),
@@ -165,6 +174,8 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
             testX.size(), null);
       } catch (RuntimeException e) {
         return new Retraining(null, current, Double.NaN, Double.NaN, System.nanoTime() - t0, x.length, testX.size(), e);
+      } finally {
+        metrics.trainingRunning(false);
       }
     });
   }
@@ -185,6 +196,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
       String reason = r.failure() instanceof TrainingCheck.Failed ? "check-failed"
           : r.failure() instanceof java.util.concurrent.CancellationException ? "timeout" : "error";
       metrics.trainingRejected(reason);
+      meta.put(FAILED + reason, get(FAILED + reason) + 1); // recorded in the next published model's metrics
       LOG.warn("retraining on {} labels failed ({}), current model kept, retry in {} ms: {}", r.trainLabels(), reason,
           backoff, r.failure().toString());
       return;
@@ -205,9 +217,15 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     m.put("train_labels", (double) r.trainLabels());
     m.put("heldout_labels", (double) r.heldOutLabels());
     m.put("train_seconds", r.nanos() / 1e9);
+    for (String reason : FAILURE_REASONS) {
+      if (get(FAILED + reason) > 0) {
+        m.put("failures_" + reason.replace('-', '_'), (double) get(FAILED + reason));
+      }
+    }
     candidate.setMetrics(m);
     if (publish) {
       long version = Math.max(current == null ? 0 : current.getVersion(), get("published")) + 1;
+      FAILURE_REASONS.forEach(reason -> meta.delete(FAILED + reason));
       publish(candidate, version, now);
     } else {
       metrics.trainingRejected("gate");

@@ -103,6 +103,65 @@ class EvalPartsTest {
     assertTrue(trained > zs + 0.05, "zero-shot " + zs + ", trained " + trained);
   }
 
+  @Test
+  void aWarmStartedLearnerStartsFromZeroShotOnceThenFromItsLastWeights() throws Exception {
+    float[][] text = rows(Npy.readFloats(Fixtures.cecSmall().resolve("text.npy")));
+    float[][] pool = rows(Npy.readFloats(Fixtures.cecSmall().resolve("features.npy")));
+    long[] y = Npy.readLongs(Fixtures.cecSmall().resolve("labels.npy")).data();
+    int[] rows = new int[200];
+    int[] labels = new int[200];
+    for (int i = 0; i < 200; i++) {
+      rows[i] = i * 7;
+      labels[i] = (int) y[i * 7];
+    }
+    CosineClassifier cold = new CosineClassifier(pool, text, 100, CoopConfig.defaults().withEpochs(30));
+    Learner warm = cold.warmStarted(new io.alvlm.coop.WarmStart(true, 3));
+    float[][] first = warm.train(rows, labels, 1);
+    assertArrayEquals(cold.train(rows, labels, 1), first, "the first warm round is the from-zero one");
+    float[][] second = warm.train(rows, labels, 2);
+    float[][] zeroShotNormalised = new CosineClassifier(pool, text, 100, CoopConfig.defaults().withEpochs(0))
+        .train(new int[0], new int[0], 0);
+    assertTrue(distance(second, first) < distance(zeroShotNormalised, first) / 4,
+        "3 more epochs from the last weights stay near them, not near zero-shot");
+    assertEquals(Accuracy.of(first, pool, Arrays.stream(y).mapToInt(v -> (int) v).toArray()).top1(),
+        Accuracy.of(second, pool, Arrays.stream(y).mapToInt(v -> (int) v).toArray()).top1(), 0.05);
+  }
+
+  @Test
+  void evaluateWithWarmStartReplaysEveryStrategyBothWaysOnTheSameSeeds(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path out) throws Exception {
+    float[][] text = rows(Npy.readFloats(Fixtures.cecSmall().resolve("text.npy")));
+    float[][] all = rows(Npy.readFloats(Fixtures.cecSmall().resolve("features.npy")));
+    int[] y = Arrays.stream(Npy.readLongs(Fixtures.cecSmall().resolve("labels.npy")).data()).mapToInt(v -> (int) v).toArray();
+    java.util.List<String> names = java.util.stream.IntStream.range(0, text.length).mapToObj(k -> "c" + k).toList();
+    Benchmark bench = new Benchmark("cec-small", names, Arrays.copyOf(all, 1500), Arrays.copyOf(y, 1500),
+        Arrays.copyOfRange(all, 1500, 2000), Arrays.copyOfRange(y, 1500, 2000), text, 100, java.util.Optional.empty());
+    CoopConfig cfg = CoopConfig.defaults().withEpochs(20);
+    EvaluationRun.Plan plan = new EvaluationRun.Plan(java.util.List.of("random"), java.util.Map.of(), 3,
+        Budget.parse("40"), java.util.List.of(1L, 2L), java.util.Map.of("epochs", 20),
+        new io.alvlm.coop.WarmStart(true, 4));
+    EvaluationRun run = new EvaluationRun(bench, new CosineClassifier(bench.pool(), text, 100, cfg), plan, out,
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    java.util.List<RoundResult> rows = run.run().rows();
+    assertEquals(java.util.List.of("random", "random+warm"), run.arms());
+    for (long seed : new long[] {1, 2}) {
+      RoundResult zero = rows.stream().filter(r -> r.strategy().equals("random") && r.seed() == seed && r.round() == 1)
+          .findFirst().orElseThrow();
+      RoundResult warm = rows.stream().filter(r -> r.strategy().equals("random+warm") && r.seed() == seed
+          && r.round() == 1).findFirst().orElseThrow();
+      assertEquals(zero.top1(), warm.top1(), "round 1 of both starts from zero-shot on the same picks");
+      assertEquals(3, rows.stream().filter(r -> r.strategy().equals("random+warm") && r.seed() == seed).count());
+    }
+    String report = WarmStartReport.write(out, "cec-small", 4, rows);
+    assertTrue(report.contains("| random | 3 | 120 |"), report);
+  }
+
+  private static double distance(float[][] a, float[][] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) for (int j = 0; j < a[i].length; j++) s += (a[i][j] - b[i][j]) * (a[i][j] - b[i][j]);
+    return Math.sqrt(s);
+  }
+
   private static double loss(float[][] pool, float[] w, int[] labels, int[] batch, float scale) {
     int c = w.length / 5;
     double total = 0;

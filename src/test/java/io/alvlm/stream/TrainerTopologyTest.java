@@ -38,6 +38,7 @@ class TrainerTopologyTest {
   private TestInputTopic<String, TrainingEvent> training;
   private TestInputTopic<String, PromptModel> modelsIn;
   private TestOutputTopic<String, PromptModel> modelsOut;
+  private TestOutputTopic<byte[], io.alvlm.avro.DeadLetter> deadLetters;
 
   @BeforeAll
   static void load() throws IOException {
@@ -70,6 +71,7 @@ class TrainerTopologyTest {
     training = driver.createInputTopic(topics.training.name(), Serdes.String().serializer(), topics.training.valueSerde().serializer());
     modelsIn = driver.createInputTopic(topics.models.name(), Serdes.String().serializer(), topics.models.valueSerde().serializer());
     modelsOut = driver.createOutputTopic(topics.models.name(), Serdes.String().deserializer(), topics.models.valueSerde().deserializer());
+    deadLetters = driver.createOutputTopic(topics.dlq.name(), Serdes.ByteArray().deserializer(), topics.dlq.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -176,7 +178,10 @@ class TrainerTopologyTest {
     driver.advanceWallClockTime(Duration.ofMillis(1000));
     assertEquals(2, calls.get(), "retried after train.retry.ms");
     assertEquals(labelsSeen.get(0), labelsSeen.get(1), "the retry trains on the labels that triggered the failed one");
-    assertEquals(6, modelsOut.readValue().getVersion());
+    PromptModel retried = modelsOut.readValue();
+    assertEquals(6, retried.getVersion(), "the retry's model is the next version: none skipped");
+    assertEquals(1.0, retried.getMetrics().get("failures_error"), "the failure and its reason are in the model history");
+    assertTrue(deadLetters.isEmpty(), "a failed training is an outcome, not a dead letter");
   }
 
   @Test
@@ -194,7 +199,8 @@ class TrainerTopologyTest {
     driver.advanceWallClockTime(Duration.ofMillis(200));
     assertEquals(Boolean.TRUE, asked.get("limit"));
     assertEquals(1.0, registry.get("alvlm.training.rejected").tag("reason", "timeout").counter().count());
-    assertTrue(modelsOut.isEmpty());
+    assertTrue(modelsOut.isEmpty(), "the current model stays");
+    assertTrue(deadLetters.isEmpty(), "a cancelled training is no dead letter");
   }
 
   /** What an {@link Intercepted} trainer does instead of training; {@code proceed} trains as the real one would. */
