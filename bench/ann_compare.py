@@ -20,6 +20,7 @@ ap.add_argument("--classes", type=int, default=100)
 ap.add_argument("--k", type=int, default=10)
 ap.add_argument("--sample", type=int, default=1000)
 ap.add_argument("--threads", type=int, default=2)
+ap.add_argument("--only", choices=["ivf", "hnsw"], default=None)
 a = ap.parse_args()
 faiss.omp_set_num_threads(a.threads)
 x, _ = synthetic_pool(a.n, a.dim, a.classes, 0)
@@ -50,10 +51,10 @@ def measure(name, index, knobs):
         ids = np.array([[j for j in row if j != qi][:a.k] for row, qi in zip(ids, q)])
         print(f"{name} {knob}: train {train:.1f}s insert {add:.0f}/s search {rate:.0f}/s recall@{a.k} {recall(ids):.3f}", flush=True)
 
-for nlist in (1024, 4096):
+for nlist in (1024, 4096) if a.only != "hnsw" else ():
     measure(f"ivf nlist {nlist}", faiss.IndexIVFFlat(faiss.IndexFlatIP(a.dim), a.dim, nlist, faiss.METRIC_INNER_PRODUCT),
             [(f"nprobe {p}", lambda i, p=p: setattr(i, "nprobe", p)) for p in (8, 16, 32, 64, 128)])
-for m in (16, 32):
+for m in (16, 32) if a.only != "ivf" else ():
     h = faiss.IndexHNSWFlat(a.dim, m, faiss.METRIC_INNER_PRODUCT)
     h.hnsw.efConstruction = 80
     measure(f"hnsw M {m}", h, [(f"efSearch {e}", lambda i, e=e: setattr(i.hnsw, "efSearch", e)) for e in (32, 64, 128)])

@@ -63,8 +63,9 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--neighbors", defaultValue = "auto", description = "cec.neighbors: exact, approximate or auto (default ${DEFAULT-VALUE}).") String neighbors;
   @Option(names = "--cells", defaultValue = "1024", description = "cec.neighbors.cells (default ${DEFAULT-VALUE}).") int cells;
   @Option(names = "--nprobe", defaultValue = "32", description = "cec.neighbors.nprobe (default ${DEFAULT-VALUE}).") int nprobe;
-  @Option(names = "--fold-batch", defaultValue = "256", description = "pool.fold.batch (default ${DEFAULT-VALUE}).") int foldBatch;
-  @Option(names = "--fold-work", defaultValue = "2000000000", description = "pool.fold.max-work (default ${DEFAULT-VALUE}).") long foldWork;
+  @Option(names = "--kmeans-inits", defaultValue = "3", description = "cec.kmeans.inits (default ${DEFAULT-VALUE}).") int kmeansInits;
+  @Option(names = "--fold-batch", defaultValue = "1024", description = "pool.fold.batch (default ${DEFAULT-VALUE}).") int foldBatch;
+  @Option(names = "--fold-work", defaultValue = "20000000000", description = "pool.fold.max-work (default ${DEFAULT-VALUE}).") long foldWork;
   @Option(names = "--baseline-limit", defaultValue = "50000",
       description = "Largest pool whose exact rebuild is run whole; above it the rebuild is timed on the --sample rows and scaled (default ${DEFAULT-VALUE}).")
   int baselineLimit;
@@ -75,8 +76,9 @@ final class PoolBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     limit = new BenchDeadline("bench pool", timeoutMinutes);
-    System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; load average %.2f%n", images, dim,
-        classes, budget, k, BenchDeadline.load());
+    System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
+        + "k-means inits %d, fold batch %d / max-work %d; load average %.2f%n", images, dim, classes, budget, k, neighbors,
+        cells, nprobe, kmeansInits, foldBatch, foldWork, BenchDeadline.load());
     SyntheticPool pool = SyntheticPool.generate(images, dim, classes, seed);
     double featureGiB = (double) images * dim * 4 / (1L << 30);
     Path state = Files.createTempDirectory("alvlm-bench-pool-");
@@ -177,6 +179,7 @@ final class PoolBench implements Callable<Integer> {
     s.put("query.tick.ms", "200");
     s.put("cec.k", Integer.toString(k));
     s.put("cec.neighbors", neighbors);
+    s.put("cec.kmeans.inits", Integer.toString(kmeansInits));
     s.put("cec.neighbors.cells", Integer.toString(cells));
     s.put("cec.neighbors.nprobe", Integer.toString(nprobe));
     s.put("pool.fold.batch", Integer.toString(foldBatch));

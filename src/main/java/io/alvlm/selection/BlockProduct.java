@@ -3,6 +3,9 @@ package io.alvlm.selection;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -21,6 +24,32 @@ public final class BlockProduct {
 
   public String device() {
     return compute.name();
+  }
+
+  /**
+   * {@code out = a · bᵀ} for {@code a} {@code [m, dim]} and {@code b} {@code [n, dim]} gathered by the
+   * caller into direct native-order buffers ({@link #buffer}): the engine reads them in place for the
+   * call, so rows gathered from a large pool are copied once, not twice.
+   */
+  public void multiply(ByteBuffer a, int m, ByteBuffer b, int n, int dim, float[] out) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    try (NDManager scope = compute.newScope()) {
+      NDArray left = scope.create(a.duplicate().position(0).limit(m * dim * 4), new Shape(m, dim), DataType.FLOAT32)
+          .toType(compute.type(), false);
+      NDArray right = scope.create(b.duplicate().position(0).limit(n * dim * 4), new Shape(n, dim), DataType.FLOAT32)
+          .toType(compute.type(), false);
+      float[] p = DeviceMatrix.floats(left.matMul(right.transpose()));
+      System.arraycopy(p, 0, out, 0, m * n);
+    }
+  }
+
+  /** A direct native-order buffer of at least {@code floats} floats for {@link #multiply(ByteBuffer, int, ByteBuffer, int, int, float[])}: {@code old} when large enough. */
+  public static ByteBuffer buffer(ByteBuffer old, long floats) {
+    if (old != null && old.capacity() >= floats * 4) return old;
+    return ByteBuffer.allocateDirect(Math.toIntExact(Math.max(floats, old == null ? 0 : old.capacity() / 4 * 3 / 2) * 4))
+        .order(ByteOrder.nativeOrder());
   }
 
   public void multiply(float[] a, int aFrom, int aTo, float[] b, int bFrom, int bTo, int dim, float[] out) {

@@ -1,6 +1,7 @@
 package io.alvlm.selection;
 
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.function.IntPredicate;
@@ -251,8 +252,8 @@ public final class MaintainedNeighbors implements NeighborLists {
     for (int c = 0; c < byCell.length; c++) if (probing[c] > 0) byCell[c] = new int[probing[c]];
     Arrays.fill(probing, 0);
     for (int i = 0; i < b; i++) for (int c : probes[i]) byCell[c][probing[c]++] = i;
-    float[] qs = new float[0];
-    float[] xs = new float[0];
+    ByteBuffer qs = null;
+    ByteBuffer xs = null;
     float[] out = new float[0];
     int[] cols = new int[0];
     for (int c = 0; c < byCell.length; c++) {
@@ -266,12 +267,14 @@ public final class MaintainedNeighbors implements NeighborLists {
       }
       if (m == 0) continue;
       int[] qi = byCell[c];
-      if (xs.length < m * dim) xs = new float[m * dim];
-      for (int t = 0; t < m; t++) System.arraycopy(features, cols[t] * dim, xs, t * dim, dim);
-      if (qs.length < qi.length * dim) qs = new float[qi.length * dim];
-      for (int t = 0; t < qi.length; t++) System.arraycopy(q, qi[t] * dim, qs, t * dim, dim);
+      xs = BlockProduct.buffer(xs, (long) m * dim);
+      FloatBuffer xv = xs.asFloatBuffer();
+      for (int t = 0; t < m; t++) xv.put(t * dim, features, cols[t] * dim, dim);
+      qs = BlockProduct.buffer(qs, (long) qi.length * dim);
+      FloatBuffer qv = qs.asFloatBuffer();
+      for (int t = 0; t < qi.length; t++) qv.put(t * dim, q, qi[t] * dim, dim);
       if (out.length < qi.length * m) out = new float[qi.length * m];
-      products.multiply(qs, 0, qi.length, xs, 0, m, dim, out);
+      products.multiply(qs, qi.length, xs, m, dim, out);
       block.offer(qi, qi.length, cols, m, out);
     }
   }

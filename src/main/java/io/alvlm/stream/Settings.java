@@ -76,10 +76,10 @@ public final class Settings {
       "Where the pool's products, kNN and k-means run: auto (the GPU when DJL sees one), cpu or gpu.");
   public static final Setting<Boolean> COMPUTE_HALF = Setting.flag("compute.half", false,
       "fp16 products on a GPU (candidates re-ranked in double on the host); ignored on a CPU.");
-  public static final Setting<Integer> POOL_FOLD_BATCH = Setting.integer("pool.fold.batch", 256,
+  public static final Setting<Integer> POOL_FOLD_BATCH = Setting.integer("pool.fold.batch", 1024,
       "Most arrivals folded into the neighbour lists in one step (one product of the batch against the pool).");
-  public static final Setting<Long> POOL_FOLD_WORK = Setting.longValue("pool.fold.max-work", 2_000_000_000L,
-      "Multiply-adds one fold step may take (batch x pool x dim): bounds how long the stream thread is held.");
+  public static final Setting<Long> POOL_FOLD_WORK = Setting.longValue("pool.fold.max-work", 20_000_000_000L,
+      "Multiply-adds one fold step may take (batch x pool x dim; with approximate neighbours batch x probed rows x dim): bounds how long the stream thread is held.");
   public static final Setting<Integer> CEC_TOP_N = Setting.integer("cec.top-n", 10, "CEC: samples per class in the prior.");
   public static final Setting<Integer> CEC_K = Setting.integer("cec.k", 10, "CEC: neighbours per image.");
   public static final Setting<String> CEC_NEIGHBORS = Setting.text("cec.neighbors", "auto",
@@ -91,6 +91,8 @@ public final class Settings {
       "Approximate neighbours: cells searched per image.");
   public static final Setting<Long> CEC_NEIGHBORS_AUTO_WORK = Setting.longValue("cec.neighbors.auto.max-work", 51_200_000L,
       "auto: switch to approximate neighbours when exact maintenance costs more multiply-adds per image than this (pool x dim).");
+  public static final Setting<Integer> CEC_KMEANS_INITS = Setting.integer("cec.kmeans.inits", 3,
+      "CEC: k-means seedings per round, the best kept (each costs a full clustering; 1 for very large pools).");
   public static final Setting<Double> CEC_LAMBDA = Setting.decimal("cec.lambda", 1.0, "CEC: weight of the neighbour entropy.");
   public static final Setting<Integer> TRAIN_MIN_NEW = Setting.integer("train.min-new-labels", 20,
       "Retrain once this many new labels arrived (also when a round is fully answered).");
@@ -139,7 +141,7 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_LAMBDA,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
         HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,

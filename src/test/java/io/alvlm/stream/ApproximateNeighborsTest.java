@@ -147,4 +147,12 @@ class ApproximateNeighborsTest {
         "cec.neighbors.cells", "256", "cec.neighbors.nprobe", "8")));
     assertEquals(new NeighborSearch(NeighborSearch.Mode.APPROXIMATE, 256, 8, 51_200_000L), configured);
   }
+
+  @Test
+  void kmeansInitsReachTheRoundsStrategy() {
+    var one = (io.alvlm.selection.CecStrategy) AlvlmService.strategy(ServiceConfig.of(java.util.Map.of("cec.kmeans.inits", "1")));
+    var dflt = (io.alvlm.selection.CecStrategy) AlvlmService.strategy(ServiceConfig.of(java.util.Map.of()));
+    assertEquals(1, one.settings().kmeans().inits());
+    assertEquals(3, dflt.settings().kmeans().inits());
+  }
 }
