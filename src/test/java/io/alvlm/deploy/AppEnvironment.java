@@ -22,7 +22,8 @@ final class AppEnvironment {
   /** Read by {@code bin/alvlm} only. */
   static final Map<String, String> LAUNCHER = new TreeMap<>(Map.of(
       "ALVLM_JAVA_OPTS", "bin/alvlm: JVM flags (default -Xmx8g)",
-      "ALVLM_MAVEN_ARGS", "bin/alvlm: extra Maven arguments when it rebuilds the jar (e.g. -Pcuda)"));
+      "ALVLM_MAVEN_ARGS", "bin/alvlm: extra Maven arguments when it rebuilds the jar (e.g. -Pcuda)",
+      "ALVLM_MKL_ANY_CPU", "bin/alvlm: 0 turns off the shim that lets DJL's oneMKL use its fast sgemm on non-Intel CPUs"));
   /** Set in images for the base image's own tools, not read by alvlm. */
   static final Set<String> IMAGE_PLUMBING = Set.of("HOME", "JAVA_HOME", "PATH", "NVIDIA_VISIBLE_DEVICES",
       "NVIDIA_DRIVER_CAPABILITIES");
