@@ -17,18 +17,6 @@ final class HeapPeak {
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
   }
 
-  /** The process's peak resident set ({@code VmHWM} of /proc/self/status): heap, native arrays and code; 0 where unknown. */
-  static long residentPeakBytes() {
-    try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      return 0;
-    }
-    return 0;
-  }
-
   static long bytes() {
     long sum = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -117,7 +117,7 @@ final class PoolBench implements Callable<Integer> {
             + "stream-thread step meanwhile %.3f s; load average %.2f%n", round, budget, maxStall, BenchDeadline.load());
       }
       double memoryGiB = HeapPeak.bytes() / (double) (1L << 30);
-      double rssGiB = HeapPeak.residentPeakBytes() / (double) (1L << 30);
+      double rssGiB = Math.max(0, MemoryPeaks.residentPeakBytes()) / (double) (1L << 30);
       double restart = ready(config, state, false);
       System.out.printf("restart (state directory kept): ready in %.1f s%n", restart);
       double takeover = ready(config, state, true);

@@ -36,13 +36,14 @@ public final class BlockProduct {
       return;
     }
     try (NDManager scope = compute.newScope()) {
-      NDArray left = scope.create(a.duplicate().position(0).limit(m * dim * 4), new Shape(m, dim), DataType.FLOAT32)
-          .toType(compute.type(), false);
-      NDArray right = scope.create(b.duplicate().position(0).limit(n * dim * 4), new Shape(n, dim), DataType.FLOAT32)
-          .toType(compute.type(), false);
-      float[] p = DeviceMatrix.floats(left.matMul(right.transpose()));
-      System.arraycopy(p, 0, out, 0, m * n);
+      productInto(scope.create(rows(a, m, dim), new Shape(m, dim), DataType.FLOAT32),
+          scope.create(rows(b, n, dim), new Shape(n, dim), DataType.FLOAT32), m * n, out);
     }
+  }
+
+  /** The first {@code count} rows of a {@link #buffer} as the engine reads them (a view, native order). */
+  private static ByteBuffer rows(ByteBuffer buffer, int count, int dim) {
+    return buffer.duplicate().order(ByteOrder.nativeOrder()).position(0).limit(count * dim * Float.BYTES);
   }
 
   /** A direct native-order buffer of at least {@code floats} floats for {@link #multiply(ByteBuffer, int, ByteBuffer, int, int, float[])}: {@code old} when large enough. */
@@ -59,12 +60,14 @@ public final class BlockProduct {
       return;
     }
     try (NDManager scope = compute.newScope()) {
-      NDArray left = scope.create(FloatBuffer.wrap(a, aFrom * dim, m * dim).slice(), new Shape(m, dim))
-          .toType(compute.type(), false);
-      NDArray right = scope.create(FloatBuffer.wrap(b, bFrom * dim, k * dim).slice(), new Shape(k, dim))
-          .toType(compute.type(), false);
-      float[] p = DeviceMatrix.floats(left.matMul(right.transpose()));
-      System.arraycopy(p, 0, out, 0, m * k);
+      productInto(scope.create(FloatBuffer.wrap(a, aFrom * dim, m * dim).slice(), new Shape(m, dim)),
+          scope.create(FloatBuffer.wrap(b, bFrom * dim, k * dim).slice(), new Shape(k, dim)), m * k, out);
     }
+  }
+
+  /** {@code left · rightᵀ} in the compute type, its first {@code count} values copied into {@code out}. */
+  private void productInto(NDArray left, NDArray right, int count, float[] out) {
+    NDArray product = left.toType(compute.type(), false).matMul(right.toType(compute.type(), false).transpose());
+    System.arraycopy(DeviceMatrix.floats(product), 0, out, 0, count);
   }
 }

@@ -2,7 +2,9 @@ package io.alvlm.selection;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Inverted lists over k-means cells, the approximate search of a growing pool (FAISS's IVF design,
@@ -54,12 +56,15 @@ public final class CellIndex {
     return new CellIndex(WeightedKMeans.fit(sample, dim, ones, cells, km, seed).centers(), dim);
   }
 
-  /** Up to {@code cells × perCell} rows of {@code candidates}, drawn without replacement: the training sample. */
-  public static int[] trainingRows(int[] candidates, int cells, int perCell, long seed) {
+  /**
+   * The features ({@code [rows, dim]}; a copy unless every row of {@code features} is drawn) of up to {@code cells × perCell} of {@code candidates}
+   * (rows of {@code features}), drawn without replacement: what {@link #train} trains on.
+   */
+  public static float[] trainingSample(float[] features, int dim, int[] candidates, int cells, int perCell, long seed) {
     int want = (int) Math.min(candidates.length, (long) cells * perCell);
     int[] picked = WeightedKMeans.sample(candidates.length, want, new SplittableRandom(seed));
     for (int i = 0; i < picked.length; i++) picked[i] = candidates[picked[i]];
-    return picked;
+    return Pool.gather(features, dim, picked);
   }
 
   public int cells() {
@@ -147,7 +152,7 @@ public final class CellIndex {
     return out;
   }
 
-  /** The centroids as bytes: cells, dim, then the values (big-endian), for a store. */
+  /** Centroid {@code c} as bytes for a store: cells, dim, then its values (big-endian). */
   public byte[] encodeCentroid(int c) {
     ByteBuffer b = ByteBuffer.allocate(8 + 4 * dim);
     b.putInt(cells).putInt(dim);
@@ -155,22 +160,26 @@ public final class CellIndex {
     return b.array();
   }
 
-  /** Rebuilds the centroids from {@link #encodeCentroid}'s bytes of cells {@code 0..n-1}; rows are filed again with {@link #put}. */
-  public static CellIndex decodeCentroids(byte[][] encoded) {
-    if (encoded.length == 0) throw new IllegalArgumentException("no centroids");
-    ByteBuffer first = ByteBuffer.wrap(encoded[0]);
-    int cells = first.getInt(), dim = first.getInt();
-    if (cells != encoded.length) {
-      throw new IllegalArgumentException("stored centroids say " + cells + " cells, " + encoded.length + " were found");
-    }
+  /**
+   * Rebuilds the centroids from {@link #encodeCentroid}'s bytes, {@code stored.apply(c)} for cell
+   * {@code c} (null when nothing is stored); empty when no centroid was stored. Rows are filed
+   * again with {@link #put}.
+   */
+  public static Optional<CellIndex> read(IntFunction<byte[]> stored) {
+    byte[] first = stored.apply(0);
+    if (first == null) return Optional.empty();
+    ByteBuffer header = ByteBuffer.wrap(first);
+    int cells = header.getInt(), dim = header.getInt();
     float[] c = new float[cells * dim];
     for (int i = 0; i < cells; i++) {
-      ByteBuffer b = ByteBuffer.wrap(encoded[i]);
-      if (b.getInt() != cells || b.getInt() != dim || encoded[i].length != 8 + 4 * dim) {
+      byte[] bytes = i == 0 ? first : stored.apply(i);
+      if (bytes == null) throw new IllegalArgumentException("stored centroids say " + cells + " cells, centroid " + i + " is missing");
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      if (b.getInt() != cells || b.getInt() != dim || bytes.length != 8 + 4 * dim) {
         throw new IllegalArgumentException("centroid " + i + " does not match " + cells + " cells of dim " + dim);
       }
       for (int d = 0; d < dim; d++) c[i * dim + d] = b.getFloat();
     }
-    return new CellIndex(c, dim);
+    return Optional.of(new CellIndex(c, dim));
   }
 }

@@ -237,10 +237,7 @@ public final class PoolIndex {
   /** The rows (features, a copy) the cells should be trained on: a sample of the unlabelled pool. */
   public float[] cellTrainingSample(long seed) {
     int[] members = java.util.stream.IntStream.range(0, size).filter(this::member).toArray();
-    int[] rows = CellIndex.trainingRows(members, search.cells(), 64, seed);
-    float[] out = new float[rows.length * dim];
-    for (int i = 0; i < rows.length; i++) System.arraycopy(features, rows[i] * dim, out, i * dim, dim);
-    return out;
+    return CellIndex.trainingSample(features, dim, members, search.cells(), 64, seed);
   }
 
   /**

@@ -156,14 +156,14 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     }
   }
 
-  /** Centroids of the cells, stored under keys {@code -1 - c} of the neighbour store; empty when none were. */
+  /** Key of centroid {@code c} of the neighbour cells in the neighbour store (rows are the keys >= 0). */
+  private static int centroidKey(int c) {
+    return -1 - c;
+  }
+
+  /** Centroids of the cells, stored under {@link #centroidKey}s of the neighbour store; empty when none were. */
   private Optional<CellIndex> storedCells() {
-    byte[] first = neighborStore.get(-1);
-    if (first == null) return Optional.empty();
-    int n = java.nio.ByteBuffer.wrap(first).getInt();
-    byte[][] all = new byte[n][];
-    for (int c = 0; c < n; c++) all[c] = neighborStore.get(-1 - c);
-    return Optional.of(CellIndex.decodeCentroids(all));
+    return CellIndex.read(c -> neighborStore.get(centroidKey(c)));
   }
 
   private void place(PoolEntry e, int row, byte[] lists) {
@@ -434,7 +434,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     }
     if (trained.isPresent() && index.cells().isEmpty()) {
       CellIndex c = trained.get();
-      for (int i = 0; i < c.cells(); i++) neighborStore.put(-1 - i, c.encodeCentroid(i));
+      for (int i = 0; i < c.cells(); i++) neighborStore.put(centroidKey(i), c.encodeCentroid(i));
       index.installCells(c);
       LOG.info("neighbour search: {} cells trained, filing {} rows into them", c.cells(), index.size());
       return;

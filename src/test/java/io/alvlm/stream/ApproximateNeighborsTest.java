@@ -107,7 +107,7 @@ class ApproximateNeighborsTest {
     for (int c = 0; c < centroids.length; c++) centroids[c] = cells.encodeCentroid(c);
 
     PoolIndex restored = new PoolIndex(DIM, K, APPROXIMATE);
-    restored.installCells(CellIndex.decodeCentroids(centroids));
+    restored.installCells(CellIndex.read(c -> c < centroids.length ? centroids[c] : null).orElseThrow());
     for (int r = 0; r < index.size(); r++) {
       PoolStatus s = index.status(r);
       restored.place(index.id(r), r, vector(r), s, s == PoolStatus.LABELED ? 2 : -1, index.encodedList(r));
