@@ -60,7 +60,7 @@ final class SelectBench implements Callable<Integer> {
     System.out.printf("neighbours: %.0f ms vs their floor, the bare symmetric block products with no top-k, %.0f ms: "
         + "%.2fx the floor%n", ts.get("neighbors"), floor, ts.get("neighbors") / floor);
 
-    NeighborTable lists = io.alvlm.selection.ExactNeighbors.compute(pool.features(), dim, allRows(n), k);
+    NeighborTable lists = io.alvlm.selection.ExactNeighbors.compute(pool.features().toArray(), dim, allRows(n), k);
     Selection maintained = cec.select(pool.withNeighbors(lists), budget, seed);
     var tm = maintained.timingsMs();
     System.out.printf("maintained lists: %s; maintained/scratch = %.3f; same picks as from scratch: %b%n", phases(tm),
@@ -73,14 +73,14 @@ final class SelectBench implements Callable<Integer> {
   /** The products the neighbour phase cannot avoid (each block pair once), timed alone. */
   private double productFloor(PoolView pool, Compute compute) {
     long t0 = System.nanoTime();
-    FlatIndex.productFloor(compute, pool.features(), dim);
+    FlatIndex.productFloor(compute, pool.features().toArray(), dim);
     return (System.nanoTime() - t0) / 1e6;
   }
 
   /** Loads the engine and compiles the kernels on a small slice; not timed. */
   private void warmUp(PoolView pool, CecStrategy cec) {
     int rows = Math.min(n, 2000);
-    PoolView small = PoolView.unlabeled(java.util.Arrays.copyOf(pool.features(), rows * dim), dim, pool.classText(),
+    PoolView small = PoolView.unlabeled(java.util.Arrays.copyOf(pool.features().toArray(), rows * dim), dim, pool.classText(),
         pool.logitScale());
     cec.select(small, Math.min(budget, rows / 10), seed);
     System.out.printf("warm-up: one CEC query on %d rows (engine load, JIT), not timed%n", rows);

@@ -25,7 +25,7 @@ public final class BadgeStrategy implements Strategy {
     int b = Math.min(Math.max(0, budget), n);
     if (b == 0) return Selection.empty();
     int dim = pool.dim(), classes = pool.classes();
-    float[] f = Pool.gather(pool.features(), dim, rows);
+    float[] f = pool.features().gather(rows);
     double[] p = ZeroShotProbabilities.of(f, n, dim, pool.classText(), classes, pool.logitScale());
     float[] a = new float[n * classes];
     double[] sq = new double[n];

@@ -61,7 +61,7 @@ public final class CecStrategy implements Strategy {
       return Selection.empty();
     }
     int n = poolRows.length, dim = pool.dim(), classes = pool.classes();
-    float[] x = Pool.gather(pool.features(), dim, poolRows);
+    float[] x = pool.features().gather(poolRows);
     double[] p = ZeroShotProbabilities.forRows(pool, poolRows, x);
     double[] h = ZeroShotProbabilities.entropy(p, classes);
     double[] prior = ClassPrior.topNMean(p, classes, settings.topN());

@@ -60,11 +60,11 @@ public final class CellIndex {
    * The features ({@code [rows, dim]}; a copy unless every row of {@code features} is drawn) of up to {@code cells × perCell} of {@code candidates}
    * (rows of {@code features}), drawn without replacement: what {@link #train} trains on.
    */
-  public static float[] trainingSample(float[] features, int dim, int[] candidates, int cells, int perCell, long seed) {
+  public static float[] trainingSample(FeatureRows features, int[] candidates, int cells, int perCell, long seed) {
     int want = (int) Math.min(candidates.length, (long) cells * perCell);
     int[] picked = WeightedKMeans.sample(candidates.length, want, new SplittableRandom(seed));
     for (int i = 0; i < picked.length; i++) picked[i] = candidates[picked[i]];
-    return Pool.gather(features, dim, picked);
+    return features.gather(picked);
   }
 
   public int cells() {
@@ -121,8 +121,8 @@ public final class CellIndex {
   }
 
   /** Files each of {@code rows} (rows of {@code features}) under its nearest centroid. */
-  public void assign(float[] features, int[] rows, BlockProduct products) {
-    int[][] nearest = nearestCells(Pool.gather(features, dim, rows), rows.length, 1, products);
+  public void assign(FeatureRows features, int[] rows, BlockProduct products) {
+    int[][] nearest = nearestCells(features.gather(rows), rows.length, 1, products);
     for (int i = 0; i < rows.length; i++) put(rows[i], nearest[i][0]);
   }
 

@@ -46,7 +46,7 @@ public final class ClassBalancedStrategy implements Strategy {
     for (int c = 0; c < classes; c++) byClass.add(new ArrayList<>());
     Map<Integer, Integer> predicted = new HashMap<>();
     for (Pick p : proposed.picks()) {
-      float[] f = java.util.Arrays.copyOfRange(pool.features(), p.row() * dim, (p.row() + 1) * dim);
+      float[] f = pool.features().row(p.row());
       int y = argmax(ZeroShotProbabilities.ofRow(f, pool.classText(), classes, pool.logitScale()));
       predicted.put(p.row(), y);
       byClass.get(y).add(p);

@@ -28,8 +28,8 @@ public final class CoreSetStrategy implements Strategy {
     if (b == 0) return Selection.empty();
     int dim = pool.dim();
     int[] centres = java.util.stream.IntStream.range(0, pool.rows()).filter(r -> !pool.eligible(r)).toArray();
-    float[] x = Pool.gather(pool.features(), dim, rows);
-    float[] c = Pool.gather(pool.features(), dim, centres);
+    float[] x = pool.features().gather(rows);
+    float[] c = pool.features().gather(centres);
     double[] xn = new double[rows.length];
     for (int i = 0; i < rows.length; i++) xn[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
     double[] minD = new double[rows.length];

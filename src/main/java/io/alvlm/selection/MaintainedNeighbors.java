@@ -8,14 +8,14 @@ import java.util.function.IntPredicate;
 
 /**
  * The k-nearest-neighbour lists of a growing pool, maintained a micro-batch at a time (cec.md §3).
- * Rows are the pool's row numbers; the features live with the caller (one copy, row-major,
- * L2-normalised) and are only read here. Members are the rows that count as neighbours (the
+ * Rows are the pool's row numbers; the features live with the caller (one copy, in
+ * {@link FeatureRows}' chunks, L2-normalised) and are only read here. Members are the rows that count as neighbours (the
  * unlabelled pool); a member's list holds the {@code k} other members of largest cosine similarity,
  * most similar first, ties to the smaller row, ranked in double precision exactly as
  * {@link ExactNeighbors} ranks, so maintained and from-scratch lists agree.
  *
  * <p>{@link #fold} takes a batch of newcomers: one blocked product of the batch against every member
- * (rows in contiguous column blocks, nothing gathered) gives the newcomers' own lists and, read the
+ * (rows in contiguous column blocks where they lie, nothing gathered) gives the newcomers' own lists and, read the
  * other way, every list a newcomer enters. {@link #repair} recomputes the lists that held rows which
  * left the members. Work per call is {@code batch × members × dim} multiply-adds, so callers bound a
  * call by its batch. Not thread-safe; {@link #copy} gives a snapshot for another thread.
@@ -164,13 +164,13 @@ public final class MaintainedNeighbors implements NeighborLists {
    * lists: each newcomer gets its list among all members, and enters the lists of members it is
    * closer to than their current k-th neighbour. Returns the rows whose list changed.
    */
-  public BitSet fold(float[] features, int dim, int rows, IntPredicate member, int[] newcomers, BlockProduct products) {
+  public BitSet fold(FeatureRows features, int rows, IntPredicate member, int[] newcomers, BlockProduct products) {
     ensureCapacity(rows);
     BitSet changed = new BitSet(rows);
     if (newcomers.length == 0) return changed;
     BitSet isNew = new BitSet(rows);
     for (int q : newcomers) isNew.set(q);
-    scan(features, dim, rows, member, newcomers, products, true, isNew, changed);
+    scan(features, rows, member, newcomers, products, true, isNew, changed);
     for (int q : newcomers) changed.set(q);
     return changed;
   }
@@ -179,7 +179,7 @@ public final class MaintainedNeighbors implements NeighborLists {
    * Recomputes the lists of members that held a row of {@code left} (rows that are no longer
    * members, whose own lists are emptied). Returns the rows whose list changed.
    */
-  public BitSet repair(float[] features, int dim, int rows, IntPredicate member, BitSet left, BlockProduct products) {
+  public BitSet repair(FeatureRows features, int rows, IntPredicate member, BitSet left, BlockProduct products) {
     ensureCapacity(rows);
     BitSet changed = new BitSet(rows);
     if (left.isEmpty()) return changed;
@@ -188,7 +188,7 @@ public final class MaintainedNeighbors implements NeighborLists {
       if (counts[r] > 0) changed.set(r);
       clear(r);
     });
-    scan(features, dim, rows, member, holders, products, false, new BitSet(), changed);
+    scan(features, rows, member, holders, products, false, new BitSet(), changed);
     for (int h : holders) changed.set(h);
     return changed;
   }
@@ -205,26 +205,27 @@ public final class MaintainedNeighbors implements NeighborLists {
    * of each query's {@code nprobe} nearest cells); with {@code enter}, also inserts each query into
    * the lists of the (non-query) members it was compared with and now ranks in.
    */
-  private void scan(float[] features, int dim, int rows, IntPredicate member, int[] queries, BlockProduct products,
+  private void scan(FeatureRows features, int rows, IntPredicate member, int[] queries, BlockProduct products,
       boolean enter, BitSet isQuery, BitSet changed) {
     int b = queries.length;
-    float[] q = Pool.gather(features, dim, queries);
+    int dim = features.dim();
+    float[] q = features.gather(queries);
     int cand = k + FlatIndex.SLACK;
     TopCandidates[] tops = new TopCandidates[b];
     for (int i = 0; i < b; i++) tops[i] = new TopCandidates(cand);
-    Block block = new Block(features, dim, member, queries, tops, enter, isQuery, changed);
+    Block block = new Block(features, member, queries, tops, enter, isQuery, changed);
     if (cells == null) {
       float[] out = new float[b * COLUMN_BLOCK];
       int[] all = java.util.stream.IntStream.range(0, b).toArray();
       int[] cols = new int[COLUMN_BLOCK];
-      for (int c0 = 0; c0 < rows; c0 += COLUMN_BLOCK) {
-        int c1 = Math.min(rows, c0 + COLUMN_BLOCK);
-        products.multiply(q, 0, b, features, c0, c1, dim, out);
-        for (int j = c0; j < c1; j++) cols[j - c0] = j;
-        block.offer(all, b, cols, c1 - c0, out);
-      }
+      // contiguous column blocks where the rows lie: nothing gathered
+      features.forEachBlock(0, rows, COLUMN_BLOCK, (values, at, first, count) -> {
+        products.multiply(q, 0, b, values, at, at + count, dim, out);
+        for (int j = 0; j < count; j++) cols[j] = first + j;
+        block.offer(all, b, cols, count, out);
+      });
     } else {
-      scanCells(features, dim, rows, member, q, products, block);
+      scanCells(features, rows, member, q, products, block);
     }
     TopCandidates exact = new TopCandidates(k);
     double[] scores = new double[cand];
@@ -232,7 +233,7 @@ public final class MaintainedNeighbors implements NeighborLists {
       int row = queries[i];
       exact.clear();
       for (int id : tops[i].sorted(scores)) {
-        exact.offer(id, DotProducts.dot(features, row * dim, features, id * dim, dim));
+        exact.offer(id, features.dot(row, id));
       }
       int[] ids = exact.sorted(scores);
       float[] s = new float[ids.length];
@@ -242,8 +243,9 @@ public final class MaintainedNeighbors implements NeighborLists {
   }
 
   /** The cell-probing half of {@link #scan}: each cell's members against the queries that probe it, one product per cell. */
-  private void scanCells(float[] features, int dim, int rows, IntPredicate member, float[] q, BlockProduct products,
+  private void scanCells(FeatureRows features, int rows, IntPredicate member, float[] q, BlockProduct products,
       Block block) {
+    int dim = features.dim();
     int b = q.length / dim;
     int[][] probes = cells.probe(q, b, nprobe, products);
     int[] probing = new int[cells.cells()];
@@ -269,7 +271,7 @@ public final class MaintainedNeighbors implements NeighborLists {
       int[] qi = byCell[c];
       xs = BlockProduct.buffer(xs, (long) m * dim);
       FloatBuffer xv = xs.asFloatBuffer();
-      for (int t = 0; t < m; t++) xv.put(t * dim, features, cols[t] * dim, dim);
+      for (int t = 0; t < m; t++) features.copyRow(cols[t], xv, t * dim);
       qs = BlockProduct.buffer(qs, (long) qi.length * dim);
       FloatBuffer qv = qs.asFloatBuffer();
       for (int t = 0; t < qi.length; t++) qv.put(t * dim, q, qi[t] * dim, dim);
@@ -281,8 +283,7 @@ public final class MaintainedNeighbors implements NeighborLists {
 
   /** What one scan accumulates: each query's candidates, and the lists the queries enter. */
   private final class Block {
-    private final float[] features;
-    private final int dim;
+    private final FeatureRows features;
     private final IntPredicate member;
     private final int[] queries;
     private final TopCandidates[] tops;
@@ -290,10 +291,9 @@ public final class MaintainedNeighbors implements NeighborLists {
     private final BitSet isQuery;
     private final BitSet changed;
 
-    Block(float[] features, int dim, IntPredicate member, int[] queries, TopCandidates[] tops, boolean enter,
+    Block(FeatureRows features, IntPredicate member, int[] queries, TopCandidates[] tops, boolean enter,
         BitSet isQuery, BitSet changed) {
       this.features = features;
-      this.dim = dim;
       this.member = member;
       this.queries = queries;
       this.tops = tops;
@@ -319,7 +319,7 @@ public final class MaintainedNeighbors implements NeighborLists {
             TopCandidates top = tops[i];
             if (s >= top.threshold() - FLOAT_SLACK) top.offer(j, s);
           }
-          if (s >= enterAt && insert(j, queries[i], DotProducts.dot(features, j * dim, features, queries[i] * dim, dim))) {
+          if (s >= enterAt && insert(j, queries[i], features.dot(j, queries[i]))) {
             changed.set(j);
             enterAt = threshold(j) - FLOAT_SLACK;
           }

@@ -7,7 +7,8 @@ import java.util.Optional;
  * What a strategy sees of the pool: one row per image (unlabelled, pending and labelled alike), the
  * current class text features and each row's status and label.
  *
- * <p>{@code features} is row-major {@code [rows, dim]} (rows past {@code rows} may follow and are ignored) and {@code classText} {@code [classes, dim]};
+ * <p>{@code features} holds at least {@code rows} rows of width {@code dim} (rows past {@code rows} are ignored; a
+ * live pool hands out its chunks, see {@link FeatureRows}) and {@code classText} is {@code [classes, dim]};
  * both are L2-normalised by {@link #of}. {@code labels[i]} is the class index of a labelled row and
  * -1 otherwise. {@code neighbors}, when present, holds k-nearest-neighbour lists maintained as images
  * arrived (see {@link NeighborLists}); strategies that need neighbours use them instead of computing
@@ -15,7 +16,7 @@ import java.util.Optional;
  * row (see {@link ClassProbabilities}); strategies gather them instead of recomputing the N × C product.
  */
 public record PoolView(
-    float[] features,
+    FeatureRows features,
     int rows,
     int dim,
     float[] classText,
@@ -33,10 +34,9 @@ public record PoolView(
     Objects.requireNonNull(labels, "labels");
     Objects.requireNonNull(neighbors, "neighbors");
     Objects.requireNonNull(probabilities, "probabilities");
-    // a longer array is allowed: a growing pool hands out its live array, rows past {@code rows} ignored
-    if ((long) rows * dim > features.length || features.length % dim != 0) {
-      throw new IllegalArgumentException("features hold " + features.length + " values, fewer than rows*dim=" + rows
-          + "*" + dim + " or not whole rows");
+    if (features.dim() != dim || features.rows() < rows) {
+      throw new IllegalArgumentException("features hold " + features.rows() + " rows of width " + features.dim()
+          + ", not at least rows=" + rows + " of dim=" + dim);
     }
     if ((long) classes * dim != classText.length) {
       throw new IllegalArgumentException("class text holds " + classText.length + " values, not classes*dim=" + classes + "*" + dim);
@@ -51,7 +51,7 @@ public record PoolView(
       PoolStatus[] status, int[] labels) {
     float[] f = Vectors.normalizedRows(features, dim);
     float[] t = Vectors.normalizedRows(classText, dim);
-    return new PoolView(f, f.length / dim, dim, t, t.length / dim, logitScale, status.clone(), labels.clone(),
+    return new PoolView(FeatureRows.of(f, dim), f.length / dim, dim, t, t.length / dim, logitScale, status.clone(), labels.clone(),
         Optional.empty(), Optional.empty());
   }
 
@@ -63,7 +63,7 @@ public record PoolView(
       PoolStatus[] status, int[] labels) {
     float[] f = Vectors.normalizeRows(features, dim);
     float[] t = Vectors.normalizeRows(classText, dim);
-    return new PoolView(f, f.length / dim, dim, t, t.length / dim, logitScale, status, labels, Optional.empty(),
+    return new PoolView(FeatureRows.of(f, dim), f.length / dim, dim, t, t.length / dim, logitScale, status, labels, Optional.empty(),
         Optional.empty());
   }
 

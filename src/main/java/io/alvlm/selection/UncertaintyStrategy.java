@@ -68,7 +68,7 @@ public final class UncertaintyStrategy implements Strategy {
     int b = Math.min(Math.max(0, budget), rows.length);
     if (b == 0) return Selection.empty();
     int classes = pool.classes();
-    float[] x = Pool.gather(pool.features(), pool.dim(), rows);
+    float[] x = pool.features().gather(rows);
     double[] p = ZeroShotProbabilities.forRows(pool, rows, x);
     double[] v = new double[rows.length];
     for (int i = 0; i < rows.length; i++) v[i] = measure.value(p, i * classes, classes);

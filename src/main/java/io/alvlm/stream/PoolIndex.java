@@ -2,6 +2,7 @@ package io.alvlm.stream;
 
 import io.alvlm.selection.BlockProduct;
 import io.alvlm.selection.CellIndex;
+import io.alvlm.selection.FeatureRows;
 import io.alvlm.selection.MaintainedNeighbors;
 import io.alvlm.selection.NeighborSearch;
 import io.alvlm.selection.PoolStatus;
@@ -38,7 +39,7 @@ public final class PoolIndex {
   private final MaintainedNeighbors neighbors;
   private final Map<String, Integer> rows = new HashMap<>();
   private final List<String> ids = new ArrayList<>();
-  private float[] features = new float[0];
+  private final FeatureRows features;
   private PoolStatus[] status = new PoolStatus[0];
   private int[] labels = new int[0];
   private final EnumMap<PoolStatus, Integer> counts = new EnumMap<>(PoolStatus.class);
@@ -62,6 +63,7 @@ public final class PoolIndex {
   public PoolIndex(int dim, int k, NeighborSearch search) {
     this.dim = dim;
     this.neighbors = new MaintainedNeighbors(k);
+    this.features = FeatureRows.growing(dim);
     this.search = search;
     for (PoolStatus s : PoolStatus.values()) counts.put(s, 0);
   }
@@ -113,7 +115,7 @@ public final class PoolIndex {
     }
     ensureCapacity(row + 1);
     float[] v = normalised(vector);
-    System.arraycopy(v, 0, features, row * dim, dim);
+    features.set(row, v, 0);
     while (ids.size() <= row) ids.add(null);
     ids.set(row, id);
     rows.put(id, row);
@@ -208,12 +210,12 @@ public final class PoolIndex {
       }
     }
     if (!left.isEmpty()) {
-      changed.or(neighbors.repair(features, dim, size, this::member, left, products));
+      changed.or(neighbors.repair(features, size, this::member, left, products));
       left.clear();
     }
     if (!unfolded.isEmpty() && maxBatch > 0) {
       int[] batch = unfolded.stream().limit(maxBatch).toArray();
-      changed.or(neighbors.fold(features, dim, size, this::member, batch, products));
+      changed.or(neighbors.fold(features, size, this::member, batch, products));
       for (int r : batch) unfolded.clear(r);
     }
     return changed;
@@ -237,7 +239,7 @@ public final class PoolIndex {
   /** The rows (features, a copy) the cells should be trained on: a sample of the unlabelled pool. */
   public float[] cellTrainingSample(long seed) {
     int[] members = java.util.stream.IntStream.range(0, size).filter(this::member).toArray();
-    return CellIndex.trainingSample(features, dim, members, search.cells(), 64, seed);
+    return CellIndex.trainingSample(features, members, search.cells(), 64, seed);
   }
 
   /**
@@ -274,7 +276,7 @@ public final class PoolIndex {
   }
 
   /**
-   * An immutable view for a round worker: the features of rows {@code [0, size)} (the live array,
+   * An immutable view for a round worker: the features of rows {@code [0, size)} (the live chunks,
    * shared: those rows never change), copies of status and labels, and the neighbour lists as they
    * are now. Later arrivals, labels and folds do not touch it.
    */
@@ -284,14 +286,14 @@ public final class PoolIndex {
     for (int r = 0; r < n; r++) {
       if (st[r] == null) st[r] = PoolStatus.LABELED; // a hole (a row lost with its record) takes no part
     }
-    // rows below n never change once placed, and growth copies into a new array: share, do not copy
-    return new PoolView(features, n, dim, classText, classes, logitScale, st,
+    // rows below n never change once placed, and chunks never move: share, do not copy
+    return new PoolView(features.view(n), n, dim, classText, classes, logitScale, st,
         Arrays.copyOf(labels, n), Optional.of(neighbors.copy(n)), Optional.empty());
   }
 
   /** Row {@code row}'s normalised features (a copy). */
   public float[] features(int row) {
-    return Arrays.copyOfRange(features, row * dim, (row + 1) * dim);
+    return features.row(row);
   }
 
   private void ensureCapacity(int n) {
@@ -299,7 +301,6 @@ public final class PoolIndex {
       return;
     }
     int cap = Math.max(n, Math.max(16, status.length + (status.length >> 1)));
-    features = Arrays.copyOf(features, cap * dim);
     status = Arrays.copyOf(status, cap);
     labels = Arrays.copyOf(labels, cap);
     neighbors.ensureCapacity(cap);

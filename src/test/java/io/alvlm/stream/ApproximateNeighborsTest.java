@@ -65,7 +65,7 @@ class ApproximateNeighborsTest {
   private static double recall(PoolIndex index) {
     PoolView v = index.snapshot(new float[20 * DIM], 20, 100f);
     int[] members = IntStream.range(0, v.rows()).filter(v::unlabelledPool).toArray();
-    NeighborTable exact = ExactNeighbors.compute(v.features(), DIM, members, K);
+    NeighborTable exact = ExactNeighbors.compute(v.features().toArray(), DIM, members, K);
     double hits = 0, total = 0;
     for (int r : members) {
       int[] got = v.neighbors().orElseThrow().neighbors(r);

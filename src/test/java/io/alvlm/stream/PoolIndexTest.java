@@ -60,7 +60,7 @@ class PoolIndexTest {
   private static void assertListsAreExact(PoolIndex index) {
     PoolView v = index.snapshot(text, 20, 100f);
     int[] members = IntStream.range(0, v.rows()).filter(v::unlabelledPool).toArray();
-    var scratch = ExactNeighbors.compute(v.features(), DIM, members, K);
+    var scratch = ExactNeighbors.compute(v.features().toArray(), DIM, members, K);
     var maintained = v.neighbors().orElseThrow();
     for (int r = 0; r < v.rows(); r++) {
       assertArrayEquals(scratch.neighbors(r), maintained.neighbors(r), "neighbours of row " + r);
