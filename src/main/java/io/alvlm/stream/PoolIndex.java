@@ -15,16 +15,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 
 /**
  * The pool task's in-memory dense view of the pool: one row per image, in arrival order (the row
  * number is stored with the image, so it survives restarts), holding its L2-normalised features (the
  * one in-memory copy), status and label, plus the k-nearest-neighbour lists of the unlabelled pool.
  *
- * <p>Lists are maintained in micro-batches: {@link #add} only places a row; {@link #maintain} folds up
- * to a bounded batch of newcomers into the lists (one blocked product against the pool) after
- * repairing the lists that held rows which left the unlabelled pool. {@link #current()} says whether
- * every row is folded in, which rounds wait for. {@link #snapshot} hands a round worker an immutable
+ * <p>Lists are maintained in micro-batches, off the stream thread: {@link #place} only places a row;
+ * {@link #startFold} takes the next bounded step (repair the lists that held rows which left the
+ * unlabelled pool, then fold a batch of newcomers in with one blocked product against the pool) as a
+ * job for the fold worker, which owns the lists and cells until {@link #finishFold} (or
+ * {@link #abandonFold}) hands them back; meanwhile {@link #place} and {@link #setStatus} go on, and
+ * the job sees the members as they were when it started (a row labelled meanwhile is repaired by the
+ * next job). {@link #maintain} runs one step inline. {@link #current()} says whether every row is folded
+ * in and no job is out, which rounds wait for. {@link #snapshot} hands a round worker an immutable
  * view.
  *
  * <p>With approximate neighbours ({@link NeighborSearch}) the lists switch, once the pool is large
@@ -47,6 +53,10 @@ public final class PoolIndex {
   private final BitSet unfolded = new BitSet();
   /** Rows that left the unlabelled pool since the last repair. */
   private final BitSet left = new BitSet();
+  /** Rows of the unlabelled pool (UNLABELED or PENDING): what a fold job copies as its members. */
+  private final BitSet members = new BitSet();
+  /** The step a fold job is running, null when none is out. */
+  private Step running;
   private int size;
   private final NeighborSearch search;
   /** The cells, once installed or restored; the scans probe them once every row is filed. */
@@ -124,7 +134,9 @@ public final class PoolIndex {
     labels[row] = label;
     counts.merge(s, 1, Integer::sum);
     if (s != PoolStatus.LABELED) {
+      members.set(row);
       if (lists != null) {
+        requireNoFold("restoring a list");
         neighbors.decode(row, lists);
       } else {
         unfolded.set(row);
@@ -151,9 +163,11 @@ public final class PoolIndex {
     if (s == PoolStatus.LABELED) {
       unfolded.clear(row);
       left.set(row);
+      members.clear(row);
     } else if (old == PoolStatus.LABELED) {
       left.clear(row);
       unfolded.set(row);
+      members.set(row);
     }
   }
 
@@ -173,9 +187,14 @@ public final class PoolIndex {
     }
   }
 
-  /** Whether every row of the unlabelled pool is folded into the lists and every departure repaired. */
+  /** Whether every row of the unlabelled pool is folded into the lists, every departure repaired, and no fold job is out. */
   public boolean current() {
-    return unfolded.isEmpty() && left.isEmpty();
+    return unfolded.isEmpty() && left.isEmpty() && running == null;
+  }
+
+  /** Whether a fold job is out (it owns the lists and cells until {@link #finishFold}). */
+  public boolean folding() {
+    return running != null;
   }
 
   /** Whether rows wait to be filed under newly installed or restored cells ({@link #maintain} files them). */
@@ -183,46 +202,99 @@ public final class PoolIndex {
     return !unfiled.isEmpty();
   }
 
-  /** Rows still to fold in. */
+  /** Rows still to fold in, those of a running fold job included. */
   public int unfolded() {
-    return unfolded.cardinality();
+    Step r = running;
+    return unfolded.cardinality() + (r == null ? 0 : r.batch().length);
   }
 
+  /** What one fold job does: rows to file under their cells, departed rows to repair, newcomers to fold in. */
+  private record Step(int[] file, boolean thenUseCells, BitSet repair, int[] batch) {}
+
   /**
-   * Repairs the lists that held departed rows, then folds up to {@code maxBatch} newcomers in.
+   * One step inline: {@link #startFold} and the job run on this thread, then {@link #finishFold}.
    * Returns the rows whose lists changed, for the caller to persist with {@link #encodedList}.
    */
   public BitSet maintain(int maxBatch, BlockProduct products) {
-    BitSet changed = new BitSet();
+    return startFold(maxBatch, products).map(job -> finishFold(job.get())).orElseGet(BitSet::new);
+  }
+
+  /**
+   * Takes the next bounded step of list maintenance off this index as a job for the fold worker:
+   * before the cells take over the scans, file a bounded chunk of rows under them; otherwise repair
+   * the lists that held departed rows, then fold up to {@code maxBatch} newcomers in. The job returns
+   * the rows whose lists changed; hand them to {@link #finishFold} on the owning thread. Empty when
+   * there is nothing to do. Until then the job owns the lists and the cells: this index only
+   * {@link #place}s rows and {@link #setStatus}es them (the job sees the members as they are now).
+   */
+  public Optional<Supplier<BitSet>> startFold(int maxBatch, BlockProduct products) {
+    if (running != null) throw new IllegalStateException("a fold job is still running");
+    int[] file = new int[0];
+    boolean approximate = neighbors.approximate();
     if (!unfiled.isEmpty()) {
       // before the cells take over, file a bounded chunk a step; after, only newcomers wait here
-      int[] rows = unfiled.stream().limit(neighbors.approximate() ? Integer.MAX_VALUE : FILE_ROWS_PER_STEP).toArray();
-      cells.assign(features, rows, products);
-      for (int r : rows) {
-        unfiled.clear(r);
-        changed.set(r); // its stored bytes now carry the cell
-      }
-      if (unfiled.isEmpty() && !neighbors.approximate()) {
-        neighbors.useCells(cells, search.nprobe());
-      }
-      if (!neighbors.approximate()) {
-        return changed;
-      }
+      file = unfiled.stream().limit(approximate ? Integer.MAX_VALUE : FILE_ROWS_PER_STEP).toArray();
+      for (int r : file) unfiled.clear(r);
     }
-    if (!left.isEmpty()) {
-      changed.or(neighbors.repair(features, size, this::member, left, products));
+    boolean useCells = !approximate && file.length > 0 && unfiled.isEmpty();
+    BitSet repair = new BitSet();
+    int[] batch = new int[0];
+    if (approximate || file.length == 0) {
+      repair = (BitSet) left.clone();
       left.clear();
+      if (maxBatch > 0) {
+        batch = unfolded.stream().limit(maxBatch).toArray();
+        for (int r : batch) unfolded.clear(r);
+      }
     }
-    if (!unfolded.isEmpty() && maxBatch > 0) {
-      int[] batch = unfolded.stream().limit(maxBatch).toArray();
-      changed.or(neighbors.fold(features, size, this::member, batch, products));
-      for (int r : batch) unfolded.clear(r);
-    }
+    if (file.length == 0 && repair.isEmpty() && batch.length == 0) return Optional.empty();
+    Step step = new Step(file, useCells, repair, batch);
+    running = step;
+    // what the job reads: rows placed so far (chunks never move), the members as they are now
+    int n = size;
+    FeatureRows rows = features.view(n);
+    BitSet member = (BitSet) members.clone();
+    IntPredicate isMember = r -> member.get(r);
+    CellIndex c = cells;
+    int nprobe = search.nprobe();
+    return Optional.of(() -> {
+      BitSet changed = new BitSet();
+      if (step.file().length > 0) {
+        c.assign(rows, step.file(), products);
+        for (int r : step.file()) changed.set(r); // its stored bytes now carry the cell
+        if (step.thenUseCells()) neighbors.useCells(c, nprobe);
+      }
+      if (!step.repair().isEmpty()) changed.or(neighbors.repair(rows, n, isMember, step.repair(), products));
+      if (step.batch().length > 0) changed.or(neighbors.fold(rows, n, isMember, step.batch(), products));
+      return changed;
+    });
+  }
+
+  /** Takes the lists and cells back from a finished fold job; returns {@code changed}, the rows to persist. */
+  public BitSet finishFold(BitSet changed) {
+    if (running == null) throw new IllegalStateException("no fold job is out");
+    running = null;
     return changed;
+  }
+
+  /**
+   * Takes the lists back from a fold job that failed: its rows wait again (to be filed, repaired or
+   * folded by the next job), so nothing is lost; lists it half-changed are rebuilt by that job.
+   */
+  public void abandonFold() {
+    Step s = running;
+    if (s == null) throw new IllegalStateException("no fold job is out");
+    running = null;
+    for (int r : s.file()) unfiled.set(r);
+    s.repair().stream().filter(r -> !member(r)).forEach(left::set);
+    for (int r : s.batch()) {
+      if (member(r)) unfolded.set(r);
+    }
   }
 
   /** {@code row}'s neighbour list as stored bytes (empty for a row outside the unlabelled pool), with its cell. */
   public byte[] encodedList(int row) {
+    requireNoFold("reading a list");
     return neighbors.encode(row, cells == null ? -1 : cells.cellOf(row));
   }
 
@@ -249,6 +321,7 @@ public final class PoolIndex {
   public void installCells(CellIndex c) {
     if (c.dim() != dim) throw new IllegalArgumentException("cells of dim " + c.dim() + " for a pool of dim " + dim);
     if (cells != null) throw new IllegalStateException("the pool has cells already");
+    requireNoFold("installing cells");
     cells = c;
     for (int r = 0; r < size; r++) {
       if (status[r] != null) unfiled.set(r);
@@ -271,8 +344,12 @@ public final class PoolIndex {
     return cells == null ? "exact" : "exact, filing " + unfiled.cardinality() + " rows into " + cells.cells() + " cells";
   }
 
+  private void requireNoFold(String what) {
+    if (running != null) throw new IllegalStateException(what + " while a fold job owns the lists");
+  }
+
   private boolean member(int row) {
-    return row < size && status[row] != null && status[row] != PoolStatus.LABELED;
+    return members.get(row);
   }
 
   /**
@@ -281,6 +358,7 @@ public final class PoolIndex {
    * are now. Later arrivals, labels and folds do not touch it.
    */
   public PoolView snapshot(float[] classText, int classes, float logitScale) {
+    requireNoFold("a snapshot");
     int n = size;
     PoolStatus[] st = Arrays.copyOf(status, n);
     for (int r = 0; r < n; r++) {
@@ -303,7 +381,7 @@ public final class PoolIndex {
     int cap = Math.max(n, Math.max(16, status.length + (status.length >> 1)));
     status = Arrays.copyOf(status, cap);
     labels = Arrays.copyOf(labels, cap);
-    neighbors.ensureCapacity(cap);
+    // the lists grow in the fold job that first needs the room: a job may own them now
   }
 
   private static float[] normalised(float[] v) {

@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
  * images/classes, relabel counting, examples on to the trainer), returns unanswered requests to the
  * pool at their deadline, and runs query rounds through {@link QueryRounds} on a round {@link Worker}.
  *
- * <p>The stream thread only moves records and does bounded work: arrivals are folded into the
- * neighbour lists a micro-batch at a time (at most {@code pool.fold.max-work} multiply-adds a step),
- * and the changed lists go to the changelogged {@code pool-neighbors} store, so a restart or a standby
- * reads them back instead of recomputing them. A round is planned over a snapshot once the lists are
+ * <p>The stream thread only moves records: arrivals are folded into the neighbour lists a
+ * micro-batch at a time (at most {@code pool.fold.batch} arrivals and {@code pool.fold.max-work}
+ * multiply-adds a job) on the fold {@link Worker}, and a later step writes the lists a job changed to
+ * the changelogged {@code pool-neighbors} store, so a restart or a standby reads them back instead
+ * of recomputing them. A round is planned over a snapshot once the lists are
  * current, selected on the worker, and applied in a later punctuation. Every state change goes
  * through changelogged stores in the same transaction as the outputs.
  */
@@ -53,8 +54,6 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   public static final String TO_TRAINING = "to-training";
   public static final String TO_DLQ = "pool-to-dlq";
   static final int MAX_CLASS_NAME = 1000;
-  /** Stream-thread time one punctuation may spend folding arrivals in. */
-  private static final long FOLD_SHARE_NANOS = 100_000_000L;
   private static final Logger LOG = LoggerFactory.getLogger(PoolProcessor.class);
 
   private final ServiceConfig config;
@@ -71,6 +70,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   private final Worker<QueryRounds.Outcome> worker;
   /** Trains the cells of approximate neighbour search off the stream thread. */
   private final Worker<CellIndex> cellWorker;
+  /** Folds arrivals into the neighbour lists (and files rows under cells) off the stream thread. */
+  private final Worker<BitSet> foldWorker;
   private final ServiceMetrics.PoolSource gaugeSource = new ServiceMetrics.PoolSource() {
     @Override
     public long count(PoolStatus status) {
@@ -96,11 +97,12 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   private final TreeMap<Long, TreeSet<String>> deadlines = new TreeMap<>();
 
   /** @param originals serializers by input value class simple name, to re-encode refused records for the DLQ */
-  /** {@code worker} runs the query rounds off the stream thread. */
+  /** {@code worker} runs the query rounds off the stream thread, {@code cellWorker} trains cells, {@code foldWorker} folds. */
   PoolProcessor(ServiceConfig config, QueryRounds rounds, ServiceMetrics metrics, Map<String, Serializer<?>> originals,
-      Worker<QueryRounds.Outcome> worker, Worker<CellIndex> cellWorker) {
+      Worker<QueryRounds.Outcome> worker, Worker<CellIndex> cellWorker, Worker<BitSet> foldWorker) {
     this.worker = Objects.requireNonNull(worker);
     this.cellWorker = Objects.requireNonNull(cellWorker);
+    this.foldWorker = Objects.requireNonNull(foldWorker);
     this.config = Objects.requireNonNull(config);
     this.rounds = Objects.requireNonNull(rounds);
     this.metrics = Objects.requireNonNull(metrics);
@@ -176,6 +178,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     metrics.releasePoolSource(gaugeSource);
     worker.close();
     cellWorker.close();
+    foldWorker.close();
   }
 
   private PoolIndex index(int dim) {
@@ -233,8 +236,9 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
         .setDim(e.getDim()).setStatus(ImageStatus.UNLABELED).setArrivedAt(Instant.ofEpochMilli(now)).setRow(row).build());
     index.place(key, row, v, PoolStatus.UNLABELED, -1, null);
     meta.arrived();
-    if (index.unfolded() >= foldBatch()) {
-      foldOnce();
+    applyFinishedFold();
+    if (!foldWorker.busy() && index.unfolded() >= foldBatch()) {
+      startFold(); // a full batch waits: start it now rather than at the next tick
     }
   }
 
@@ -245,10 +249,25 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     return (int) Math.max(1, Math.min(config.get(Settings.POOL_FOLD_BATCH), byWork));
   }
 
-  /** One bounded maintenance step of the neighbour lists; the lists it changed go to the store. */
-  private void foldOnce() {
-    BitSet changed = index.maintain(foldBatch(), products());
-    changed.stream().forEach(r -> neighborStore.put(r, index.encodedList(r)));
+  /** Starts the next bounded maintenance job of the neighbour lists on the fold worker, if there is one. */
+  private void startFold() {
+    index.startFold(foldBatch(), products()).ifPresent(job -> {
+      foldWorker.start(job);
+      applyFinishedFold(); // an inline executor has finished already
+    });
+  }
+
+  /** Writes the lists a finished fold job changed to the neighbour store, in this step's transaction. */
+  private void applyFinishedFold() {
+    Optional<BitSet> done;
+    try {
+      done = foldWorker.take();
+    } catch (RuntimeException e) {
+      LOG.warn("folding arrivals into the neighbour lists failed; its rows wait for the next fold", e);
+      index.abandonFold();
+      return;
+    }
+    done.ifPresent(changed -> index.finishFold(changed).stream().forEach(r -> neighborStore.put(r, index.encodedList(r))));
   }
 
   private BlockProduct products() {
@@ -382,11 +401,10 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     if (index == null) {
       return;
     }
-    installOrTrainCells();
-    // bounded catch-up: fold until the lists are current or this tick has used its share of the thread
-    long foldUntil = System.nanoTime() + FOLD_SHARE_NANOS;
-    while ((!index.current() || index.filing()) && System.nanoTime() < foldUntil) {
-      foldOnce();
+    applyFinishedFold();
+    if (!foldWorker.busy()) {
+      installOrTrainCells(); // the cells change hands only while no fold job owns them
+      startFold();
     }
     applyFinishedRound(now);
     PromptModel m = models.get(config.get(Settings.MODEL_NAME));

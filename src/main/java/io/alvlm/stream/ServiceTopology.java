@@ -96,7 +96,7 @@ public final class ServiceTopology {
         public org.apache.kafka.streams.processor.api.Processor<String, org.apache.avro.specific.SpecificRecord, String, Object> get() {
           return new PoolProcessor(config, new QueryRounds(Objects.requireNonNull(parts.strategy(), "strategy"), config,
               parts.metrics()), parts.metrics(), originals, parts.worker("alvlm-round-worker"),
-              parts.worker("alvlm-pool-cells"));
+              parts.worker("alvlm-pool-cells"), parts.worker("alvlm-pool-fold"));
         }
 
         @Override

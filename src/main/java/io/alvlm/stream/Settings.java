@@ -76,10 +76,10 @@ public final class Settings {
       "Where the pool's products, kNN and k-means run: auto (the GPU when DJL sees one), cpu or gpu.");
   public static final Setting<Boolean> COMPUTE_HALF = Setting.flag("compute.half", false,
       "fp16 products on a GPU (candidates re-ranked in double on the host); ignored on a CPU.");
-  public static final Setting<Integer> POOL_FOLD_BATCH = Setting.integer("pool.fold.batch", 1024,
-      "Most arrivals folded into the neighbour lists in one step (one product of the batch against the pool).");
-  public static final Setting<Long> POOL_FOLD_WORK = Setting.longValue("pool.fold.max-work", 20_000_000_000L,
-      "Multiply-adds one fold step may take (batch x pool x dim; with approximate neighbours batch x probed rows x dim): bounds how long the stream thread is held.");
+  public static final Setting<Integer> POOL_FOLD_BATCH = Setting.integer("pool.fold.batch", 4096,
+      "Most arrivals folded into the neighbour lists by one job of the fold worker (one product of the batch against the pool).");
+  public static final Setting<Long> POOL_FOLD_WORK = Setting.longValue("pool.fold.max-work", 100_000_000_000L,
+      "Multiply-adds one fold job may take (batch x pool x dim; with approximate neighbours batch x probed rows x dim): bounds how long a job holds the lists, which rounds wait for.");
   public static final Setting<Integer> CEC_TOP_N = Setting.integer("cec.top-n", 10, "CEC: samples per class in the prior.");
   public static final Setting<Integer> CEC_K = Setting.integer("cec.k", 10, "CEC: neighbours per image.");
   public static final Setting<String> CEC_NEIGHBORS = Setting.text("cec.neighbors", "auto",

@@ -3,6 +3,7 @@ package io.alvlm.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alvlm.data.Fixtures;
@@ -66,6 +67,55 @@ class PoolIndexTest {
       assertArrayEquals(scratch.neighbors(r), maintained.neighbors(r), "neighbours of row " + r);
       assertArrayEquals(scratch.similarities(r), maintained.similarities(r), 1e-6f, "similarities of row " + r);
     }
+  }
+
+  @Test
+  void foldJobsOnAnotherThreadWhileRowsArriveAndAreLabelledStillGiveExactLists() throws Exception {
+    PoolIndex index = new PoolIndex(DIM, K);
+    var worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      int jobs = 0;
+      for (int i = 0; i < ROWS; ) {
+        var job = index.startFold(50, CPU);
+        var running = job.map(j -> java.util.concurrent.CompletableFuture.supplyAsync(j, worker));
+        assertEquals(job.isPresent(), index.folding());
+        // while the job owns the lists, rows go on arriving and being labelled on this thread
+        for (int end = Math.min(ROWS, i + 37); i < end; i++) {
+          index.place("img" + i, index.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
+          if (i % 9 == 0 && i > 0) index.setStatus(i - 5, PoolStatus.LABELED, 3);
+        }
+        if (running.isPresent()) {
+          assertFalse(index.current(), "a job is out");
+          index.finishFold(running.get().get());
+          jobs++;
+        }
+      }
+      while (!index.current()) index.maintain(50, CPU);
+      assertTrue(jobs > 5, jobs + " jobs ran");
+      assertTrue(index.count(PoolStatus.LABELED) > 30);
+      assertListsAreExact(index);
+    } finally {
+      worker.shutdownNow();
+    }
+  }
+
+  @Test
+  void anAbandonedFoldLosesNoRowAndTheListsStayOwnedUntilHandedBack() {
+    PoolIndex index = new PoolIndex(DIM, K);
+    for (int i = 0; i < 120; i++) index.place("img" + i, index.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
+    index.maintain(60, CPU);
+    index.setStatus(3, PoolStatus.LABELED, 1);
+    assertTrue(index.startFold(100, CPU).isPresent());
+    assertEquals(60, index.unfolded(), "the job's rows count as unfolded while it runs");
+    assertThrows(IllegalStateException.class, () -> index.snapshot(text, 20, 100f));
+    assertThrows(IllegalStateException.class, () -> index.encodedList(0));
+    assertThrows(IllegalStateException.class, () -> index.startFold(100, CPU));
+    index.abandonFold(); // the job failed: never run
+    assertFalse(index.folding());
+    assertEquals(60, index.unfolded());
+    assertFalse(index.current(), "row 3's departure still waits for its repair");
+    while (!index.current()) index.maintain(100, CPU);
+    assertListsAreExact(index);
   }
 
   @Test
