@@ -290,6 +290,9 @@ public final class MaintainedNeighbors implements NeighborLists {
     private final boolean enter;
     private final BitSet isQuery;
     private final BitSet changed;
+    /** Per column of the current product: a member, and the similarity a query needs to enter its list. */
+    private boolean[] columnIsMember = new boolean[0];
+    private double[] enterAt = new double[0];
 
     Block(FeatureRows features, IntPredicate member, int[] queries, TopCandidates[] tops, boolean enter,
         BitSet isQuery, BitSet changed) {
@@ -307,21 +310,36 @@ public final class MaintainedNeighbors implements NeighborLists {
      * (indices into {@code queries}) against rows {@code cols[0..w)}.
      */
     void offer(int[] qi, int qn, int[] cols, int w, float[] out) {
+      // per column, once: whether it is a member, and the similarity a query needs to enter its list
+      if (columnIsMember.length < w) {
+        columnIsMember = new boolean[w];
+        enterAt = new double[w];
+      }
+      boolean[] ok = columnIsMember;
       for (int jj = 0; jj < w; jj++) {
         int j = cols[jj];
-        if (!member.test(j)) continue;
-        boolean query = isQuery.get(j);
-        double enterAt = enter && !query ? threshold(j) - FLOAT_SLACK : Double.POSITIVE_INFINITY;
-        for (int t = 0; t < qn; t++) {
-          int i = qi[t];
-          float s = out[t * w + jj];
-          if (queries[i] != j) {
-            TopCandidates top = tops[i];
-            if (s >= top.threshold() - FLOAT_SLACK) top.offer(j, s);
+        ok[jj] = member.test(j);
+        enterAt[jj] = ok[jj] && enter && !isQuery.get(j) ? threshold(j) - FLOAT_SLACK : Double.POSITIVE_INFINITY;
+      }
+      // then the products row by row, as they lie: a query's threshold stays in a register
+      for (int t = 0; t < qn; t++) {
+        int i = qi[t];
+        int q = queries[i];
+        TopCandidates top = tops[i];
+        double need = top.threshold() - FLOAT_SLACK;
+        int base = t * w;
+        for (int jj = 0; jj < w; jj++) {
+          float s = out[base + jj];
+          if (s >= need && ok[jj] && cols[jj] != q) {
+            top.offer(cols[jj], s);
+            need = top.threshold() - FLOAT_SLACK;
           }
-          if (s >= enterAt && insert(j, queries[i], features.dot(j, queries[i]))) {
-            changed.set(j);
-            enterAt = threshold(j) - FLOAT_SLACK;
+          if (s >= enterAt[jj]) {
+            int j = cols[jj];
+            if (insert(j, q, features.dot(j, q))) {
+              changed.set(j);
+              enterAt[jj] = threshold(j) - FLOAT_SLACK;
+            }
           }
         }
       }
