@@ -5,6 +5,11 @@ import java.util.function.BooleanSupplier;
 
 /** A bench's time limit, for waiting on conditions (never fixed sleeps), and the load average its reports print. */
 final class BenchDeadline {
+  /** A condition that may wait itself, e.g. on another process's answer. */
+  interface Condition {
+    boolean met() throws InterruptedException;
+  }
+
   private final String bench;
   private final long minutes;
   private final long end;
@@ -17,11 +22,21 @@ final class BenchDeadline {
 
   /** Polls {@code done} every 20 ms; fails when the deadline passes first. */
   void await(String what, BooleanSupplier done) throws InterruptedException {
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new IllegalStateException(bench + ": " + what + " did not happen within --timeout-minutes=" + minutes);
-      }
-      Thread.sleep(20);
+    await(what, Duration.ofMillis(20), done::getAsBoolean);
+  }
+
+  /** Polls {@code done} every {@code every}; fails when the deadline passes first. */
+  void await(String what, Duration every, Condition done) throws InterruptedException {
+    while (!done.met()) {
+      check(what);
+      Thread.sleep(every.toMillis());
+    }
+  }
+
+  /** Fails when the deadline has passed: {@code what} did not happen in time. */
+  void check(String what) {
+    if (System.nanoTime() > end) {
+      throw new IllegalStateException(bench + ": " + what + " did not happen within --timeout-minutes=" + minutes);
     }
   }
 

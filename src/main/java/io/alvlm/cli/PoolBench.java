@@ -10,16 +10,13 @@ import io.alvlm.selection.FlatIndex;
 import io.alvlm.selection.NeighborTable;
 import io.alvlm.selection.NeighborUncertainty;
 import io.alvlm.selection.ZeroShotProbabilities;
-import io.alvlm.stream.AlvlmService;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.stream.TopicProvisioner;
 import io.alvlm.stream.TopicSpecs;
 import io.alvlm.stream.TopicSnapshot;
 import io.alvlm.stream.Topics;
 import io.alvlm.serde.AvroSerdes;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +26,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,12 +41,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code alvlm bench pool}: synthetic CLIP-like embeddings (the generator of {@code bench select})
- * through the real pool sub-topology, with its stores, on an embedded broker. Measures sustained
- * ingest (arrivals folded into the neighbour lists), one round, the longest stream-thread step during
- * it, a restart with the state directory kept and a takeover with it wiped (restore from the
- * changelogs), peak heap, and recall@k of the maintained lists against exact lists on a sample. The
- * baseline, in the same run: the exact from-scratch rebuild of the lists, what a restart would pay
- * without them in the stores.
+ * through the real pool sub-topology, with its stores, on an embedded broker. The pool service runs
+ * in its own JVM ({@link PoolServiceJvm}, heap {@code --pool-heap}); this JVM holds the broker, the
+ * producer and the bench's copy of the pool, so the memory figures are the pool process's alone.
+ * Measures sustained ingest (arrivals folded into the neighbour lists, from the pool JVM's start),
+ * one round, the longest stream-thread step during it, a restart with the state directory kept and
+ * a takeover with it wiped (restore from the changelogs; each a new pool JVM, timed from its start),
+ * the pool JVM's peak heap and peak resident set ({@code VmHWM}), and recall@k of the maintained lists
+ * against exact lists on a sample. The baseline, in the same run: the exact from-scratch rebuild of
+ * the lists, what a restart would pay without them in the stores.
  */
 @Command(name = "pool", mixinStandardHelpOptions = true,
     description = "Pool ingest, round, stall, restart, takeover and memory on the real pool sub-topology; exact rebuild as baseline.")
@@ -69,21 +70,40 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--baseline-limit", defaultValue = "50000",
       description = "Largest pool whose exact rebuild is run whole; above it the rebuild is timed on the --sample rows and scaled (default ${DEFAULT-VALUE}).")
   int baselineLimit;
+  @Option(names = "--pool-heap", defaultValue = "4g",
+      description = "Heap of the pool service's own JVM (-Xmx syntax); the memory figures are that JVM's peak heap and "
+          + "resident set, the broker and producer run in the bench's JVM (default ${DEFAULT-VALUE}).")
+  String poolHeap;
   @Option(names = "--timeout-minutes", defaultValue = "60", description = "Give up after (default ${DEFAULT-VALUE}).") long timeoutMinutes;
 
+  /** How often the pool JVM's status is read while waiting on it. */
+  private static final Duration POLL = Duration.ofMillis(200);
+
   private BenchDeadline limit;
+  /** The bench's temporary directory: the pool's state directory, its settings file and its JVMs' logs. */
+  private Path work;
+  private Path configFile;
 
   @Override
   public Integer call() throws Exception {
     limit = new BenchDeadline("bench pool", timeoutMinutes);
     System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
-        + "k-means inits %d, fold batch %d / max-work %d; load average %.2f%n", images, dim, classes, budget, k, neighbors,
-        cells, nprobe, kmeansInits, foldBatch, foldWork, BenchDeadline.load());
+        + "k-means inits %d, fold batch %d / max-work %d; pool JVM heap %s; load average %.2f%n", images, dim, classes, budget,
+        k, neighbors, cells, nprobe, kmeansInits, foldBatch, foldWork, poolHeap, BenchDeadline.load());
     SyntheticPool pool = SyntheticPool.generate(images, dim, classes, seed);
     double featureGiB = (double) images * dim * 4 / (1L << 30);
-    Path state = Files.createTempDirectory("alvlm-bench-pool-");
+    work = Files.createTempDirectory("alvlm-bench-pool-");
+    Path state = Files.createDirectory(work.resolve("state"));
+    boolean done = false;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      ServiceConfig config = config(kafka, state);
+      Map<String, String> settings = settings(kafka, state);
+      ServiceConfig config = ServiceConfig.of(settings);
+      configFile = work.resolve("pool.properties");
+      Properties file = new Properties();
+      file.putAll(settings);
+      try (var w = Files.newBufferedWriter(configFile)) {
+        file.store(w, "bench pool: the pool service's settings");
+      }
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       try (Admin admin = Admin.create(kafka.clientConfig())) {
         new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
@@ -91,37 +111,35 @@ final class PoolBench implements Callable<Integer> {
       produce(kafka, topics, pool);
       System.out.printf("produced %d embeddings and model v0; load average %.2f%n", images, BenchDeadline.load());
 
-      HeapPeak.reset();
       double ingest;
       double round;
       double maxStall;
       String search;
-      try (AlvlmService service = AlvlmService.start(config)) {
-        MeterRegistry reg = service.registry();
-        ServiceMetrics metrics = metrics(service);
-        long t0 = System.nanoTime();
-        limit.await("ingest", () -> pooled(reg) == images && unfolded(reg) == 0);
-        ingest = images / ((System.nanoTime() - t0) / 1e9);
-        var cellGauge = reg.find("alvlm.pool.index.cells").gauge();
-        search = cellGauge == null || cellGauge.value() == 0 ? "exact" : String.format("approximate (%.0f cells, nprobe %d)",
-            cellGauge.value(), nprobe);
-        System.out.printf("ingest: %d images folded in %.1f s: %.0f images/s; longest stream-thread step %.3f s; "
-            + "neighbours %s; load average %.2f%n", images, images / ingest, ingest, metrics.longestPoolStep() / 1e9,
-            search, BenchDeadline.load());
-        metrics.resetLongestPoolStep();
+      PoolBenchChild.Memory memory;
+      try (PoolServiceJvm service = PoolServiceJvm.start("ingest", configFile, poolHeap, work.resolve("pool-ingest.log"),
+          limit)) {
+        limit.await("ingest", POLL, () -> {
+          PoolBenchChild.Status s = service.status();
+          return s.pooled() == images && s.unfolded() == 0;
+        });
+        ingest = images / service.seconds();
+        long cellCount = service.status().cells();
+        search = cellCount == 0 ? "exact" : String.format("approximate (%d cells, nprobe %d)", cellCount, nprobe);
+        System.out.printf("ingest: %d images folded in %.1f s from the pool's JVM start (its service up after %.1f s): "
+            + "%.0f images/s; longest stream-thread step %.3f s; neighbours %s; load average %.2f%n", images, images / ingest,
+            service.upAfter(), ingest, service.longestStep() / 1e9, search, BenchDeadline.load());
+        service.resetLongestStep();
         long r0 = System.nanoTime();
-        limit.await("round", () -> rounds(reg) >= 1);
+        limit.await("round", POLL, () -> service.status().rounds() >= 1);
         round = (System.nanoTime() - r0) / 1e9;
-        maxStall = metrics.longestPoolStep() / 1e9;
+        maxStall = service.longestStep() / 1e9;
         System.out.printf("round: %.1f s from the lists being current to its requests (budget %d); longest "
             + "stream-thread step meanwhile %.3f s; load average %.2f%n", round, budget, maxStall, BenchDeadline.load());
+        memory = service.memory();
+        service.stop();
       }
-      double memoryGiB = HeapPeak.bytes() / (double) (1L << 30);
-      double rssGiB = Math.max(0, MemoryPeaks.residentPeakBytes()) / (double) (1L << 30);
-      double restart = ready(config, state, false);
-      System.out.printf("restart (state directory kept): ready in %.1f s%n", restart);
-      double takeover = ready(config, state, true);
-      System.out.printf("takeover (state directory wiped, restored from the changelogs): ready in %.1f s%n", takeover);
+      double restart = ready(state, false);
+      double takeover = ready(state, true);
 
       Map<Integer, Stored> stored = storedLists(kafka, config);
       float[] x = io.alvlm.selection.Vectors.normalizedRows(pool.features(), dim);
@@ -153,21 +171,31 @@ final class PoolBench implements Callable<Integer> {
       System.out.printf("baseline: exact from-scratch rebuild of the lists %.1f s (%s); restart is %.3fx of it, takeover %.3fx%n",
           rebuild, rebuildHow, restart / rebuild, takeover / rebuild);
       double listsGiB = (double) images * k * 8 / (1L << 30);
-      System.out.printf("memory: peak heap %.2f GiB, peak resident %.2f GiB (broker in the same JVM included); features %.2f GiB "
-          + "fp32, lists %.2f GiB: heap = %.2fx (features + lists), resident = %.2fx%n", memoryGiB, rssGiB, featureGiB,
-          listsGiB, memoryGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
+      double heapGiB = memory.heapBytes() / (double) (1L << 30);
+      double rssGiB = Math.max(0, memory.residentBytes()) / (double) (1L << 30);
+      System.out.printf("memory of the pool's JVM (ingest and round; the broker, the producer and the bench's copy of the "
+          + "pool are in the bench's JVM): peak heap %.2f GiB, peak resident %.2f GiB; features %.2f GiB fp32, lists "
+          + "%.2f GiB: heap = %.2fx (features + lists), resident = %.2fx%n", heapGiB, rssGiB, featureGiB, listsGiB,
+          heapGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
       System.out.printf("pool: images %d dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
           + "restart %.1fs takeover %.1fs memory %.2fGiB%n", images, dim, search.startsWith("approximate") ? "approximate"
-          : "exact", ingest, k, recall, round, maxStall, restart, takeover, memoryGiB);
+          : "exact", ingest, k, recall, round, maxStall, restart, takeover, rssGiB);
+      done = true;
       return 0;
     } finally {
-      try (var w = Files.walk(state)) {
-        w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      // the pool JVMs' logs stay when the bench failed: its message names them
+      delete(done ? work : state, true);
     }
   }
 
-  private ServiceConfig config(EmbeddedKafka kafka, Path state) {
+  /** Deletes {@code dir}'s contents, and {@code dir} itself when {@code self}. */
+  private static void delete(Path dir, boolean self) throws java.io.IOException {
+    try (var w = Files.walk(dir)) {
+      w.sorted(java.util.Comparator.reverseOrder()).filter(f -> self || !f.equals(dir)).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  private Map<String, String> settings(EmbeddedKafka kafka, Path state) {
     Map<String, String> s = new HashMap<>();
     s.put("bootstrap.servers", kafka.bootstrapServers());
     s.put("state.dir", state.toString());
@@ -188,7 +216,7 @@ final class PoolBench implements Callable<Integer> {
     // static membership, as the k8s manifests run the pool: a restarted instance rejoins at once
     // instead of waiting out the old member's session
     s.put("kafka.group.instance.id", "alvlm-bench-pool");
-    return ServiceConfig.of(s);
+    return s;
   }
 
   private void produce(EmbeddedKafka kafka, Topics topics, SyntheticPool pool) {
@@ -214,19 +242,28 @@ final class PoolBench implements Callable<Integer> {
     }
   }
 
-  /** Starts the service on {@code state} (wiped first when asked) and times it until its pool is whole and current. */
-  private double ready(ServiceConfig config, Path state, boolean wipe) throws Exception {
-    if (wipe) {
-      try (var w = Files.walk(state)) {
-        w.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(state)).forEach(f -> f.toFile().delete());
-      }
-    }
-    long t0 = System.nanoTime();
-    try (AlvlmService service = AlvlmService.start(config)) {
-      MeterRegistry reg = service.registry();
-      limit.await(wipe ? "takeover" : "restart",
-          () -> pooled(reg) + count(reg, "pending") == images && unfolded(reg) == 0 && service.ready());
-      return (System.nanoTime() - t0) / 1e9;
+  /**
+   * Starts a pool JVM on {@code state} (wiped first when asked), times it from its start until its pool
+   * is whole and current and it is ready, prints that and its memory, and stops it.
+   */
+  private double ready(Path state, boolean wipe) throws Exception {
+    String role = wipe ? "takeover" : "restart";
+    if (wipe) delete(state, false);
+    try (PoolServiceJvm service = PoolServiceJvm.start(role, configFile, poolHeap, work.resolve("pool-" + role + ".log"),
+        limit)) {
+      limit.await(role, POLL, () -> {
+        PoolBenchChild.Status s = service.status();
+        return s.pooled() + s.pending() == images && s.unfolded() == 0 && s.ready();
+      });
+      double seconds = service.seconds();
+      PoolBenchChild.Memory m = service.memory();
+      service.stop();
+      System.out.printf("%s: ready in %.1f s from the pool's JVM start (its service up after %.1f s)%n", wipe
+          ? "takeover (state directory wiped, restored from the changelogs)" : "restart (state directory kept)", seconds,
+          service.upAfter());
+      System.out.printf("%s JVM memory: peak resident %.2f GiB, peak heap %.2f GiB%n", role,
+          Math.max(0, m.residentBytes()) / (double) (1L << 30), m.heapBytes() / (double) (1L << 30));
+      return seconds;
     }
   }
 
@@ -305,28 +342,5 @@ final class PoolBench implements Callable<Integer> {
       base += want;
     }
     return diff / Math.max(base, 1e-300);
-  }
-
-  private static ServiceMetrics metrics(AlvlmService service) {
-    return service.metrics();
-  }
-
-  private static long pooled(MeterRegistry reg) {
-    return count(reg, "unlabeled");
-  }
-
-  private static long count(MeterRegistry reg, String status) {
-    var g = reg.find("alvlm.pool.images").tag("status", status).gauge();
-    return g == null ? 0 : (long) g.value();
-  }
-
-  private static long unfolded(MeterRegistry reg) {
-    var g = reg.find("alvlm.pool.index.unfolded").gauge();
-    return g == null ? Long.MAX_VALUE : (long) g.value();
-  }
-
-  private static long rounds(MeterRegistry reg) {
-    var c = reg.find("alvlm.rounds").counter();
-    return c == null ? 0 : (long) c.count();
   }
 }

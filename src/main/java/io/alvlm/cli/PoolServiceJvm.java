@@ -1,0 +1,186 @@
+package io.alvlm.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pool service of {@code bench pool} in a child JVM ({@link PoolBenchChild}): the same {@code java},
+ * class path and {@code ai.djl.*}, {@code alvlm.*}, {@code org.slf4j.*} and {@code DJL_*} system
+ * properties as this JVM, the environment inherited (the MKL shim's {@code LD_PRELOAD} with it), its heap set apart.
+ * Driven over the child's stdin/stdout; its stderr goes to a log file. Every wait is bounded by the
+ * bench's deadline, and a child that dies fails the bench with its exit code and the end of its log.
+ */
+final class PoolServiceJvm implements AutoCloseable {
+  private static final List<String> FORWARDED = List.of("ai.djl.", "alvlm.", "org.slf4j.", "DJL_");
+  private static final String END = "\u0000end of the child's output";
+  private static final int TAIL_LINES = 30;
+
+  private final String role;
+  private final Process process;
+  private final Path log;
+  private final BenchDeadline limit;
+  private final long started;
+  private final Writer commands;
+  private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+  private double upAfter;
+
+  private PoolServiceJvm(String role, Process process, Path log, BenchDeadline limit, long started) {
+    this.role = role;
+    this.process = process;
+    this.log = log;
+    this.limit = limit;
+    this.started = started;
+    this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    Thread reader = new Thread(this::readReplies, "pool-jvm-" + process.pid() + "-stdout");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /**
+   * Starts the child on the service configuration {@code config} with heap {@code heap} ({@code -Xmx}
+   * syntax) and returns once its service has started; {@code role} (ingest, restart, ...) names it in errors.
+   */
+  static PoolServiceJvm start(String role, Path config, String heap, Path log, BenchDeadline limit) throws IOException,
+      InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.add("-Xmx" + heap);
+    System.getProperties().stringPropertyNames().stream().filter(k -> FORWARDED.stream().anyMatch(k::startsWith)).sorted()
+        .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PoolBenchChild.class.getName(), config.toString()));
+    long started = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
+    PoolServiceJvm jvm = new PoolServiceJvm(role, p, log, limit, started);
+    try {
+      jvm.expect("starting", PoolBenchChild.READY);
+      jvm.upAfter = jvm.seconds();
+    } catch (RuntimeException | InterruptedException e) {
+      jvm.close();
+      throw e;
+    }
+    return jvm;
+  }
+
+  /** Seconds since the process was started. */
+  double seconds() {
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  /** Seconds from the process's start to its service's start (JVM start, class loading, the streams started). */
+  double upAfter() {
+    return upAfter;
+  }
+
+  PoolBenchChild.Status status() throws InterruptedException {
+    return PoolBenchChild.Status.parse(ask(PoolBenchChild.STATUS));
+  }
+
+  /** Starts a new longest pool step. */
+  void resetLongestStep() throws InterruptedException {
+    ask(PoolBenchChild.RESET_STALL);
+  }
+
+  /** The longest pool step since the last reset, nanoseconds. */
+  long longestStep() throws InterruptedException {
+    return Long.parseLong(ask(PoolBenchChild.STALL));
+  }
+
+  PoolBenchChild.Memory memory() throws InterruptedException {
+    return PoolBenchChild.Memory.parse(ask(PoolBenchChild.MEMORY));
+  }
+
+  /** Closes the service cleanly and waits for the JVM to exit 0. */
+  void stop() throws InterruptedException {
+    send(PoolBenchChild.STOP);
+    expect("stopping", PoolBenchChild.STOPPED);
+    limit.await(role + ": the pool's JVM exiting", Duration.ofMillis(50), () -> !process.isAlive());
+    if (process.exitValue() != 0) throw died("stopping");
+  }
+
+  /** Ends the child if it still runs: SIGTERM, then SIGKILL after 30 s. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private String ask(String command) throws InterruptedException {
+    send(command);
+    return reply("answering '" + command + "'");
+  }
+
+  private void send(String command) {
+    try {
+      commands.write(command + "\n");
+      commands.flush();
+    } catch (IOException e) {
+      throw died("reading '" + command + "'");
+    }
+  }
+
+  private void expect(String doing, String want) throws InterruptedException {
+    String got = reply(doing);
+    if (!got.equals(want)) {
+      throw new IllegalStateException("bench pool: the pool's JVM of the " + role + " printed '" + got + "' instead of '"
+          + want + "' while " + doing + "; its log " + log + " ends:\n" + tail());
+    }
+  }
+
+  /** The next line the child prints; fails when it dies first or the deadline passes. */
+  private String reply(String doing) throws InterruptedException {
+    for (;;) {
+      String line = replies.poll(200, TimeUnit.MILLISECONDS);
+      if (END.equals(line)) throw died(doing);
+      if (line != null) return line;
+      limit.check(role + ": the pool's JVM " + doing);
+    }
+  }
+
+  private void readReplies() {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) replies.add(line);
+    } catch (IOException e) {
+      // the child's end of the pipe is gone: reported as its death below
+    }
+    replies.add(END);
+  }
+
+  private IllegalStateException died(String doing) {
+    String exit;
+    try {
+      exit = process.waitFor(10, TimeUnit.SECONDS) ? "exited " + process.exitValue() : "closed its output and still runs";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exit = "stopped answering";
+    }
+    return new IllegalStateException("bench pool: the pool's JVM of the " + role + " (pid " + process.pid() + ") " + exit
+        + " while " + doing + "; its log " + log + " ends:\n" + tail());
+  }
+
+  private String tail() {
+    try {
+      List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+}

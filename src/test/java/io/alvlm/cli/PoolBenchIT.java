@@ -1,0 +1,62 @@
+package io.alvlm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bench pool} end to end at a tiny size: the pool service runs in its own JVM, driven over the
+ * child protocol through ingest, round, restart and takeover, and the memory figures are that JVM's.
+ */
+class PoolBenchIT {
+  private static final Pattern LAST = Pattern.compile("pool: images 2000 dim 64 neighbors exact ingest (\\d+)/s recall@5 "
+      + "([0-9.]+) round ([0-9.]+)s max-stall ([0-9.]+)s restart ([0-9.]+)s takeover ([0-9.]+)s memory ([0-9.]+)GiB");
+  private static final Pattern CHILD_MEMORY = Pattern.compile("(restart|takeover) JVM memory: peak resident ([0-9.]+) GiB, "
+      + "peak heap ([0-9.]+) GiB");
+
+  /** What a run printed on stdout and on the command's error stream, and its exit code. */
+  private record Run(int exit, String out, String err) {}
+
+  private static Run bench(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      var cl = Alvlm.commandLine();
+      cl.setErr(new PrintWriter(err, true));
+      int exit = cl.execute(args);
+      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  @Test
+  void measuresThePoolInItsOwnJvmThroughIngestRoundRestartAndTakeover() {
+    Run run = bench("bench", "pool", "--images", "2000", "--dim", "64", "--classes", "10", "--budget", "20", "--k", "5",
+        "--sample", "200", "--kmeans-inits", "1", "--pool-heap", "512m", "--timeout-minutes", "3");
+    assertEquals(0, run.exit(), run.out() + run.err());
+    List<String> lines = run.out().strip().lines().toList();
+    Matcher last = LAST.matcher(lines.get(lines.size() - 1));
+    assertTrue(last.matches(), "last line: " + lines.get(lines.size() - 1));
+    assertTrue(Double.parseDouble(last.group(1)) > 0, "ingest rate");
+    assertEquals(1.0, Double.parseDouble(last.group(2)), 1e-9, "exact lists: recall 1");
+    assertTrue(Double.parseDouble(last.group(5)) > 0 && Double.parseDouble(last.group(6)) > 0, "restart and takeover timed");
+    double memory = Double.parseDouble(last.group(7));
+    assertTrue(memory > 0, "the pool JVM's peak resident set");
+    assertTrue(run.out().contains(String.format("peak resident %.2f GiB", memory)), run.out());
+    List<String> children = lines.stream().map(CHILD_MEMORY::matcher).filter(Matcher::matches)
+        .filter(m -> Double.parseDouble(m.group(2)) > 0 && Double.parseDouble(m.group(3)) > 0).map(m -> m.group(1)).toList();
+    assertEquals(List.of("restart", "takeover"), children, "both later pool JVMs came up and answered 'memory'");
+  }
+}
