@@ -65,8 +65,8 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--cells", defaultValue = "1024", description = "cec.neighbors.cells (default ${DEFAULT-VALUE}).") int cells;
   @Option(names = "--nprobe", defaultValue = "32", description = "cec.neighbors.nprobe (default ${DEFAULT-VALUE}).") int nprobe;
   @Option(names = "--kmeans-inits", defaultValue = "3", description = "cec.kmeans.inits (default ${DEFAULT-VALUE}).") int kmeansInits;
-  @Option(names = "--fold-batch", defaultValue = "1024", description = "pool.fold.batch (default ${DEFAULT-VALUE}).") int foldBatch;
-  @Option(names = "--fold-work", defaultValue = "20000000000", description = "pool.fold.max-work (default ${DEFAULT-VALUE}).") long foldWork;
+  @Option(names = "--fold-batch", defaultValue = "4096", description = "pool.fold.batch (default ${DEFAULT-VALUE}).") int foldBatch;
+  @Option(names = "--fold-work", defaultValue = "100000000000", description = "pool.fold.max-work (default ${DEFAULT-VALUE}).") long foldWork;
   @Option(names = "--baseline-limit", defaultValue = "50000",
       description = "Largest pool whose exact rebuild is run whole; above it the rebuild is timed on the --sample rows and scaled (default ${DEFAULT-VALUE}).")
   int baselineLimit;
