@@ -126,15 +126,20 @@ final class PoolBench implements Callable<Integer> {
         long cellCount = service.status().cells();
         search = cellCount == 0 ? "exact" : String.format("approximate (%d cells, nprobe %d)", cellCount, nprobe);
         System.out.printf("ingest: %d images folded in %.1f s from the pool's JVM start (its service up after %.1f s): "
-            + "%.0f images/s; longest stream-thread step %.3f s; neighbours %s; load average %.2f%n", images, images / ingest,
-            service.upAfter(), ingest, service.longestStep() / 1e9, search, BenchDeadline.load());
+            + "%.0f images/s; longest stream-thread step %.3f s (longest GC pause %.0f ms); neighbours %s; load average %.2f%n",
+            images, images / ingest, service.upAfter(), ingest, service.longestStep() / 1e9, service.longestGcPauseMs(), search,
+            BenchDeadline.load());
         service.resetLongestStep();
         long r0 = System.nanoTime();
         limit.await("round", POLL, () -> service.status().rounds() >= 1);
         round = (System.nanoTime() - r0) / 1e9;
         maxStall = service.longestStep() / 1e9;
         System.out.printf("round: %.1f s from the lists being current to its requests (budget %d); longest "
-            + "stream-thread step meanwhile %.3f s; load average %.2f%n", round, budget, maxStall, BenchDeadline.load());
+            + "stream-thread step meanwhile %.3f s; load average %.2f (slow steps, if any, are in the pool's log)%n", round,
+            budget, maxStall, BenchDeadline.load());
+        List<String> slow = service.logLines("slow pool step");
+        System.out.printf("pool steps over 1 s in the pool's log: %d%s%n", slow.size(), slow.isEmpty() ? ""
+            : ", the last ones:\n  " + String.join("\n  ", slow.subList(Math.max(0, slow.size() - 5), slow.size())));
         memory = service.memory();
         service.stop();
       }

@@ -58,6 +58,7 @@ final class PoolServiceJvm implements AutoCloseable {
     cmd.add(ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.add("-Xmx" + heap);
+    cmd.add("-Xlog:gc:file=" + gcLog(log)); // pauses, for attributing long stream-thread steps
     System.getProperties().stringPropertyNames().stream().filter(k -> FORWARDED.stream().anyMatch(k::startsWith)).sorted()
         .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PoolBenchChild.class.getName(), config.toString()));
@@ -119,6 +120,30 @@ final class PoolServiceJvm implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /** Where the child started with {@code log} writes its GC log. */
+  private static Path gcLog(Path log) {
+    return log.resolveSibling(log.getFileName().toString().replaceFirst("\\.log$", "") + "-gc.log");
+  }
+
+  /** The child's log lines that contain {@code text}, so far. */
+  List<String> logLines(String text) {
+    try (var lines = java.nio.file.Files.lines(log)) {
+      return lines.filter(l -> l.contains(text)).toList();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return List.of();
+    }
+  }
+
+  /** The longest GC pause the child logged so far, in ms; 0 when none. */
+  double longestGcPauseMs() {
+    try (var lines = java.nio.file.Files.lines(gcLog(log))) {
+      return lines.filter(l -> l.contains("Pause")).map(l -> l.replaceAll(".* ([0-9.]+)ms\\s*$", "$1"))
+          .filter(v -> v.matches("[0-9.]+")).mapToDouble(Double::parseDouble).max().orElse(0);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return 0;
     }
   }
 

@@ -195,8 +195,22 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     try {
       handle(record);
     } finally {
-      metrics.poolStep(System.nanoTime() - t0);
+      stepDone("a record", t0);
     }
+  }
+
+  /** A step of the stream thread longer than this is logged with what it did. */
+  private static final long SLOW_STEP_NANOS = 1_000_000_000L;
+  /** What the current step did besides its record or tick (fold results written), for the slow-step log. */
+  private final StringBuilder stepNote = new StringBuilder();
+
+  private void stepDone(String what, long t0) {
+    long took = System.nanoTime() - t0;
+    metrics.poolStep(took);
+    if (took > SLOW_STEP_NANOS) {
+      LOG.warn("slow pool step: {} took {} ms{}", what, took / 1_000_000, stepNote);
+    }
+    stepNote.setLength(0);
   }
 
   private void handle(Record<String, SpecificRecord> record) {
@@ -267,7 +281,12 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       index.abandonFold();
       return;
     }
-    done.ifPresent(changed -> index.finishFold(changed).stream().forEach(r -> neighborStore.put(r, index.encodedList(r))));
+    done.ifPresent(changed -> {
+      long t0 = System.nanoTime();
+      index.finishFold(changed).stream().forEach(r -> neighborStore.put(r, index.encodedList(r)));
+      stepNote.append(String.format("; wrote %d lists of a fold job in %d ms", changed.cardinality(),
+          (System.nanoTime() - t0) / 1_000_000));
+    });
   }
 
   private BlockProduct products() {
@@ -376,7 +395,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     try {
       step(now);
     } finally {
-      metrics.poolStep(System.nanoTime() - t0);
+      stepDone("a punctuation", t0);
     }
   }
 
