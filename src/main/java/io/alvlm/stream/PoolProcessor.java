@@ -132,6 +132,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     long t0 = System.nanoTime();
     java.util.List<PoolEntry> unplaced = new java.util.ArrayList<>();
     Optional<CellIndex> storedCells = storedCells();
+    byte[][] lists = storedLists();
     try (KeyValueIterator<String, PoolEntry> it = pool.all()) {
       while (it.hasNext()) {
         PoolEntry e = it.next().value;
@@ -139,7 +140,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
         if (e.getRow() < 0) {
           unplaced.add(e);
         } else {
-          place(e, e.getRow(), neighborStore.get(e.getRow()));
+          place(e, e.getRow(), e.getRow() < lists.length ? lists[e.getRow()] : null);
+          if (e.getRow() < lists.length) lists[e.getRow()] = null;
         }
         if (e.getStatus() == ImageStatus.PENDING) {
           deadlines.computeIfAbsent(e.getDeadline(), d -> new TreeSet<>()).add(e.getId());
@@ -156,6 +158,21 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       LOG.info("pool restored: {} images at their rows, {} to fold into the neighbour lists, in {} ms", index.size(),
           index.unfolded(), (System.nanoTime() - t0) / 1_000_000);
     }
+  }
+
+  /** Every stored neighbour list by row, in one scan of the store (a lookup per image costs far more at a million). */
+  private byte[][] storedLists() {
+    byte[][] lists = new byte[0][];
+    try (KeyValueIterator<Integer, byte[]> it = neighborStore.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        int row = kv.key;
+        if (row < 0) continue; // a centroid
+        if (row >= lists.length) lists = java.util.Arrays.copyOf(lists, Math.max(row + 1, lists.length + (lists.length >> 1) + 16));
+        lists[row] = kv.value;
+      }
+    }
+    return lists;
   }
 
   /** Key of centroid {@code c} of the neighbour cells in the neighbour store (rows are the keys >= 0). */
