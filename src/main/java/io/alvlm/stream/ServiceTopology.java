@@ -59,6 +59,10 @@ public final class ServiceTopology {
     }
   }
 
+  /** Changelog settings of the neighbour store: 64 MiB segments, compacted once a fifth is superseded. */
+  static final Map<String, String> NEIGHBOR_CHANGELOG = Map.of("segment.bytes", Integer.toString(64 << 20),
+      "min.cleanable.dirty.ratio", "0.2");
+
   public static Topology build(ServiceConfig config, AvroSerdes serdes, Parts parts) {
     Topics topics = new Topics(serdes);
     Serde<PromptModel> modelSerde = topics.models.valueSerde();
@@ -105,8 +109,10 @@ public final class ServiceTopology {
               Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolProcessor.POOL_STORE), Serdes.String(),
                   serdes.value(PoolEntry.class)),
               Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolMeta.STORE), Serdes.String(), Serdes.Long()),
+              // a list is rewritten each time an arrival enters it: small segments let the broker compact the
+              // superseded versions soon, so a takeover restores about one record per image, not every version
               Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolProcessor.NEIGHBORS_STORE), Serdes.Integer(),
-                  Serdes.ByteArray()),
+                  Serdes.ByteArray()).withLoggingEnabled(NEIGHBOR_CHANGELOG),
               Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryRounds.ROUNDS_STORE), Serdes.Long(),
                   topics.rounds.valueSerde()),
               Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueryRounds.SCORES_STORE), Serdes.String(), Serdes.String())

@@ -66,6 +66,9 @@ class PoolRestartIT {
           l -> l.stream().map(ConsumerRecord::key).distinct().count() >= IMAGES / 2, Duration.ofSeconds(60)).size();
       first.kill();
       assertTrue(committed >= IMAGES / 2, "the first half was committed before the kill");
+      awaitTopic(kafka, "alvlm-pool-neighbors-changelog");
+      assertEquals(Integer.toString(64 << 20), topicConfig(kafka, "alvlm-pool-neighbors-changelog", "segment.bytes"),
+          "the neighbour changelog rolls small segments, so superseded lists are compacted soon");
       assertTrue(state.contains("\"index\":\"current\""), state);
       try (ServiceProcess second = ServiceProcess.start(config, log)) {
         sendEmbeddings(kafka, features, IMAGES / 2, IMAGES);
@@ -134,6 +137,13 @@ class PoolRestartIT {
   }
 
   /** Waits until Kafka Streams has created {@code topic} (a consumer subscribed before that may not see it for minutes). */
+  private static String topicConfig(EmbeddedKafka kafka, String topic, String key) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientConfig())) {
+      var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+      return admin.describeConfigs(List.of(resource)).all().get().get(resource).get(key).value();
+    }
+  }
+
   private static void awaitTopic(EmbeddedKafka kafka, String topic) throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientConfig())) {
