@@ -250,10 +250,12 @@ public final class PoolIndex {
     if (file.length == 0 && repair.isEmpty() && batch.length == 0) return Optional.empty();
     Step step = new Step(file, useCells, repair, batch);
     running = step;
-    // what the job reads: rows placed so far (chunks never move), the members as they are now
+    // what the job reads: rows placed so far (chunks never move), the members as they are now, less
+    // the arrivals still waiting for a later job: those get their lists, and enter others', when folded
     int n = size;
     FeatureRows rows = features.view(n);
     BitSet member = (BitSet) members.clone();
+    member.andNot(unfolded);
     IntPredicate isMember = r -> member.get(r);
     CellIndex c = cells;
     int nprobe = search.nprobe();

@@ -100,6 +100,18 @@ class PoolIndexTest {
   }
 
   @Test
+  void aFoldLeavesTheArrivalsWaitingForLaterJobsAlone() {
+    PoolIndex index = new PoolIndex(DIM, K);
+    for (int i = 0; i < 200; i++) index.place("img" + i, index.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
+    BitSet changed = index.maintain(20, CPU);
+    // the first 20 are folded among themselves; the 180 behind them get their lists from their own jobs
+    assertEquals(IntStream.range(0, 20).boxed().toList(), changed.stream().boxed().toList());
+    assertEquals(180, index.unfolded());
+    while (!index.current()) index.maintain(20, CPU);
+    assertListsAreExact(index);
+  }
+
+  @Test
   void anAbandonedFoldLosesNoRowAndTheListsStayOwnedUntilHandedBack() {
     PoolIndex index = new PoolIndex(DIM, K);
     for (int i = 0; i < 120; i++) index.place("img" + i, index.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
