@@ -135,8 +135,8 @@ final class PoolBench implements Callable<Integer> {
         round = (System.nanoTime() - r0) / 1e9;
         maxStall = service.longestStep() / 1e9;
         System.out.printf("round: %.1f s from the lists being current to its requests (budget %d); longest "
-            + "stream-thread step meanwhile %.3f s; load average %.2f (slow steps, if any, are in the pool's log)%n", round,
-            budget, maxStall, BenchDeadline.load());
+            + "stream-thread step meanwhile %.3f s (longest GC pause so far %.0f ms); load average %.2f%n", round,
+            budget, maxStall, service.longestGcPauseMs(), BenchDeadline.load());
         List<String> slow = service.logLines("slow pool step");
         System.out.printf("pool steps over 1 s in the pool's log: %d%s%n", slow.size(), slow.isEmpty() ? ""
             : ", the last ones:\n  " + String.join("\n  ", slow.subList(Math.max(0, slow.size() - 5), slow.size())));
