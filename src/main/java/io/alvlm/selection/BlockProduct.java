@@ -16,14 +16,39 @@ import java.nio.FloatBuffer;
  * copied in and the product copied out inside one scope, so nothing outlives the call.
  */
 public final class BlockProduct {
-  private final Compute compute;
+  private final java.util.function.Supplier<Compute> resolve;
+  private volatile Compute compute;
 
   public BlockProduct(Compute compute) {
-    this.compute = compute;
+    this.compute = java.util.Objects.requireNonNull(compute, "compute");
+    this.resolve = () -> compute;
+  }
+
+  private BlockProduct(java.util.function.Supplier<Compute> resolve) {
+    this.resolve = resolve;
+  }
+
+  /**
+   * Products on the device {@code resolve} gives, resolved at the first product: the engine loads on
+   * the thread that first multiplies (a worker), not on the thread that built this.
+   */
+  public static BlockProduct lazily(java.util.function.Supplier<Compute> resolve) {
+    return new BlockProduct(java.util.Objects.requireNonNull(resolve, "resolve"));
+  }
+
+  private Compute compute() {
+    Compute c = compute;
+    if (c == null) {
+      synchronized (this) {
+        if (compute == null) compute = resolve.get();
+        c = compute;
+      }
+    }
+    return c;
   }
 
   public String device() {
-    return compute.name();
+    return compute().name();
   }
 
   /**
@@ -35,7 +60,7 @@ public final class BlockProduct {
     if (m == 0 || n == 0) {
       return;
     }
-    try (NDManager scope = compute.newScope()) {
+    try (NDManager scope = compute().newScope()) {
       productInto(scope.create(rows(a, m, dim), new Shape(m, dim), DataType.FLOAT32),
           scope.create(rows(b, n, dim), new Shape(n, dim), DataType.FLOAT32), m * n, out);
     }
@@ -59,7 +84,7 @@ public final class BlockProduct {
     if (m == 0 || k == 0) {
       return;
     }
-    try (NDManager scope = compute.newScope()) {
+    try (NDManager scope = compute().newScope()) {
       productInto(scope.create(FloatBuffer.wrap(a, aFrom * dim, m * dim).slice(), new Shape(m, dim)),
           scope.create(FloatBuffer.wrap(b, bFrom * dim, k * dim).slice(), new Shape(k, dim)), m * k, out);
     }
@@ -67,7 +92,8 @@ public final class BlockProduct {
 
   /** {@code left · rightᵀ} in the compute type, its first {@code count} values copied into {@code out}. */
   private void productInto(NDArray left, NDArray right, int count, float[] out) {
-    NDArray product = left.toType(compute.type(), false).matMul(right.toType(compute.type(), false).transpose());
+    Compute c = compute();
+    NDArray product = left.toType(c.type(), false).matMul(right.toType(c.type(), false).transpose());
     System.arraycopy(DeviceMatrix.floats(product), 0, out, 0, count);
   }
 }

@@ -308,7 +308,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
 
   private BlockProduct products() {
     if (products == null) {
-      products = new BlockProduct(io.alvlm.selection.Compute.of(AlvlmService.compute(config)));
+      // the engine loads on the fold worker at its first product, not on the stream thread
+      products = BlockProduct.lazily(() -> io.alvlm.selection.Compute.of(AlvlmService.compute(config)));
     }
     return products;
   }
