@@ -98,6 +98,7 @@ final class SelectBench implements Callable<Integer> {
         "centre_query", "kmeans", "total")) {
       if (t.containsKey(key)) b.append(b.length() == 0 ? "" : ", ").append(key).append(' ').append(Math.round(t.get(key))).append(" ms");
     }
+    if (t.containsKey("kmeans_rows")) b.append(", k-means on ").append(Math.round(t.get("kmeans_rows"))).append(" rows");
     return b.toString();
   }
 

@@ -29,7 +29,8 @@ public final class CalibratedEntropy {
     return ofRow(p, 0, prior, new double[prior.length]);
   }
 
-  private static double ofRow(double[] p, int off, double[] prior, double[] q) {
+  /** Calibrated entropy of the row of {@code p} at {@code off}; {@code q} is scratch of {@code classes} values. */
+  static double ofRow(double[] p, int off, double[] prior, double[] q) {
     int classes = prior.length;
     double sum = 0;
     for (int c = 0; c < classes; c++) {

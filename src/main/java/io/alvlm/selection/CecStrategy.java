@@ -10,15 +10,19 @@ import java.util.Objects;
 
 /**
  * CEC, Calibrated Entropy-weighted Clustering (docs/cec.md). Over the unlabelled pool (UNLABELED and
- * PENDING rows): zero-shot probabilities, the top-N class prior, calibrated entropy, similarity-weighted
- * neighbour entropy (from {@link PoolView#neighbors()} when attached, else exact lists from scratch),
- * uncertainty {@code U = H + λ H_NN}; then weighted k-means with {@code K = budget} and weights U, and
- * for each centre the nearest not-yet-chosen UNLABELED row. A budget of at least the eligible count
- * returns every eligible row. Per-row scores ({@code entropy}, {@code calibrated_entropy},
+ * PENDING rows): zero-shot probabilities, the top-N class prior, calibrated entropy (all in blocks of
+ * rows read where they lie, {@link CalibratedScores}), similarity-weighted neighbour entropy (from
+ * {@link PoolView#neighbors()} when attached, else exact lists from scratch), uncertainty
+ * {@code U = H + λ H_NN}; then weighted k-means with {@code K = budget} and weights U (on a uniform
+ * sample of {@code samplePerCentre · K} rows when the pool holds more) and for each centre the nearest
+ * not-yet-chosen UNLABELED row of the whole pool ({@link ClusteredQuery}). A budget of at least the
+ * eligible count returns every eligible row. Per-row scores ({@code entropy}, {@code calibrated_entropy},
  * {@code neighbor_entropy}, {@code uncertainty}; NaN for labelled rows), {@code prior} in round facts,
- * weighted inertia as objective, timings in ms ({@code scores}, {@code upload} (rows to the device),
- * {@code neighbors}, {@code kmeans} (clustering and the centre query), {@code total}; when clustering ran
- * also {@code kmeans_seeding}, {@code kmeans_lloyd}, {@code kmeans_assign}, {@code centre_query}, and
+ * the pool's weighted inertia as objective, timings in ms ({@code scores}, {@code neighbors},
+ * {@code kmeans} (clustering and the centre query), {@code total}; when clustering ran also
+ * {@code upload} (training rows to the device), {@code kmeans_seeding}, {@code kmeans_lloyd},
+ * {@code kmeans_assign}, {@code centre_query}, and {@code kmeans_rows}: the rows k-means ran on, the
+ * whole unlabelled pool or the sample).
  */
 public final class CecStrategy implements Strategy {
   /** cec.md's knobs: {@code topN} rows per class for the prior, {@code k} neighbours, {@code λ}, k-means. */
@@ -60,60 +64,52 @@ public final class CecStrategy implements Strategy {
     if (budget == 0 || eligibleRows.length == 0) {
       return Selection.empty();
     }
-    int n = poolRows.length, dim = pool.dim(), classes = pool.classes();
-    float[] x = pool.features().gather(poolRows);
-    double[] p = ZeroShotProbabilities.forRows(pool, poolRows, x);
-    double[] h = ZeroShotProbabilities.entropy(p, classes);
-    double[] prior = ClassPrior.topNMean(p, classes, settings.topN());
-    double[] hc = CalibratedEntropy.of(p, classes, prior);
-    p = null; // [rows, classes] in double: the largest array after the features, not needed past here
+    int n = poolRows.length;
+    CalibratedScores calibrated = CalibratedScores.of(pool, poolRows, settings.topN());
+    double[] h = calibrated.entropy();
+    double[] hc = calibrated.calibrated();
+    double[] prior = calibrated.prior();
     double[] hcByRow = nanArray(pool.rows());
     for (int i = 0; i < n; i++) hcByRow[poolRows[i]] = hc[i];
     long t1 = System.nanoTime();
 
     Map<String, Double> timings = new LinkedHashMap<>();
-    boolean[] eligible = new boolean[n];
-    for (int i = 0; i < n; i++) eligible[i] = pool.eligible(poolRows[i]);
+    NeighborLists lists = pool.neighbors().orElseGet(() -> ExactNeighbors.compute(Compute.of(settings.kmeans().compute()),
+        pool.features(), pool.rows(), poolRows, settings.k()));
+    double[] hnn = new double[n];
+    double[] u = new double[n];
+    for (int i = 0; i < n; i++) {
+      int r = poolRows[i];
+      int[] nb = lists.neighbors(r);
+      float[] s = lists.similarities(r);
+      int keep = Math.min(settings.k(), nb.length);
+      hnn[i] = NeighborUncertainty.neighborEntropy(Arrays.copyOf(nb, keep), Arrays.copyOf(s, keep), hcByRow);
+      u[i] = NeighborUncertainty.uncertainty(hc[i], hnn[i], settings.lambda());
+    }
+    long t2 = System.nanoTime();
+    timings.put("neighbors", ms(t1, t2));
+
     int[] chosen;
     int[] cluster;
     double objective = Double.NaN;
-    double[] hnn = new double[n];
-    double[] u = new double[n];
-    long t2;
-    // one copy of the pool's rows on the device serves the neighbours, k-means and the centre query
-    try (DeviceMatrix device = DeviceMatrix.upload(Compute.of(settings.kmeans().compute()), x, dim)) {
-      long tu = System.nanoTime();
-      timings.put("upload", ms(t1, tu));
-      NeighborLists lists = pool.neighbors().orElseGet(() -> ExactNeighbors.byRow(
-          FlatIndex.over(device, x).searchAll(ExactNeighbors.checkedK(settings.k())), poolRows, pool.rows()));
-      for (int i = 0; i < n; i++) {
-        int r = poolRows[i];
-        int[] nb = lists.neighbors(r);
-        float[] s = lists.similarities(r);
-        int keep = Math.min(settings.k(), nb.length);
-        hnn[i] = NeighborUncertainty.neighborEntropy(Arrays.copyOf(nb, keep), Arrays.copyOf(s, keep), hcByRow);
-        u[i] = NeighborUncertainty.uncertainty(hc[i], hnn[i], settings.lambda());
-      }
-      t2 = System.nanoTime();
-      timings.put("neighbors", ms(tu, t2));
-
-      if (budget >= eligibleRows.length) {
-        chosen = java.util.stream.IntStream.range(0, n).filter(i -> eligible[i]).toArray();
-        cluster = new int[chosen.length];
-        Arrays.fill(cluster, -1);
-      } else {
-        double[] weights = new double[n];
-        for (int i = 0; i < n; i++) weights[i] = Math.max(0, u[i]);
-        WeightedKMeans.Result km = WeightedKMeans.fit(device, x, weights, budget, settings.kmeans(), seed);
-        long tq = System.nanoTime();
-        chosen = CentreQuery.nearestEligible(device, x, eligible, km.centers(), km.clusters());
-        timings.put("kmeans_seeding", km.stats().seedingMs());
-        timings.put("kmeans_lloyd", km.stats().lloydMs());
-        timings.put("kmeans_assign", km.stats().assignMs());
-        timings.put("centre_query", ms(tq, System.nanoTime()));
-        cluster = java.util.stream.IntStream.range(0, chosen.length).toArray();
-        objective = km.inertia();
-      }
+    if (budget >= eligibleRows.length) {
+      chosen = java.util.stream.IntStream.range(0, n).filter(i -> pool.eligible(poolRows[i])).toArray();
+      cluster = new int[chosen.length];
+      Arrays.fill(cluster, -1);
+    } else {
+      double[] weights = new double[n];
+      for (int i = 0; i < n; i++) weights[i] = Math.max(0, u[i]);
+      ClusteredQuery.Result km = ClusteredQuery.run(pool, poolRows, weights, budget, settings.kmeans(), seed);
+      chosen = new int[km.rows().length];
+      for (int q = 0; q < chosen.length; q++) chosen[q] = Arrays.binarySearch(poolRows, km.rows()[q]);
+      timings.put("upload", km.uploadMs());
+      timings.put("kmeans_rows", (double) km.trainedRows());
+      timings.put("kmeans_seeding", km.kmeans().seedingMs());
+      timings.put("kmeans_lloyd", km.kmeans().lloydMs());
+      timings.put("kmeans_assign", km.kmeans().assignMs());
+      timings.put("centre_query", km.queryMs());
+      cluster = java.util.stream.IntStream.range(0, chosen.length).toArray();
+      objective = km.inertia();
     }
     long t3 = System.nanoTime();
 

@@ -19,10 +19,15 @@ public final class ExactNeighbors {
    */
   public static NeighborTable compute(float[] features, int dim, int[] poolRows, int k) {
     Objects.requireNonNull(features, "features");
+    return compute(Compute.of(Compute.Settings.defaults()), FeatureRows.of(features, dim), features.length / dim, poolRows, k);
+  }
+
+  /** As above for a pool of {@code rows} rows held in {@code features}, searched on {@code compute}. */
+  static NeighborTable compute(Compute compute, FeatureRows features, int rows, int[] poolRows, int k) {
     Objects.requireNonNull(poolRows, "poolRows");
-    float[] x = Pool.gather(features, dim, poolRows);
-    try (FlatIndex index = FlatIndex.of(Compute.of(Compute.Settings.defaults()), x, dim)) {
-      return byRow(index.searchAll(checkedK(k)), poolRows, features.length / dim);
+    float[] x = features.gather(poolRows);
+    try (FlatIndex index = FlatIndex.of(compute, x, features.dim())) {
+      return byRow(index.searchAll(checkedK(k)), poolRows, rows);
     }
   }
 

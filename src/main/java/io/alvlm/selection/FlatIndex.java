@@ -25,25 +25,18 @@ public final class FlatIndex implements AutoCloseable {
   private final int dim;
   private final int n;
   private final DeviceMatrix rows;
-  private final boolean owned;
 
-  private FlatIndex(float[] x, int dim, DeviceMatrix rows, boolean owned) {
+  private FlatIndex(float[] x, int dim, DeviceMatrix rows) {
     this.x = x;
     this.dim = dim;
     this.n = x.length / dim;
     this.rows = rows;
-    this.owned = owned;
   }
 
   /** An index over the rows of {@code x} ({@code [rows, dim]}, L2-normalised; kept by reference, not copied). */
   public static FlatIndex of(Compute compute, float[] x, int dim) {
     Objects.requireNonNull(x, "x");
-    return new FlatIndex(x, dim, DeviceMatrix.upload(compute, x, dim), true);
-  }
-
-  /** An index over rows already on the device ({@code device} holds the same rows as {@code x}); does not close them. */
-  static FlatIndex over(DeviceMatrix device, float[] x) {
-    return new FlatIndex(x, device.dim, device, false);
+    return new FlatIndex(x, dim, DeviceMatrix.upload(compute, x, dim));
   }
 
   /** Number of indexed rows. */
@@ -250,6 +243,6 @@ public final class FlatIndex implements AutoCloseable {
 
   @Override
   public void close() {
-    if (owned) rows.close();
+    rows.close();
   }
 }

@@ -68,8 +68,8 @@ public final class UncertaintyStrategy implements Strategy {
     int b = Math.min(Math.max(0, budget), rows.length);
     if (b == 0) return Selection.empty();
     int classes = pool.classes();
-    float[] x = pool.features().gather(rows);
-    double[] p = ZeroShotProbabilities.forRows(pool, rows, x);
+    double[] p = new double[rows.length * classes];
+    ZeroShotProbabilities.forRows(pool, rows, 0, rows.length, p);
     double[] v = new double[rows.length];
     for (int i = 0; i < rows.length; i++) v[i] = measure.value(p, i * classes, classes);
     long t1 = System.nanoTime();

@@ -88,14 +88,27 @@ public final class WeightedKMeans {
 
   /** As above, on rows already on the device ({@code device} holds the rows of {@code x}). */
   static Result fit(DeviceMatrix device, float[] x, double[] weights, int clusters, Settings settings, long seed) {
-    Objects.requireNonNull(weights, "weights");
     int n = device.rows;
     if (weights.length != n) {
       throw new IllegalArgumentException("weights has " + weights.length + " values for " + n + " rows");
     }
-    if (clusters < 1 || clusters > n) {
-      throw new IllegalArgumentException("clusters must be in [1, rows=" + n + "], got " + clusters);
+    double[] w = checkedWeights(weights);
+    SplittableRandom root = new SplittableRandom(seed);
+    int[] sample = trainingSample(n, clusters, settings, root);
+    if (sample == null) {
+      return train(device, x, w, clusters, settings, root);
     }
+    float[] xs = Pool.gather(x, device.dim, sample);
+    Result trained;
+    try (DeviceMatrix ds = DeviceMatrix.upload(device.compute, xs, device.dim)) {
+      trained = train(ds, xs, java.util.stream.IntStream.of(sample).mapToDouble(i -> w[i]).toArray(), clusters, settings, root);
+    }
+    return new WeightedKMeans(device, x, w).assignAll(trained);
+  }
+
+  /** A copy of {@code weights}, checked non-negative; all-zero weights count as all equal (ones). */
+  static double[] checkedWeights(double[] weights) {
+    Objects.requireNonNull(weights, "weights");
     double[] w = weights.clone();
     boolean anyPositive = false;
     for (double v : w) {
@@ -103,18 +116,27 @@ public final class WeightedKMeans {
       anyPositive |= v > 0;
     }
     if (!anyPositive) Arrays.fill(w, 1.0);
-    SplittableRandom root = new SplittableRandom(seed);
+    return w;
+  }
+
+  /**
+   * The positions (ascending) of the rows that k-means trains on out of {@code n}: a uniform sample of
+   * {@code samplePerCentre · clusters} when there are more rows, else null (all of them). Draws from
+   * {@code root} only when it samples; {@link #train} then continues with the same {@code root}, as
+   * {@link #fit} does, so a caller that gathers the sample itself gets {@link #fit}'s centres.
+   */
+  static int[] trainingSample(int n, int clusters, Settings settings, SplittableRandom root) {
     long cap = (long) settings.samplePerCentre() * clusters;
-    if (settings.samplePerCentre() > 0 && n > cap) {
-      int[] sample = sample(n, (int) cap, root.split());
-      float[] xs = Pool.gather(x, device.dim, sample);
-      double[] ws = new double[sample.length];
-      for (int i = 0; i < sample.length; i++) ws[i] = w[sample[i]];
-      Result trained;
-      try (DeviceMatrix ds = DeviceMatrix.upload(device.compute, xs, device.dim)) {
-        trained = new WeightedKMeans(ds, xs, ws).train(clusters, settings, root);
-      }
-      return new WeightedKMeans(device, x, w).assignAll(trained);
+    return settings.samplePerCentre() > 0 && n > cap ? sample(n, (int) cap, root.split()) : null;
+  }
+
+  /** Clusters every row of {@code x} (on {@code device}) with checked weights ({@link #checkedWeights}), inits drawn from {@code root}. */
+  static Result train(DeviceMatrix device, float[] x, double[] w, int clusters, Settings settings, SplittableRandom root) {
+    if (w.length != device.rows) {
+      throw new IllegalArgumentException("weights has " + w.length + " values for " + device.rows + " rows");
+    }
+    if (clusters < 1 || clusters > device.rows) {
+      throw new IllegalArgumentException("clusters must be in [1, rows=" + device.rows + "], got " + clusters);
     }
     return new WeightedKMeans(device, x, w).train(clusters, settings, root);
   }

@@ -28,18 +28,46 @@ public final class ZeroShotProbabilities {
   }
 
   /**
-   * Probabilities of {@code rows} of {@code pool}: gathered from its maintained
-   * {@link ClassProbabilities} when present, else computed from {@code gathered}, the rows' features.
+   * Probabilities of {@code rows[from, to)} of {@code pool} into {@code out} ({@code [to − from, classes]}):
+   * copied from its maintained {@link ClassProbabilities} when present, else computed from the
+   * features where they lie (a run of consecutive rows is read in place, other rows are gathered
+   * 64 at a time). Bit for bit what {@link #of} gives for the gathered rows when {@code from}
+   * is a multiple of 64.
    */
-  public static double[] forRows(PoolView pool, int[] rows, float[] gathered) {
+  public static void forRows(PoolView pool, int[] rows, int from, int to, double[] out) {
     int classes = pool.classes();
     if (pool.probabilities().isPresent()) {
       ClassProbabilities maintained = pool.probabilities().get();
-      double[] p = new double[rows.length * classes];
-      for (int i = 0; i < rows.length; i++) maintained.copyRow(rows[i], p, i * classes);
-      return p;
+      for (int i = from; i < to; i++) maintained.copyRow(rows[i], out, (i - from) * classes);
+      return;
     }
-    return of(gathered, rows.length, pool.dim(), pool.classText(), classes, pool.logitScale());
+    FeatureRows f = pool.features();
+    int dim = pool.dim();
+    RowBlocks.forEach(to - from, BLOCK, (a, b) -> {
+      int first = rows[from + a];
+      float[] values;
+      int at;
+      if (consecutive(rows, from + a, from + b) && f.chunk(first) == f.chunk(rows[from + b - 1])) {
+        values = f.chunk(first);
+        at = f.offset(first) / dim;
+      } else {
+        values = new float[(b - a) * dim];
+        for (int i = a; i < b; i++) f.copyRow(rows[from + i], values, (i - a) * dim);
+        at = 0;
+      }
+      double[] logits = new double[(b - a) * classes];
+      DotProducts.doubles(values, at, at + b - a, pool.classText(), 0, classes, dim, logits);
+      for (int i = a; i < b; i++) {
+        softmax(logits, (i - a) * classes, classes, pool.logitScale(), out, i * classes);
+      }
+    });
+  }
+
+  private static boolean consecutive(int[] rows, int from, int to) {
+    for (int i = from + 1; i < to; i++) {
+      if (rows[i] != rows[i - 1] + 1) return false;
+    }
+    return true;
   }
 
   /** Probabilities of one normalised image vector (for scoring images as they arrive). */

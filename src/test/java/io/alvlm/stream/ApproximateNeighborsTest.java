@@ -155,4 +155,13 @@ class ApproximateNeighborsTest {
     assertEquals(1, one.settings().kmeans().inits());
     assertEquals(3, dflt.settings().kmeans().inits());
   }
+
+  @Test
+  void kmeansRowCapReachesTheRoundsStrategy() {
+    var three = (io.alvlm.selection.CecStrategy) AlvlmService.strategy(
+        ServiceConfig.of(java.util.Map.of("cec.kmeans.max-rows-per-centre", "3")));
+    var dflt = (io.alvlm.selection.CecStrategy) AlvlmService.strategy(ServiceConfig.of(java.util.Map.of()));
+    assertEquals(3, three.settings().kmeans().samplePerCentre());
+    assertEquals(256, dflt.settings().kmeans().samplePerCentre());
+  }
 }
