@@ -65,6 +65,8 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--cells", defaultValue = "1024", description = "cec.neighbors.cells (default ${DEFAULT-VALUE}).") int cells;
   @Option(names = "--nprobe", defaultValue = "32", description = "cec.neighbors.nprobe (default ${DEFAULT-VALUE}).") int nprobe;
   @Option(names = "--kmeans-inits", defaultValue = "3", description = "cec.kmeans.inits (default ${DEFAULT-VALUE}).") int kmeansInits;
+  @Option(names = "--kmeans-rows-per-centre", defaultValue = "256",
+      description = "cec.kmeans.max-rows-per-centre (default ${DEFAULT-VALUE}).") int kmeansRowsPerCentre;
   @Option(names = "--fold-batch", defaultValue = "4096", description = "pool.fold.batch (default ${DEFAULT-VALUE}).") int foldBatch;
   @Option(names = "--fold-work", defaultValue = "100000000000", description = "pool.fold.max-work (default ${DEFAULT-VALUE}).") long foldWork;
   @Option(names = "--baseline-limit", defaultValue = "50000",
@@ -88,7 +90,7 @@ final class PoolBench implements Callable<Integer> {
   public Integer call() throws Exception {
     limit = new BenchDeadline("bench pool", timeoutMinutes);
     System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
-        + "k-means inits %d, fold batch %d / max-work %d; pool JVM heap %s; load average %.2f%n", images, dim, classes, budget,
+        + "k-means inits %d (at most %d rows per centre), fold batch %d / max-work %d; pool JVM heap %s; load average %.2f%n", images, dim, classes, budget,
         k, neighbors, cells, nprobe, kmeansInits, foldBatch, foldWork, poolHeap, BenchDeadline.load());
     SyntheticPool pool = SyntheticPool.generate(images, dim, classes, seed);
     double featureGiB = (double) images * dim * 4 / (1L << 30);
@@ -213,6 +215,7 @@ final class PoolBench implements Callable<Integer> {
     s.put("cec.k", Integer.toString(k));
     s.put("cec.neighbors", neighbors);
     s.put("cec.kmeans.inits", Integer.toString(kmeansInits));
+    s.put("cec.kmeans.max-rows-per-centre", Integer.toString(kmeansRowsPerCentre));
     s.put("cec.neighbors.cells", Integer.toString(cells));
     s.put("cec.neighbors.nprobe", Integer.toString(nprobe));
     s.put("pool.fold.batch", Integer.toString(foldBatch));
