@@ -90,8 +90,9 @@ final class PoolBench implements Callable<Integer> {
   public Integer call() throws Exception {
     limit = new BenchDeadline("bench pool", timeoutMinutes);
     System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
-        + "k-means inits %d (at most %d rows per centre), fold batch %d / max-work %d; pool JVM heap %s; load average %.2f%n", images, dim, classes, budget,
-        k, neighbors, cells, nprobe, kmeansInits, foldBatch, foldWork, poolHeap, BenchDeadline.load());
+        + "k-means inits %d (at most %d rows per centre), fold batch %d / max-work %d; pool JVM heap %s; load average %.2f%n",
+        images, dim, classes, budget, k, neighbors, cells, nprobe, kmeansInits, kmeansRowsPerCentre, foldBatch, foldWork,
+        poolHeap, BenchDeadline.load());
     SyntheticPool pool = SyntheticPool.generate(images, dim, classes, seed);
     double featureGiB = (double) images * dim * 4 / (1L << 30);
     work = Files.createTempDirectory("alvlm-bench-pool-");
