@@ -57,6 +57,8 @@ public final class PoolIndex {
   private final BitSet members = new BitSet();
   /** The step a fold job is running, null when none is out. */
   private Step running;
+  /** Rows below which every row with a list lies: what a fold scans (arrivals beyond it wait for their own job). */
+  private int foldedExtent;
   private int size;
   private final NeighborSearch search;
   /** The cells, once installed or restored; the scans probe them once every row is filed. */
@@ -138,6 +140,7 @@ public final class PoolIndex {
       if (lists != null) {
         requireNoFold("restoring a list");
         neighbors.decode(row, lists);
+        foldedExtent = Math.max(foldedExtent, row + 1);
       } else {
         unfolded.set(row);
       }
@@ -209,7 +212,7 @@ public final class PoolIndex {
   }
 
   /** What one fold job does: rows to file under their cells, departed rows to repair, newcomers to fold in. */
-  private record Step(int[] file, boolean thenUseCells, BitSet repair, int[] batch) {}
+  private record Step(int[] file, boolean thenUseCells, BitSet repair, int[] batch, int extent) {}
 
   /**
    * One step inline: {@link #startFold} and the job run on this thread, then {@link #finishFold}.
@@ -248,7 +251,8 @@ public final class PoolIndex {
       }
     }
     if (file.length == 0 && repair.isEmpty() && batch.length == 0) return Optional.empty();
-    Step step = new Step(file, useCells, repair, batch);
+    int extent = Math.max(foldedExtent, Math.max(repair.length(), batch.length == 0 ? 0 : batch[batch.length - 1] + 1));
+    Step step = new Step(file, useCells, repair, batch, extent);
     running = step;
     // what the job reads: rows placed so far (chunks never move), the members as they are now, less
     // the arrivals still waiting for a later job: those get their lists, and enter others', when folded
@@ -266,8 +270,9 @@ public final class PoolIndex {
         for (int r : step.file()) changed.set(r); // its stored bytes now carry the cell
         if (step.thenUseCells()) neighbors.useCells(c, nprobe);
       }
-      if (!step.repair().isEmpty()) changed.or(neighbors.repair(rows, n, isMember, step.repair(), products));
-      if (step.batch().length > 0) changed.or(neighbors.fold(rows, n, isMember, step.batch(), products));
+      // the scans reach only as far as rows with lists: the arrivals behind them are not compared with yet
+      if (!step.repair().isEmpty()) changed.or(neighbors.repair(rows, extent, isMember, step.repair(), products));
+      if (step.batch().length > 0) changed.or(neighbors.fold(rows, extent, isMember, step.batch(), products));
       return changed;
     });
   }
@@ -275,6 +280,7 @@ public final class PoolIndex {
   /** Takes the lists and cells back from a finished fold job; returns {@code changed}, the rows to persist. */
   public BitSet finishFold(BitSet changed) {
     if (running == null) throw new IllegalStateException("no fold job is out");
+    foldedExtent = Math.max(foldedExtent, running.extent());
     running = null;
     return changed;
   }
@@ -302,7 +308,7 @@ public final class PoolIndex {
 
   /** Multiply-adds folding one newcomer costs now. */
   public long workPerFold() {
-    return neighbors.workPerRow(size, dim);
+    return neighbors.workPerRow(foldedExtent, dim);
   }
 
   /** Whether the pool should get cells now (approximate search wanted, none installed). */

@@ -107,6 +107,7 @@ class PoolIndexTest {
     // the first 20 are folded among themselves; the 180 behind them get their lists from their own jobs
     assertEquals(IntStream.range(0, 20).boxed().toList(), changed.stream().boxed().toList());
     assertEquals(180, index.unfolded());
+    assertEquals(20L * DIM, index.workPerFold(), "a fold scans the 20 rows with lists, not the 180 waiting behind them");
     while (!index.current()) index.maintain(20, CPU);
     assertListsAreExact(index);
   }
