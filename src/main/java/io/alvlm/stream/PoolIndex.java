@@ -200,11 +200,6 @@ public final class PoolIndex {
     return running != null;
   }
 
-  /** Whether rows wait to be filed under newly installed or restored cells ({@link #maintain} files them). */
-  public boolean filing() {
-    return !unfiled.isEmpty();
-  }
-
   /** Rows still to fold in, those of a running fold job included. */
   public int unfolded() {
     Step r = running;
@@ -318,8 +313,7 @@ public final class PoolIndex {
 
   /** The rows (features, a copy) the cells should be trained on: a sample of the unlabelled pool. */
   public float[] cellTrainingSample(long seed) {
-    int[] members = java.util.stream.IntStream.range(0, size).filter(this::member).toArray();
-    return CellIndex.trainingSample(features, members, search.cells(), 64, seed);
+    return CellIndex.trainingSample(features, members.stream().toArray(), search.cells(), 64, seed);
   }
 
   /**
