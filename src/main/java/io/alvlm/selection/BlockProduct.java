@@ -20,7 +20,7 @@ public final class BlockProduct {
   private volatile Compute compute;
 
   public BlockProduct(Compute compute) {
-    this.compute = java.util.Objects.requireNonNull(compute, "compute");
+    java.util.Objects.requireNonNull(compute, "compute");
     this.resolve = () -> compute;
   }
 

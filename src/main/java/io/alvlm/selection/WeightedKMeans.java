@@ -98,7 +98,7 @@ public final class WeightedKMeans {
     if (sample == null) {
       return train(device, x, w, clusters, settings, root);
     }
-    float[] xs = Pool.gather(x, device.dim, sample);
+    float[] xs = FeatureRows.of(x, device.dim).gather(sample);
     Result trained;
     try (DeviceMatrix ds = DeviceMatrix.upload(device.compute, xs, device.dim)) {
       trained = train(ds, xs, java.util.stream.IntStream.of(sample).mapToDouble(i -> w[i]).toArray(), clusters, settings, root);
