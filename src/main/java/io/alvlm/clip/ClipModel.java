@@ -22,7 +22,10 @@ import java.util.function.Function;
  * own scoped sub-manager, so nothing outlives a call but plain Java arrays.
  *
  * <p>Features are CLIP's projections, <em>not</em> normalised. Not thread-safe: one instance per
- * thread, or calls from one thread at a time.
+ * thread, or calls from one thread at a time, each holding this object's monitor (the embedder and
+ * the trainer do). {@link #close} takes that monitor too, so it waits for a caller that holds it
+ * instead of freeing the weights and a training's arrays under it; afterwards every call fails
+ * with {@link IllegalStateException}.
  */
 public final class ClipModel implements AutoCloseable {
   /** System property that lets {@link Precision#BF16} through, to re-check it in a child JVM. */
@@ -42,6 +45,7 @@ public final class ClipModel implements AutoCloseable {
   private final Precision precision;
   private int batchSize = DEFAULT_BATCH;
   private boolean cutAfterEndOfText = true;
+  private volatile boolean closed;
 
   private ClipModel(ClipConfig config, PreprocessorConfig preprocessing, NDManager base, NDManager weights, VisionTower vision,
       TextTower text, ClipTokenizer tokenizer, float logitScale, Precision precision) {
@@ -187,6 +191,7 @@ public final class ClipModel implements AutoCloseable {
 
   /** Text features {@code [n][projection]} of texts, in input order. */
   public float[][] encodeTexts(List<String> texts) {
+    ensureOpen();
     ClipTokenizer.Tokens t = tokenizer.encode(texts);
     return encodeTokens(t.ids(), t.endOfText());
   }
@@ -214,6 +219,7 @@ public final class ClipModel implements AutoCloseable {
 
   /** A new sub-manager of the model's device; close it (try-with-resources) when the step is done. */
   public NDManager newScope() {
+    ensureOpen();
     return base.newSubManager();
   }
 
@@ -222,6 +228,7 @@ public final class ClipModel implements AutoCloseable {
   }
 
   private <T> float[][] batched(int n, Function<int[], T> prepare, Step<T> step) {
+    ensureOpen();
     float[][] out = new float[n][];
     for (int start = 0; start < n; start += batchSize) {
       int[] range = new int[Math.min(batchSize, n - start)];
@@ -243,8 +250,20 @@ public final class ClipModel implements AutoCloseable {
     return base.getManagedArrays().size() + weights.getManagedArrays().size();
   }
 
+  private void ensureOpen() {
+    if (closed) throw new IllegalStateException("CLIP model " + modelId() + " is closed");
+  }
+
+  /**
+   * Frees the weights and every array of the model's scopes, once a caller holding this object's
+   * monitor (an embedding batch, a training) has let go of it. A native array freed under a running
+   * step is not an exception but a crash of the whole process: a service that shut down while a
+   * retraining ran died that way.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     base.close();
     tokenizer.close();
   }

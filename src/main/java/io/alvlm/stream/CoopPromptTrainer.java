@@ -26,6 +26,8 @@ public final class CoopPromptTrainer implements PromptTrainer {
   private final String template;
   private final CoopTrainer.Progress progress;
   private final boolean ownsModel;
+  /** Set by {@link #close}: a running training stops at its next step, later ones are refused. */
+  private volatile boolean closing;
 
   public CoopPromptTrainer(ClipModel clip, CoopConfig config, String template) {
     this(clip, config, WarmStart.OFF, template, CoopTrainer.Progress.NONE, false);
@@ -73,6 +75,7 @@ public final class CoopPromptTrainer implements PromptTrainer {
   @Override
   public PromptModel zeroShot(List<String> classNames) {
     synchronized (clip) {
+      ensureOpen();
       return ZeroShot.model(clip, classNames, List.of(template)).toAvro();
     }
   }
@@ -80,7 +83,9 @@ public final class CoopPromptTrainer implements PromptTrainer {
   @Override
   public PromptModel train(List<String> classNames, float[][] features, int[] labels, PromptModel current,
       BooleanSupplier cancelled) {
+    BooleanSupplier stop = () -> closing || cancelled.getAsBoolean();
     synchronized (clip) {
+      ensureOpen();
       float[] start = null;
       if (warmStart.enabled() && current != null) {
         PromptLearner shape = new PromptLearner(clip, classNames, config);
@@ -99,14 +104,28 @@ public final class CoopPromptTrainer implements PromptTrainer {
       };
       float[][][] views = new float[features.length][][];
       for (int i = 0; i < features.length; i++) views[i] = new float[][] {features[i]};
-      return new CoopTrainer(clip, cfg, logged).train(views, labels, classNames, cancelled, start).toAvro();
+      return new CoopTrainer(clip, cfg, logged).train(views, labels, classNames, stop, start).toAvro();
     }
   }
 
+  private void ensureOpen() {
+    if (closing) throw new IllegalStateException("the prompt trainer is closed");
+  }
+
+  /**
+   * Stops a running training at its next step and returns once it has let go of the model (its
+   * monitor), closing the model when this trainer owns it. The caller may then close a shared model:
+   * nothing of this trainer's still runs on it.
+   */
   @Override
   public void close() {
+    closing = true;
     if (ownsModel) {
-      clip.close();
+      clip.close(); // waits for the monitor
+    } else {
+      synchronized (clip) {
+        // only waits for a training in progress to end
+      }
     }
   }
 }

@@ -168,7 +168,9 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
       long t0 = System.nanoTime();
       metrics.trainingRunning(true);
       try {
-        PromptModel candidate = trainer.train(classNames, x, y, current, () -> System.nanoTime() > deadline);
+        // a task closed meanwhile (rebalance, shutdown) stops it too: its result would never be applied
+        PromptModel candidate = trainer.train(classNames, x, y, current,
+            () -> worker.closed() || System.nanoTime() > deadline);
         return new Retraining(candidate, current, accuracy(candidate, testX, testY),
             current == null ? Double.NaN : accuracy(current, testX, testY), System.nanoTime() - t0, x.length,
             testX.size(), null);

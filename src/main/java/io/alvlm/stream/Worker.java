@@ -19,6 +19,7 @@ final class Worker<T> implements AutoCloseable {
   private final Executor executor;
   private final ExecutorService owned;
   private CompletableFuture<T> running;
+  private volatile boolean closed;
 
   private Worker(Executor executor, ExecutorService owned) {
     this.executor = executor;
@@ -65,9 +66,18 @@ final class Worker<T> implements AutoCloseable {
     }
   }
 
-  /** Forgets the running job (its result is never applied) and stops an owned thread. */
+  /**
+   * Whether {@link #close} was called: a job that can stop early asks this (from its own thread) so
+   * that a task closed by a rebalance or a shutdown does not leave its job running on.
+   */
+  boolean closed() {
+    return closed;
+  }
+
+  /** Forgets the running job (its result is never applied), tells it to stop ({@link #closed}) and stops an owned thread. */
   @Override
   public void close() {
+    closed = true;
     running = null;
     if (owned != null) owned.shutdownNow();
   }

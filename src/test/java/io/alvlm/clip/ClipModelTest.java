@@ -2,6 +2,8 @@ package io.alvlm.clip;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,5 +134,42 @@ class ClipModelTest {
       bb += b[i] * b[i];
     }
     return (float) (ab / Math.sqrt(aa * bb));
+  }
+
+  @Test
+  void closeWaitsForACallerHoldingTheModelThenRefusesEveryCall() throws Exception {
+    ClipModel m = ClipModel.load(Fixtures.clipTinyModel());
+    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<float[][]> encoded = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread user = new Thread(() -> {
+      synchronized (m) {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        encoded.set(m.encodeTexts(List.of("a photo of a dog")));
+      }
+    });
+    user.start();
+    assertTrue(holding.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    Thread closer = new Thread(m::close);
+    closer.start();
+    long end = System.nanoTime() + 30_000_000_000L;
+    while (closer.getState() != Thread.State.BLOCKED && closer.isAlive() && System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    assertEquals(Thread.State.BLOCKED, closer.getState(), "close waits for the caller that holds the model");
+    release.countDown();
+    user.join(30_000);
+    closer.join(30_000);
+    assertFalse(closer.isAlive());
+    assertEquals(1, encoded.get().length, "the caller finished on a model that was still open");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.encodeTexts(List.of("a cat")));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    assertThrows(IllegalStateException.class, m::newScope);
+    m.close(); // twice is harmless
   }
 }

@@ -2,6 +2,8 @@ package io.alvlm.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alvlm.avro.PromptModel;
@@ -11,6 +13,13 @@ import io.alvlm.data.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,5 +73,38 @@ class CoopPromptTrainerTest {
     PromptModel m = t.train(CLASSES, x, LABELS, zs, () -> false);
     assertEquals(6.0, m.getMetrics().get("epochs"));
     assertTrue(m.getMetrics().get("train_loss_after") < m.getMetrics().get("train_loss_before"));
+  }
+
+  /**
+   * The service closes its trainer at shutdown while a retraining may still run on the worker
+   * thread. Closing the model under it freed the arrays of the running step: a demo died of SIGSEGV
+   * in libtorch that way. Close must stop the training at a step boundary and free the model only
+   * after it has let go.
+   */
+  @Test
+  void closingDuringATrainingStopsItBeforeTheModelIsFreed() throws Exception {
+    ClipModel own = ClipModel.load(Fixtures.clipTinyModel());
+    CountDownLatch training = new CountDownLatch(3);
+    ServiceConfig c = ServiceConfig.of(Map.of("classes", String.join(",", CLASSES), "train.epochs", "1000000",
+        "train.batch.size", "4"));
+    CoopPromptTrainer t = CoopPromptTrainer.owning(c, own, (e, n, loss, acc) -> training.countDown());
+    float[][] x = Expected.rows("coop_image_feats");
+    ExecutorService worker = Executors.newSingleThreadExecutor();
+    try {
+      Future<PromptModel> run = worker.submit(() -> t.train(CLASSES, x, LABELS, null, () -> false));
+      assertTrue(training.await(60, TimeUnit.SECONDS), "the training is under way");
+
+      t.close();
+
+      ExecutionException e = assertThrows(ExecutionException.class, () -> run.get(60, TimeUnit.SECONDS));
+      assertInstanceOf(CancellationException.class, e.getCause(),
+          "stopped by the close between steps, not by arrays freed under it: " + e.getCause());
+      assertThrows(IllegalStateException.class, own::newScope, "the owned model is closed once the training let go");
+      assertThrows(IllegalStateException.class, () -> t.train(CLASSES, x, LABELS, null, () -> false));
+      assertThrows(IllegalStateException.class, () -> t.zeroShot(CLASSES));
+    } finally {
+      worker.shutdownNow();
+      own.close();
+    }
   }
 }

@@ -58,6 +58,11 @@ class TrainerTopologyTest {
 
   /** The trainer sub-topology; retrainings run inline, so a retraining applies in the punctuation that started it. */
   private void start(String gate, java.util.function.Function<ServiceConfig, PromptTrainer> trainer) {
+    start(gate, trainer, Runnable::run);
+  }
+
+  private void start(String gate, java.util.function.Function<ServiceConfig, PromptTrainer> trainer,
+      java.util.concurrent.Executor jobs) {
     Map<String, String> s = new HashMap<>(Map.of("role", "trainer", "classes", String.join(",", ServiceHarness.CLASSES),
         "train.min-new-labels", "20", "train.epochs", "2", "train.holdout", "0.5", "train.gate", gate,
         "query.tick.ms", "100", "train.retry.ms", "1000", "state.dir", state.toString()));
@@ -66,7 +71,7 @@ class TrainerTopologyTest {
     registry = new SimpleMeterRegistry();
     ServiceMetrics metrics = new ServiceMetrics(registry);
     var topo = ServiceTopology.build(c, AvroSerdes.singleObject(),
-        new ServiceTopology.Parts(null, null, trainer.apply(c), metrics, Runnable::run));
+        new ServiceTopology.Parts(null, null, trainer.apply(c), metrics, jobs));
     driver = new TopologyTestDriver(topo, AlvlmService.streamsConfig(c), Instant.ofEpochMilli(1_000_000));
     training = driver.createInputTopic(topics.training.name(), Serdes.String().serializer(), topics.training.valueSerde().serializer());
     modelsIn = driver.createInputTopic(topics.models.name(), Serdes.String().serializer(), topics.models.valueSerde().serializer());
@@ -76,7 +81,7 @@ class TrainerTopologyTest {
 
   @AfterEach
   void stop() {
-    driver.close();
+    if (driver != null) driver.close();
   }
 
   private static float[] axis(int c) {
@@ -201,6 +206,54 @@ class TrainerTopologyTest {
     assertEquals(1.0, registry.get("alvlm.training.rejected").tag("reason", "timeout").counter().count());
     assertTrue(modelsOut.isEmpty(), "the current model stays");
     assertTrue(deadLetters.isEmpty(), "a cancelled training is no dead letter");
+  }
+
+  /**
+   * A task closed by a rebalance or a shutdown must not leave its retraining running on the model
+   * (the next owner starts its own, and a shutdown then closes the model).
+   */
+  @Test
+  void closingTheTaskStopsItsRunningRetraining() throws Exception {
+    java.util.concurrent.ExecutorService jobs = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "test-retraining");
+      t.setDaemon(true); // a retraining that never stops must not keep the test JVM alive
+      return t;
+    });
+    java.util.concurrent.CountDownLatch epochs = new java.util.concurrent.CountDownLatch(3);
+    java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+    try {
+      start("always", c -> {
+        // effectively endless: only a cancellation ends it
+        Map<String, String> longer = new HashMap<>(c.asMap());
+        longer.put("train.epochs", "1000000");
+        PromptTrainer real = CoopPromptTrainer.from(ServiceConfig.of(longer), clip, (e, n, loss, acc) -> epochs.countDown());
+        return new Intercepted(real, (features, labels, current, cancelled, proceed) -> {
+          try {
+            // what the task asks, or the test giving up: without the task's cancel the test fails, not hangs
+            return real.train(ServiceHarness.CLASSES, features, labels, current,
+                () -> cancelled.getAsBoolean() || giveUp.get());
+          } catch (RuntimeException e) {
+            outcome.set(e);
+            throw e;
+          }
+        });
+      }, jobs);
+      modelsIn.pipeInput("default", perfect(2));
+      sendExamples(3);
+      driver.advanceWallClockTime(Duration.ofMillis(200));
+      assertTrue(epochs.await(60, java.util.concurrent.TimeUnit.SECONDS), "the retraining runs on the worker");
+
+      driver.close();
+      driver = null;
+
+      jobs.shutdown();
+      assertTrue(jobs.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS), "the retraining stopped");
+      assertTrue(outcome.get() instanceof java.util.concurrent.CancellationException, "cancelled, got " + outcome.get());
+    } finally {
+      giveUp.set(true);
+      jobs.shutdownNow();
+    }
   }
 
   /** What an {@link Intercepted} trainer does instead of training; {@code proceed} trains as the real one would. */
