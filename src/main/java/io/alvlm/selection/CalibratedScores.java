@@ -13,7 +13,7 @@ package io.alvlm.selection;
  * @param prior the class prior, one per class
  */
 record CalibratedScores(double[] entropy, double[] calibrated, double[] prior) {
-  /** Rows per block: 16,384 (13 MB of probabilities at 100 classes); a multiple of 64 keeps the values bit for bit. */
+  /** Rows per block: 16,384 (13 MB of probabilities at 100 classes). */
   static final int BLOCK_ROWS = 1 << 14;
 
   /** Scores of {@code rows} (ascending pool rows) of {@code pool}, the prior from their top {@code topN} per class. */

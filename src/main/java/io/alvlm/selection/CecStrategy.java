@@ -21,8 +21,8 @@ import java.util.Objects;
  * the pool's weighted inertia as objective, timings in ms ({@code scores}, {@code neighbors},
  * {@code kmeans} (clustering and the centre query), {@code total}; when clustering ran also
  * {@code upload} (training rows to the device), {@code kmeans_seeding}, {@code kmeans_lloyd},
- * {@code kmeans_assign}, {@code centre_query}, and {@code kmeans_rows}: the rows k-means ran on, the
- * whole unlabelled pool or the sample).
+ * {@code kmeans_assign}, {@code centre_query}, {@code kmeans_rows}: the rows k-means ran on, the
+ * whole unlabelled pool or the sample, and {@code kmeans_seed_rows}: the rows each init seeded on).
  */
 public final class CecStrategy implements Strategy {
   /** cec.md's knobs: {@code topN} rows per class for the prior, {@code k} neighbours, {@code λ}, k-means. */
@@ -104,6 +104,7 @@ public final class CecStrategy implements Strategy {
       for (int q = 0; q < chosen.length; q++) chosen[q] = Arrays.binarySearch(poolRows, km.rows()[q]);
       timings.put("upload", km.uploadMs());
       timings.put("kmeans_rows", (double) km.trainedRows());
+      timings.put("kmeans_seed_rows", (double) km.kmeans().seedRows());
       timings.put("kmeans_seeding", km.kmeans().seedingMs());
       timings.put("kmeans_lloyd", km.kmeans().lloydMs());
       timings.put("kmeans_assign", km.kmeans().assignMs());

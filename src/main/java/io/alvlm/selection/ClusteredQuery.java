@@ -42,7 +42,8 @@ final class ClusteredQuery {
     try (DeviceMatrix device = DeviceMatrix.upload(compute, x, pool.dim())) {
       t1 = System.nanoTime();
       double[] tw = sample == null ? w : IntStream.of(sample).mapToDouble(i -> w[i]).toArray();
-      km = WeightedKMeans.train(device, x, tw, clusters, settings, root);
+      km = sample == null ? WeightedKMeans.train(device, x, tw, clusters, settings, root)
+          : WeightedKMeans.trainSample(device, x, tw, clusters, settings, root);
     }
     x = null; // the training rows are not needed past here
     long t2 = System.nanoTime();

@@ -14,12 +14,23 @@ import java.util.SplittableRandom;
  * relative to itself, or after {@code iterations} steps. Clusters left without weight are re-seeded at
  * the rows of largest {@code w · d²}. Each init draws from its own split of the seed, and the lowest
  * weighted inertia {@code Σ w_i ‖x_i − μ_a(i)‖²} (in double) wins. With more than
- * {@code samplePerCentre · clusters} rows, seeding and Lloyd run on a uniform sample of that many rows
- * (weights kept), then one pass assigns every row. Memory: the rows once on the device plus one
+ * {@code samplePerCentre · clusters} rows, Lloyd runs on a uniform sample of that many rows (weights
+ * kept) and each init seeds on a subsample of {@link #SEED_ROWS_PER_CENTRE} rows per centre of it,
+ * then one pass assigns every row. Memory: the rows once on the device plus one
  * {@code block × clusters} product; {@code O(rows + clusters · dim)} on the host.
  */
 public final class WeightedKMeans {
   private static final int BLOCK = 4096;
+
+  /**
+   * Rows per centre the seeding draws from when k-means trains on a sample: a uniform subsample of
+   * the training rows, new for every init. k-means++ adds one centre at a time, each a pass over
+   * every row it seeds on, so at 256 rows per centre it cost more than all the Lloyd steps together
+   * (102 s of a 185 s round at a million images, budget 1,000); Lloyd then runs on the whole
+   * sample. scikit-learn's MiniBatchKMeans seeds on {@code 3 · K} rows the same way. Pools small
+   * enough to train on every row seed on every row, as before.
+   */
+  static final int SEED_ROWS_PER_CENTRE = 32;
 
   /**
    * @param inits independent seedings, the best kept
@@ -54,8 +65,12 @@ public final class WeightedKMeans {
     }
   }
 
-  /** Where the time went, summed over inits: the device, seeding, Lloyd and final assignment wall time, Lloyd steps, rows trained on. */
-  public record Stats(String device, double seedingMs, double lloydMs, double assignMs, int steps, int trainedRows) {}
+  /**
+   * Where the time went, summed over inits: the device, seeding, Lloyd and final assignment wall time,
+   * Lloyd steps, rows trained on and rows each init seeded on.
+   */
+  public record Stats(String device, double seedingMs, double lloydMs, double assignMs, int steps, int trainedRows,
+      int seedRows) {}
 
   /** Centres {@code [clusters, dim]}, the cluster of each row, the weighted inertia, Lloyd steps of the best init, timings. */
   public record Result(float[] centers, int clusters, int[] assignment, double inertia, int iterations, Stats stats) {}
@@ -101,7 +116,8 @@ public final class WeightedKMeans {
     float[] xs = FeatureRows.of(x, device.dim).gather(sample);
     Result trained;
     try (DeviceMatrix ds = DeviceMatrix.upload(device.compute, xs, device.dim)) {
-      trained = train(ds, xs, java.util.stream.IntStream.of(sample).mapToDouble(i -> w[i]).toArray(), clusters, settings, root);
+      trained = trainSample(ds, xs, java.util.stream.IntStream.of(sample).mapToDouble(i -> w[i]).toArray(), clusters,
+          settings, root);
     }
     return new WeightedKMeans(device, x, w).assignAll(trained);
   }
@@ -132,23 +148,39 @@ public final class WeightedKMeans {
 
   /** Clusters every row of {@code x} (on {@code device}) with checked weights ({@link #checkedWeights}), inits drawn from {@code root}. */
   static Result train(DeviceMatrix device, float[] x, double[] w, int clusters, Settings settings, SplittableRandom root) {
+    return train(device, x, w, clusters, settings, root, 0);
+  }
+
+  /**
+   * As {@link #train(DeviceMatrix, float[], double[], int, Settings, SplittableRandom)} on the rows of a
+   * {@link #trainingSample}: each init seeds on a subsample of {@link #SEED_ROWS_PER_CENTRE} rows per
+   * centre, Lloyd runs on all of them.
+   */
+  static Result trainSample(DeviceMatrix device, float[] x, double[] w, int clusters, Settings settings,
+      SplittableRandom root) {
+    return train(device, x, w, clusters, settings, root, (long) SEED_ROWS_PER_CENTRE * clusters);
+  }
+
+  private static Result train(DeviceMatrix device, float[] x, double[] w, int clusters, Settings settings,
+      SplittableRandom root, long seedRows) {
     if (w.length != device.rows) {
       throw new IllegalArgumentException("weights has " + w.length + " values for " + device.rows + " rows");
     }
     if (clusters < 1 || clusters > device.rows) {
       throw new IllegalArgumentException("clusters must be in [1, rows=" + device.rows + "], got " + clusters);
     }
-    return new WeightedKMeans(device, x, w).train(clusters, settings, root);
+    return new WeightedKMeans(device, x, w).train(clusters, settings, root, seedRows);
   }
 
-  private Result train(int clusters, Settings settings, SplittableRandom root) {
+  private Result train(int clusters, Settings settings, SplittableRandom root, long seedRows) {
     long seeding = 0, lloyd = 0;
     int steps = 0;
     Result best = null;
     for (int r = 0; r < settings.inits(); r++) {
       SplittableRandom rnd = root.split();
       long t0 = System.nanoTime();
-      float[] centers = new GreedySeeding(rows, x, w, norms).run(clusters, rnd);
+      float[] centers = seedRows > 0 && n > seedRows ? seedOnSubsample(clusters, (int) seedRows, rnd)
+          : new GreedySeeding(rows, x, w, norms).run(clusters, rnd);
       long t1 = System.nanoTime();
       Result res = lloyd(centers, clusters, settings.iterations(), settings.tolerance());
       long t2 = System.nanoTime();
@@ -157,8 +189,24 @@ public final class WeightedKMeans {
       steps += res.iterations();
       if (best == null || res.inertia() < best.inertia()) best = res;
     }
-    Stats stats = new Stats(rows.compute.name(), seeding / 1e6, lloyd / 1e6, 0, steps, n);
+    Stats stats = new Stats(rows.compute.name(), seeding / 1e6, lloyd / 1e6, 0, steps, n,
+        (int) (seedRows > 0 ? Math.min(n, seedRows) : n));
     return new Result(best.centers(), clusters, best.assignment(), best.inertia(), best.iterations(), stats);
+  }
+
+  /** Greedy k-means++ centres drawn from a uniform subsample of {@code size} rows (with their weights). */
+  private float[] seedOnSubsample(int clusters, int size, SplittableRandom rnd) {
+    int[] s = sample(n, size, rnd.split());
+    float[] xs = FeatureRows.of(x, dim).gather(s);
+    double[] ws = new double[size];
+    double[] ns = new double[size];
+    for (int i = 0; i < size; i++) {
+      ws[i] = w[s[i]];
+      ns[i] = norms[s[i]];
+    }
+    try (DeviceMatrix ds = DeviceMatrix.upload(rows.compute, xs, dim)) {
+      return new GreedySeeding(ds, xs, checkedWeights(ws), ns).run(clusters, rnd);
+    }
   }
 
   /** Every row's nearest of {@code trained}'s centres, and the inertia over all rows. */
@@ -168,7 +216,8 @@ public final class WeightedKMeans {
     double[] d2 = new double[n];
     assign(trained.centers(), trained.clusters(), labels, d2);
     Stats s = trained.stats();
-    Stats stats = new Stats(s.device(), s.seedingMs(), s.lloydMs(), (System.nanoTime() - t0) / 1e6, s.steps(), s.trainedRows());
+    Stats stats = new Stats(s.device(), s.seedingMs(), s.lloydMs(), (System.nanoTime() - t0) / 1e6, s.steps(), s.trainedRows(),
+        s.seedRows());
     return new Result(trained.centers(), trained.clusters(), labels, exactInertia(trained.centers(), labels),
         trained.iterations(), stats);
   }

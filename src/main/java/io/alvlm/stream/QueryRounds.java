@@ -90,16 +90,29 @@ public final class QueryRounds {
       this.snapshot = index.snapshot(model.textFeatures(), model.classes(), model.logitScale());
     }
 
-    /** Runs the strategy on the snapshot; the worker calls this, and it touches no store. */
+    /**
+     * Runs the strategy on the snapshot, then the model's guesses and the score record of every pick,
+     * so the punctuation that applies it only writes; the worker calls this, and it touches no store.
+     */
     Outcome select() {
       long t0 = System.nanoTime();
       Selection sel = strategy.select(snapshot, wanted, seed + round);
-      return new Outcome(this, sel, (System.nanoTime() - t0) / 1e6);
+      List<List<ClassGuess>> guesses = new ArrayList<>(sel.picks().size());
+      List<String> scoreRecords = new ArrayList<>(sel.picks().size());
+      for (Pick p : sel.picks()) {
+        guesses.add(guesses(model, snapshot.features().row(p.row()), 3));
+        scoreRecords.add(scoreRecord(round, model.version(), p.scores()));
+      }
+      return new Outcome(this, sel, guesses, scoreRecords, (System.nanoTime() - t0) / 1e6);
     }
   }
 
-  /** What the worker hands back: the plan, the strategy's selection and how long it took. */
-  record Outcome(Plan plan, Selection selection, double selectMs) {}
+  /**
+   * What the worker hands back: the plan, the strategy's selection, each pick's class guesses and
+   * score record (in pick order), and how long it took.
+   */
+  record Outcome(Plan plan, Selection selection, List<List<ClassGuess>> guesses, List<String> scoreRecords,
+      double selectMs) {}
 
   /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
   Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger) {
@@ -116,7 +129,9 @@ public final class QueryRounds {
     List<PoolProcessor.PendingRequest> opened = new ArrayList<>();
     long deadline = now + deadlineMs;
     int dropped = 0;
-    for (Pick p : o.selection().picks()) {
+    List<Pick> picks = o.selection().picks();
+    for (int q = 0; q < picks.size(); q++) {
+      Pick p = picks.get(q);
       String id = index.id(p.row());
       PoolEntry e = pool.get(id);
       if (e == null || e.getStatus() != ImageStatus.UNLABELED) {
@@ -141,13 +156,13 @@ public final class QueryRounds {
           .setUncertainty(parts.getOrDefault("uncertainty", parts.values().stream().findFirst().orElse(0.0)))
           .setScores(new HashMap<>(parts))
           .setCluster(p.cluster())
-          .setGuesses(guesses(model, index.features(p.row()), 3))
+          .setGuesses(o.guesses().get(q))
           .setModelVersion(model.version())
           .setCreatedAt(Instant.ofEpochMilli(now))
           .setDeadline(Instant.ofEpochMilli(deadline))
           .build();
       context.forward(new Record<>(id, req, now), TO_QUERIES);
-      scores.put(id, scoreRecord(round, model.version(), parts));
+      scores.put(id, o.scoreRecords().get(q));
     }
     meta.opened(round, now, opened.size(), plan.newSinceRound);
     if ("model".equals(plan.trigger)) {
