@@ -268,7 +268,9 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     index.place(key, row, v, PoolStatus.UNLABELED, -1, null);
     meta.arrived();
     applyFinishedFold();
+    startTrainingCellsIfWanted();
     if (!foldWorker.busy() && index.unfolded() >= foldBatch()) {
+      installOrTrainCells();
       startFold(); // a full batch waits: start it now rather than at the next tick
     }
   }
@@ -494,7 +496,17 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       LOG.info("neighbour search: {} cells trained, filing {} rows into them", c.cells(), index.size());
       return;
     }
-    if (index.wantsCells() && !cellWorker.busy()) {
+    startTrainingCellsIfWanted();
+  }
+
+  /**
+   * Starts training the cells on the cell worker once the pool wants them. Called on every arrival,
+   * not only when the fold worker is idle: while records stream in, a new fold job starts as soon as
+   * the last one is taken, so a check made only at idle moments waited for the stream to stop (at a
+   * million images, 5 minutes of exact folding over the whole backlog first).
+   */
+  private void startTrainingCellsIfWanted() {
+    if (index.cells().isEmpty() && !cellWorker.busy() && index.wantsCells()) {
       long seed = config.get(Settings.QUERY_SEED);
       float[] sample = index.cellTrainingSample(seed);
       var search = AlvlmService.neighborSearch(config);
