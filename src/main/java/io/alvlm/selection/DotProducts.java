@@ -55,41 +55,6 @@ public final class DotProducts {
     }
   }
 
-  /** As {@link #floats} but accumulating in double (for logits, where 1e-5 agreement matters). */
-  public static void doubles(float[] a, int aFrom, int aTo, float[] b, int bFrom, int bTo, int dim, double[] out) {
-    int m = bTo - bFrom;
-    int i = aFrom;
-    for (; i + 1 < aTo; i += 2) {
-      int x0 = i * dim, x1 = x0 + dim;
-      int o = (i - aFrom) * m;
-      int j = bFrom;
-      for (; j + 3 < bTo; j += 4) {
-        int y0 = j * dim, y1 = y0 + dim, y2 = y1 + dim, y3 = y2 + dim;
-        double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        for (int k = 0; k < dim; k++) {
-          double a0 = a[x0 + k], a1 = a[x1 + k];
-          double b0 = b[y0 + k], b1 = b[y1 + k], b2 = b[y2 + k], b3 = b[y3 + k];
-          c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-          c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-        }
-        int c = o + (j - bFrom);
-        out[c] = c00; out[c + 1] = c01; out[c + 2] = c02; out[c + 3] = c03;
-        c += m;
-        out[c] = c10; out[c + 1] = c11; out[c + 2] = c12; out[c + 3] = c13;
-      }
-      for (; j < bTo; j++) {
-        out[o + (j - bFrom)] = dot(a, x0, b, j * dim, dim);
-        out[o + m + (j - bFrom)] = dot(a, x1, b, j * dim, dim);
-      }
-    }
-    for (; i < aTo; i++) {
-      int o = (i - aFrom) * m;
-      for (int j = bFrom; j < bTo; j++) {
-        out[o + j - bFrom] = dot(a, i * dim, b, j * dim, dim);
-      }
-    }
-  }
-
   /** One dot product in double: {@code a[aOff..aOff+dim) · b[bOff..bOff+dim)}. */
   public static double dot(float[] a, int aOff, float[] b, int bOff, int dim) {
     double s0 = 0, s1 = 0;

@@ -173,13 +173,14 @@ public final class WeightedKMeans {
   }
 
   private Result train(int clusters, Settings settings, SplittableRandom root, long seedRows) {
+    int seedOn = seedRows > 0 && n > seedRows ? (int) seedRows : n;
     long seeding = 0, lloyd = 0;
     int steps = 0;
     Result best = null;
     for (int r = 0; r < settings.inits(); r++) {
       SplittableRandom rnd = root.split();
       long t0 = System.nanoTime();
-      float[] centers = seedRows > 0 && n > seedRows ? seedOnSubsample(clusters, (int) seedRows, rnd)
+      float[] centers = seedOn < n ? seedOnSubsample(clusters, seedOn, rnd)
           : new GreedySeeding(rows, x, w, norms).run(clusters, rnd);
       long t1 = System.nanoTime();
       Result res = lloyd(centers, clusters, settings.iterations(), settings.tolerance());
@@ -189,8 +190,7 @@ public final class WeightedKMeans {
       steps += res.iterations();
       if (best == null || res.inertia() < best.inertia()) best = res;
     }
-    Stats stats = new Stats(rows.compute.name(), seeding / 1e6, lloyd / 1e6, 0, steps, n,
-        (int) (seedRows > 0 ? Math.min(n, seedRows) : n));
+    Stats stats = new Stats(rows.compute.name(), seeding / 1e6, lloyd / 1e6, 0, steps, n, seedOn);
     return new Result(best.centers(), clusters, best.assignment(), best.inertia(), best.iterations(), stats);
   }
 

@@ -28,11 +28,8 @@ public final class ZeroShotProbabilities {
     double[] p = new double[rows * classes];
     try (Logits engine = new Logits(classText, classes, dim)) {
       for (int from = 0; from < rows; from += BLOCK) {
-        int to = Math.min(rows, from + BLOCK), start = from;
-        double[] logits = engine.of(features, from, to - from);
-        RowBlocks.forEach(to - from, 256, (a, b) -> {
-          for (int i = a; i < b; i++) softmax(logits, i * classes, classes, logitScale, p, (start + i) * classes);
-        });
+        int to = Math.min(rows, from + BLOCK);
+        softmaxRows(engine.of(features, from, to - from), to - from, classes, logitScale, p, from * classes);
       }
     }
     return p;
@@ -87,7 +84,7 @@ public final class ZeroShotProbabilities {
     int dim = pool.dim();
     try (Logits engine = new Logits(pool.classText(), classes, dim)) {
       for (int a = from; a < to; a += BLOCK) {
-        int b = Math.min(to, a + BLOCK), start = a;
+        int b = Math.min(to, a + BLOCK);
         int first = rows[a];
         double[] logits;
         if (consecutive(rows, a, b) && f.chunk(first) == f.chunk(rows[b - 1])) {
@@ -97,13 +94,16 @@ public final class ZeroShotProbabilities {
           for (int i = a; i < b; i++) f.copyRow(rows[i], values, (i - a) * dim);
           logits = engine.of(values, 0, b - a);
         }
-        RowBlocks.forEach(b - a, 256, (i0, i1) -> {
-          for (int i = i0; i < i1; i++) {
-            softmax(logits, i * classes, classes, pool.logitScale(), out, (start - from + i) * classes);
-          }
-        });
+        softmaxRows(logits, b - a, classes, pool.logitScale(), out, (a - from) * classes);
       }
     }
+  }
+
+  /** Softmax of {@code count} rows of {@code logits} into {@code out} from {@code outOff} on, rows in parallel. */
+  private static void softmaxRows(double[] logits, int count, int classes, double scale, double[] out, int outOff) {
+    RowBlocks.forEach(count, 256, (a, b) -> {
+      for (int i = a; i < b; i++) softmax(logits, i * classes, classes, scale, out, outOff + i * classes);
+    });
   }
 
   private static boolean consecutive(int[] rows, int from, int to) {

@@ -270,7 +270,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     applyFinishedFold();
     startTrainingCellsIfWanted();
     if (!foldWorker.busy() && index.unfolded() >= foldBatch()) {
-      installOrTrainCells();
+      installTrainedCells();
       startFold(); // a full batch waits: start it now rather than at the next tick
     }
   }
@@ -441,8 +441,9 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       return;
     }
     applyFinishedFold();
+    startTrainingCellsIfWanted(); // also with no arrivals, e.g. a restored pool that had no cells yet
     if (!foldWorker.busy()) {
-      installOrTrainCells(); // the cells change hands only while no fold job owns them
+      installTrainedCells(); // the cells change hands only while no fold job owns them
       startFold();
     }
     applyFinishedRound(now);
@@ -478,10 +479,10 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   }
 
   /**
-   * Approximate neighbours: starts training the cells on a sample when the pool wants them, and
-   * installs them once trained (their centroids go to the neighbour store, each row's cell with its list).
+   * Approximate neighbours: installs the cells once the cell worker has trained them (their centroids
+   * go to the neighbour store, each row's cell with its list). Only while no fold job owns the lists.
    */
-  private void installOrTrainCells() {
+  private void installTrainedCells() {
     Optional<CellIndex> trained;
     try {
       trained = cellWorker.take();
@@ -494,19 +495,18 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       for (int i = 0; i < c.cells(); i++) neighborStore.put(centroidKey(i), c.encodeCentroid(i));
       index.installCells(c);
       LOG.info("neighbour search: {} cells trained, filing {} rows into them", c.cells(), index.size());
-      return;
     }
-    startTrainingCellsIfWanted();
   }
 
   /**
-   * Starts training the cells on the cell worker once the pool wants them. Called on every arrival,
-   * not only when the fold worker is idle: while records stream in, a new fold job starts as soon as
-   * the last one is taken, so a check made only at idle moments waited for the stream to stop (at a
-   * million images, 5 minutes of exact folding over the whole backlog first).
+   * Starts training the cells on the cell worker once the pool wants them (none installed, none
+   * training or trained and waiting). Called on every arrival and punctuation, not only when the fold
+   * worker is idle: while records stream in, a new fold job starts as soon as the last one is taken,
+   * so a check made only at idle moments waited for the stream to stop (at a million images, 5
+   * minutes of exact folding over the whole backlog first).
    */
   private void startTrainingCellsIfWanted() {
-    if (index.cells().isEmpty() && !cellWorker.busy() && index.wantsCells()) {
+    if (!cellWorker.busy() && index.wantsCells()) {
       long seed = config.get(Settings.QUERY_SEED);
       float[] sample = index.cellTrainingSample(seed);
       var search = AlvlmService.neighborSearch(config);
