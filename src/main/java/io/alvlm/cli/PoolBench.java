@@ -63,8 +63,10 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
   @Option(names = "--neighbors", defaultValue = "auto", description = "cec.neighbors: exact, approximate or auto (default ${DEFAULT-VALUE}).") String neighbors;
   @Option(names = "--cells", defaultValue = "1024", description = "cec.neighbors.cells (default ${DEFAULT-VALUE}).") int cells;
-  @Option(names = "--nprobe", defaultValue = "32", description = "cec.neighbors.nprobe (default ${DEFAULT-VALUE}).") int nprobe;
+  @Option(names = "--nprobe", defaultValue = "24", description = "cec.neighbors.nprobe (default ${DEFAULT-VALUE}).") int nprobe;
   @Option(names = "--kmeans-inits", defaultValue = "3", description = "cec.kmeans.inits (default ${DEFAULT-VALUE}).") int kmeansInits;
+  @Option(names = "--kmeans-sampled-inits", defaultValue = "1",
+      description = "cec.kmeans.sampled-inits: inits when k-means trains on a sample (default ${DEFAULT-VALUE}).") int kmeansSampledInits;
   @Option(names = "--kmeans-rows-per-centre", defaultValue = "256",
       description = "cec.kmeans.max-rows-per-centre (default ${DEFAULT-VALUE}).") int kmeansRowsPerCentre;
   @Option(names = "--fold-batch", defaultValue = "4096", description = "pool.fold.batch (default ${DEFAULT-VALUE}).") int foldBatch;
@@ -72,7 +74,7 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--baseline-limit", defaultValue = "50000",
       description = "Largest pool whose exact rebuild is run whole; above it the rebuild is timed on the --sample rows and scaled (default ${DEFAULT-VALUE}).")
   int baselineLimit;
-  @Option(names = "--pool-heap", defaultValue = "4g",
+  @Option(names = "--pool-heap", defaultValue = "5g",
       description = "Heap of the pool service's own JVM (-Xmx syntax); the memory figures are that JVM's peak heap and "
           + "resident set, the broker and producer run in the bench's JVM (default ${DEFAULT-VALUE}).")
   String poolHeap;
@@ -90,8 +92,8 @@ final class PoolBench implements Callable<Integer> {
   public Integer call() throws Exception {
     limit = new BenchDeadline("bench pool", timeoutMinutes);
     System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
-        + "k-means inits %d (at most %d rows per centre), fold batch %d / max-work %d; pool JVM heap %s; load average %.2f%n",
-        images, dim, classes, budget, k, neighbors, cells, nprobe, kmeansInits, kmeansRowsPerCentre, foldBatch, foldWork,
+        + "k-means inits %d (%d on a sample of at most %d rows per centre), fold batch %d / max-work %d; pool JVM heap %s; load average %.2f%n",
+        images, dim, classes, budget, k, neighbors, cells, nprobe, kmeansInits, kmeansSampledInits, kmeansRowsPerCentre, foldBatch, foldWork,
         poolHeap, BenchDeadline.load());
     SyntheticPool pool = SyntheticPool.generate(images, dim, classes, seed);
     double featureGiB = (double) images * dim * 4 / (1L << 30);
@@ -119,6 +121,7 @@ final class PoolBench implements Callable<Integer> {
       double maxStall;
       String search;
       PoolBenchChild.Memory memory;
+      long heapAfterGc;
       try (PoolServiceJvm service = PoolServiceJvm.start("ingest", configFile, poolHeap, work.resolve("pool-ingest.log"),
           limit)) {
         limit.await("ingest", POLL, () -> {
@@ -144,13 +147,15 @@ final class PoolBench implements Callable<Integer> {
         System.out.printf("pool steps over 1 s in the pool's log: %d%s%n", slow.size(), slow.isEmpty() ? ""
             : ", the last ones:\n  " + String.join("\n  ", slow.subList(Math.max(0, slow.size() - 5), slow.size())));
         memory = service.memory();
+        heapAfterGc = service.heapAfterGcBytes();
         service.stop();
       }
       double restart = ready(state, false);
       double takeover = ready(state, true);
 
       Map<Integer, Stored> stored = storedLists(kafka, config);
-      float[] x = io.alvlm.selection.Vectors.normalizedRows(pool.features(), dim);
+      // in place: the raw rows are not read again once produced, and a second copy is 2 GiB at a million
+      float[] x = io.alvlm.selection.Vectors.normalizeRows(pool.features(), dim);
       int[] sampleRows = new java.util.Random(seed + 1).ints(0, images).distinct().limit(Math.min(sample, images)).sorted().toArray();
       float[] queries = new float[sampleRows.length * dim];
       for (int i = 0; i < sampleRows.length; i++) System.arraycopy(x, sampleRows[i] * dim, queries, i * dim, dim);
@@ -181,10 +186,12 @@ final class PoolBench implements Callable<Integer> {
       double listsGiB = (double) images * k * 8 / (1L << 30);
       double heapGiB = memory.heapBytes() / (double) (1L << 30);
       double rssGiB = Math.max(0, memory.residentBytes()) / (double) (1L << 30);
+      double afterGcGiB = heapAfterGc / (double) (1L << 30);
       System.out.printf("memory of the pool's JVM (ingest and round; the broker, the producer and the bench's copy of the "
-          + "pool are in the bench's JVM): peak heap %.2f GiB, peak resident %.2f GiB; features %.2f GiB fp32, lists "
-          + "%.2f GiB: heap = %.2fx (features + lists), resident = %.2fx%n", heapGiB, rssGiB, featureGiB, listsGiB,
-          heapGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
+          + "pool are in the bench's JVM): most heap in use after a collection %.2f GiB, peak heap %.2f GiB (garbage "
+          + "included), peak resident %.2f GiB; features %.2f GiB fp32, lists %.2f GiB: heap after a collection = %.2fx "
+          + "(features + lists), peak heap = %.2fx, resident = %.2fx%n", afterGcGiB, heapGiB, rssGiB, featureGiB, listsGiB,
+          afterGcGiB / (featureGiB + listsGiB), heapGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
       System.out.printf("pool: images %d dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
           + "restart %.1fs takeover %.1fs memory %.2fGiB%n", images, dim, search.startsWith("approximate") ? "approximate"
           : "exact", ingest, k, recall, round, maxStall, restart, takeover, rssGiB);
@@ -216,6 +223,7 @@ final class PoolBench implements Callable<Integer> {
     s.put("cec.k", Integer.toString(k));
     s.put("cec.neighbors", neighbors);
     s.put("cec.kmeans.inits", Integer.toString(kmeansInits));
+    s.put("cec.kmeans.sampled-inits", Integer.toString(kmeansSampledInits));
     s.put("cec.kmeans.max-rows-per-centre", Integer.toString(kmeansRowsPerCentre));
     s.put("cec.neighbors.cells", Integer.toString(cells));
     s.put("cec.neighbors.nprobe", Integer.toString(nprobe));
@@ -266,12 +274,14 @@ final class PoolBench implements Callable<Integer> {
       });
       double seconds = service.seconds();
       PoolBenchChild.Memory m = service.memory();
+      long afterGc = service.heapAfterGcBytes();
       service.stop();
       System.out.printf("%s: ready in %.1f s from the pool's JVM start (its service up after %.1f s)%n", wipe
           ? "takeover (state directory wiped, restored from the changelogs)" : "restart (state directory kept)", seconds,
           service.upAfter());
-      System.out.printf("%s JVM memory: peak resident %.2f GiB, peak heap %.2f GiB%n", role,
-          Math.max(0, m.residentBytes()) / (double) (1L << 30), m.heapBytes() / (double) (1L << 30));
+      System.out.printf("%s JVM memory: peak resident %.2f GiB, peak heap %.2f GiB, most heap in use after a collection "
+          + "%.2f GiB%n", role, Math.max(0, m.residentBytes()) / (double) (1L << 30), m.heapBytes() / (double) (1L << 30),
+          afterGc / (double) (1L << 30));
       return seconds;
     }
   }

@@ -147,6 +147,33 @@ final class PoolServiceJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * The most heap in use right after any of the child's collections so far, in bytes (from its GC
+   * log's {@code before->after(committed)} figures; 0 when none): what the heap had to hold, dead
+   * objects a young collection does not reach included, so an upper bound of the live data. The peak
+   * heap of {@link #memory} also counts garbage not yet collected.
+   */
+  long heapAfterGcBytes() {
+    try (var lines = java.nio.file.Files.lines(gcLog(log))) {
+      return heapAfterGc(lines);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  private static final java.util.regex.Pattern GC_SIZES =
+      java.util.regex.Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+
+  /** The largest {@code after} of the {@code before->after(committed)} pause lines of a {@code -Xlog:gc} log, bytes; 0 when none. */
+  static long heapAfterGc(java.util.stream.Stream<String> gcLog) {
+    return gcLog.filter(l -> l.contains("Pause")).map(GC_SIZES::matcher).filter(java.util.regex.Matcher::find)
+        .mapToLong(m -> Long.parseLong(m.group(3)) << switch (m.group(4)) {
+          case "K" -> 10;
+          case "M" -> 20;
+          default -> 30;
+        }).max().orElse(0);
+  }
+
   private String ask(String command) throws InterruptedException {
     send(command);
     return reply("answering '" + command + "'");

@@ -105,6 +105,7 @@ public final class CecStrategy implements Strategy {
       timings.put("upload", km.uploadMs());
       timings.put("kmeans_rows", (double) km.trainedRows());
       timings.put("kmeans_seed_rows", (double) km.kmeans().seedRows());
+      timings.put("kmeans_inits", (double) km.kmeans().inits());
       timings.put("kmeans_seeding", km.kmeans().seedingMs());
       timings.put("kmeans_lloyd", km.kmeans().lloydMs());
       timings.put("kmeans_assign", km.kmeans().assignMs());

@@ -11,14 +11,14 @@ import java.util.TreeSet;
  * Builds strategies by name: {@code cec}, {@code random}, {@code entropy}, {@code margin},
  * {@code least-confidence}, {@code coreset}, {@code badge}, and {@code pcb:<name>} wrapping any of them.
  * CEC reads {@code top-n}, {@code k}, {@code lambda}, {@code inits}, {@code iterations},
- * {@code tolerance}, {@code sample-per-centre}, {@code device} ({@code auto}, {@code cpu}, {@code gpu})
+ * {@code tolerance}, {@code sample-per-centre}, {@code sampled-inits}, {@code device} ({@code auto}, {@code cpu}, {@code gpu})
  * and {@code half} ({@code true}/{@code false}: fp16 products on a GPU); PCB reads {@code candidates} (proposals per budget slot, default 5). Unknown
  * names or parameters throw {@link IllegalArgumentException} listing the valid ones.
  */
 public final class Strategies {
   public static final List<String> NAMES = List.of("cec", "random", "entropy", "margin", "least-confidence", "coreset", "badge");
   private static final Set<String> CEC_KEYS = Set.of("top-n", "k", "lambda", "inits", "iterations", "tolerance",
-      "sample-per-centre", "device", "half");
+      "sample-per-centre", "sampled-inits", "device", "half");
   private static final String PCB = "pcb:";
 
   private Strategies() {}
@@ -74,6 +74,7 @@ public final class Strategies {
             intParam(p, "iterations", k.iterations(), full),
             doubleParam(p, "tolerance", k.tolerance(), full),
             intParam(p, "sample-per-centre", k.samplePerCentre(), full),
+            intParam(p, "sampled-inits", k.sampledInits(), full),
             new Compute.Settings(
                 p.containsKey("device") ? Compute.Target.parse(p.remove("device")) : k.compute().device(),
                 p.containsKey("half") ? boolParam(p.remove("half"), full) : k.compute().half())));

@@ -38,39 +38,56 @@ public final class WeightedKMeans {
    * @param tolerance stop when {@code |inertia_prev − inertia| ≤ tolerance · inertia}; 0 runs until labels settle
    * @param samplePerCentre train on a sample of {@code samplePerCentre · clusters} rows when there are more
    *     (FAISS's points-per-centroid cap); 0 trains on all rows
+   * @param sampledInits independent seedings when k-means trains on such a sample, the best kept
    * @param compute where products run
    */
-  public record Settings(int inits, int iterations, double tolerance, int samplePerCentre, Compute.Settings compute) {
+  public record Settings(int inits, int iterations, double tolerance, int samplePerCentre, int sampledInits,
+      Compute.Settings compute) {
     public Settings {
       Objects.requireNonNull(compute, "compute");
-      if (inits < 1 || iterations < 0 || tolerance < 0 || Double.isNaN(tolerance) || samplePerCentre < 0) {
-        throw new IllegalArgumentException("k-means needs inits >= 1, iterations >= 0, tolerance >= 0, "
-            + "sample-per-centre >= 0; got " + inits + ", " + iterations + ", " + tolerance + ", " + samplePerCentre);
+      if (inits < 1 || sampledInits < 1 || iterations < 0 || tolerance < 0 || Double.isNaN(tolerance) || samplePerCentre < 0) {
+        throw new IllegalArgumentException("k-means needs inits >= 1, sampled-inits >= 1, iterations >= 0, tolerance >= 0, "
+            + "sample-per-centre >= 0; got " + inits + ", " + sampledInits + ", " + iterations + ", " + tolerance + ", "
+            + samplePerCentre);
       }
     }
 
-    /** All rows up to 256 per centre (FAISS's default cap), automatic device. */
+    /** The same number of inits whether k-means trains on all rows or on a sample. */
+    public Settings(int inits, int iterations, double tolerance, int samplePerCentre, Compute.Settings compute) {
+      this(inits, iterations, tolerance, samplePerCentre, inits, compute);
+    }
+
+    /** All rows up to 256 per centre (FAISS's default cap), automatic device; {@code inits} either way. */
     public Settings(int inits, int iterations, double tolerance) {
       this(inits, iterations, tolerance, 256, Compute.Settings.defaults());
     }
 
-    /** Three inits, at most 100 steps, tolerance 1e-4. */
+    /**
+     * Three inits on all rows, one on a sample (as FAISS's k-means, {@code nredo} 1, and scikit-learn's
+     * {@code KMeans(n_init="auto")} with k-means++: each init is a whole clustering, about 45 s at a
+     * million rows), at most 100 steps, tolerance 1e-4.
+     */
     public static Settings defaults() {
-      return new Settings(3, 100, 1e-4);
+      return new Settings(3, 100, 1e-4, 256, 1, Compute.Settings.defaults());
+    }
+
+    /** Inits for this training: {@link #sampledInits} when k-means trains on a sample, else {@link #inits}. */
+    int initsFor(boolean sampled) {
+      return sampled ? sampledInits : inits;
     }
 
     /** These settings on {@code c}. */
     public Settings withCompute(Compute.Settings c) {
-      return new Settings(inits, iterations, tolerance, samplePerCentre, c);
+      return new Settings(inits, iterations, tolerance, samplePerCentre, sampledInits, c);
     }
   }
 
   /**
    * Where the time went, summed over inits: the device, seeding, Lloyd and final assignment wall time,
-   * Lloyd steps, rows trained on and rows each init seeded on.
+   * Lloyd steps, rows trained on, rows each init seeded on and the inits run.
    */
   public record Stats(String device, double seedingMs, double lloydMs, double assignMs, int steps, int trainedRows,
-      int seedRows) {}
+      int seedRows, int inits) {}
 
   /** Centres {@code [clusters, dim]}, the cluster of each row, the weighted inertia, Lloyd steps of the best init, timings. */
   public record Result(float[] centers, int clusters, int[] assignment, double inertia, int iterations, Stats stats) {}
@@ -177,7 +194,8 @@ public final class WeightedKMeans {
     long seeding = 0, lloyd = 0;
     int steps = 0;
     Result best = null;
-    for (int r = 0; r < settings.inits(); r++) {
+    int inits = settings.initsFor(seedRows > 0); // only a sample's training seeds on a subsample
+    for (int r = 0; r < inits; r++) {
       SplittableRandom rnd = root.split();
       long t0 = System.nanoTime();
       float[] centers = seedOn < n ? seedOnSubsample(clusters, seedOn, rnd)
@@ -190,7 +208,7 @@ public final class WeightedKMeans {
       steps += res.iterations();
       if (best == null || res.inertia() < best.inertia()) best = res;
     }
-    Stats stats = new Stats(rows.compute.name(), seeding / 1e6, lloyd / 1e6, 0, steps, n, seedOn);
+    Stats stats = new Stats(rows.compute.name(), seeding / 1e6, lloyd / 1e6, 0, steps, n, seedOn, inits);
     return new Result(best.centers(), clusters, best.assignment(), best.inertia(), best.iterations(), stats);
   }
 
@@ -217,7 +235,7 @@ public final class WeightedKMeans {
     assign(trained.centers(), trained.clusters(), labels, d2);
     Stats s = trained.stats();
     Stats stats = new Stats(s.device(), s.seedingMs(), s.lloydMs(), (System.nanoTime() - t0) / 1e6, s.steps(), s.trainedRows(),
-        s.seedRows());
+        s.seedRows(), s.inits());
     return new Result(trained.centers(), trained.clusters(), labels, exactInertia(trained.centers(), labels),
         trained.iterations(), stats);
   }

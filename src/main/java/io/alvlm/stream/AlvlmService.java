@@ -135,6 +135,7 @@ public final class AlvlmService implements AutoCloseable {
     params.put("lambda", Double.toString(c.get(Settings.CEC_LAMBDA)));
     params.put("inits", Integer.toString(c.get(Settings.CEC_KMEANS_INITS)));
     params.put("sample-per-centre", Integer.toString(c.get(Settings.CEC_KMEANS_MAX_ROWS)));
+    params.put("sampled-inits", Integer.toString(c.get(Settings.CEC_KMEANS_SAMPLED_INITS)));
     params.put("device", c.get(Settings.COMPUTE_DEVICE));
     params.put("half", Boolean.toString(c.get(Settings.COMPUTE_HALF)));
     String name = c.get(Settings.QUERY_STRATEGY);

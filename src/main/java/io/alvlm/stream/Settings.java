@@ -87,12 +87,15 @@ public final class Settings {
           + "once the pool can train them) or auto (exact until it costs more than cec.neighbors.auto.max-work per image).");
   public static final Setting<Integer> CEC_NEIGHBORS_CELLS = Setting.integer("cec.neighbors.cells", 1024,
       "Approximate neighbours: k-means cells of the inverted lists (trained on 64 images per cell, needs 39 per cell).");
-  public static final Setting<Integer> CEC_NEIGHBORS_NPROBE = Setting.integer("cec.neighbors.nprobe", 32,
+  public static final Setting<Integer> CEC_NEIGHBORS_NPROBE = Setting.integer("cec.neighbors.nprobe", 24,
       "Approximate neighbours: cells searched per image.");
   public static final Setting<Long> CEC_NEIGHBORS_AUTO_WORK = Setting.longValue("cec.neighbors.auto.max-work", 51_200_000L,
       "auto: switch to approximate neighbours when exact maintenance costs more multiply-adds per image than this (pool x dim).");
   public static final Setting<Integer> CEC_KMEANS_INITS = Setting.integer("cec.kmeans.inits", 3,
-      "CEC: k-means seedings per round, the best kept (each costs a full clustering; 1 for very large pools).");
+      "CEC: k-means seedings per round, the best kept (each costs a full clustering).");
+  public static final Setting<Integer> CEC_KMEANS_SAMPLED_INITS = Setting.integer("cec.kmeans.sampled-inits", 1,
+      "CEC: k-means seedings per round when k-means trains on a sample (see max-rows-per-centre), as FAISS and scikit-learn's "
+          + "n_init=auto (each costs about 45 s at a million images).");
   public static final Setting<Integer> CEC_KMEANS_MAX_ROWS = Setting.integer("cec.kmeans.max-rows-per-centre", 256,
       "CEC: k-means trains on a uniform sample of budget x this many unlabelled images when the pool holds more (FAISS's "
           + "max_points_per_centroid; 0: always all); each pick is still the nearest image of the whole pool to its centre.");
@@ -144,7 +147,7 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
         HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,

@@ -86,6 +86,21 @@ class SampledClusteringTest {
     assertEquals((double) UNLABELLED.length, whole.timingsMs().get("kmeans_seed_rows"), "small pools seed on every row, as before");
   }
 
+  @Test
+  void aSampledRoundRunsTheSampledInitsAndAnUnsampledOneTheInits() {
+    CecStrategy.Settings d = CecStrategy.Settings.defaults();
+    WeightedKMeans.Settings km = new WeightedKMeans.Settings(3, 100, 1e-4, 100, 2, Compute.Settings.defaults());
+    CecStrategy cec = new CecStrategy(new CecStrategy.Settings(d.topN(), d.k(), d.lambda(), km));
+    Selection sampled = cec.select(POOL, BUDGET, 7);
+    assertEquals(1000.0, sampled.timingsMs().get("kmeans_rows"));
+    assertEquals(2.0, sampled.timingsMs().get("kmeans_inits"));
+    CecStrategy whole = new CecStrategy(new CecStrategy.Settings(d.topN(), d.k(), d.lambda(),
+        new WeightedKMeans.Settings(3, 100, 1e-4, 1000, 2, Compute.Settings.defaults())));
+    assertEquals(3.0, whole.select(POOL, BUDGET, 7).timingsMs().get("kmeans_inits"));
+    assertEquals(1, WeightedKMeans.Settings.defaults().sampledInits(), "one init on a sample by default");
+    assertEquals(3, WeightedKMeans.Settings.defaults().inits(), "three on all rows, as before");
+  }
+
   /**
    * Seeding on a subsample only starts Lloyd from other centres: summed over a dozen seeds (one
    * seed alone varies by ±10% either way), the weighted inertia it ends at stays within a few

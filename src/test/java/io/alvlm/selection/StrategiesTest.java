@@ -11,8 +11,10 @@ class StrategiesTest {
   @Test
   void readsCecKnobs() {
     CecStrategy s = (CecStrategy) Strategies.create("cec",
-        Map.of("top-n", "5", "k", "7", "lambda", "0.5", "inits", "2", "iterations", "9", "tolerance", "0"));
-    assertEquals(new CecStrategy.Settings(5, 7, 0.5, new WeightedKMeans.Settings(2, 9, 0)), s.settings());
+        Map.of("top-n", "5", "k", "7", "lambda", "0.5", "inits", "2", "iterations", "9", "tolerance", "0", "sampled-inits", "4"));
+    assertEquals(new CecStrategy.Settings(5, 7, 0.5, new WeightedKMeans.Settings(2, 9, 0, 256, 4, Compute.Settings.defaults())),
+        s.settings());
+    assertEquals(1, ((CecStrategy) Strategies.create("cec", Map.of())).settings().kmeans().sampledInits());
   }
 
   @Test
