@@ -150,6 +150,7 @@ final class PoolBench implements Callable<Integer> {
         heapAfterGc = service.heapAfterGcBytes();
         service.stop();
       }
+      printRoundTimings(kafka, topics);
       double restart = ready(state, false);
       double takeover = ready(state, true);
 
@@ -304,6 +305,18 @@ final class PoolBench implements Callable<Integer> {
       out.put(r.key(), new Stored(ids, sims));
     }
     return out;
+  }
+
+  /** Where the round's time went, as the pool recorded it in its {@code QueryRound} (select on the worker, apply in a punctuation). */
+  private static void printRoundTimings(EmbeddedKafka kafka, Topics topics) {
+    for (ConsumerRecord<String, io.alvlm.avro.QueryRound> r : TopicSnapshot.read(kafka.clientConfig(), topics.rounds.name(),
+        topics.rounds.valueSerde().deserializer(), Duration.ofMinutes(1))) {
+      Map<String, Double> t = new java.util.TreeMap<>(r.value().getTimingsMs());
+      StringBuilder line = new StringBuilder();
+      t.forEach((k, v) -> line.append(line.length() == 0 ? "" : ", ").append(k).append(' ')
+          .append(k.endsWith("_rows") || k.endsWith("_inits") ? String.format("%.0f", v) : String.format("%.0f ms", v)));
+      System.out.printf("round %d (%d picks): %s%n", r.value().getRound(), r.value().getSelected(), line);
+    }
   }
 
   /** Mean share of each sampled row's exact k neighbours found in its stored list ({@code exact} is indexed by sample). */

@@ -221,6 +221,17 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   /** What the current step did besides its record or tick (fold results written), for the slow-step log. */
   private final StringBuilder stepNote = new StringBuilder();
 
+  /** A part of a step longer than this is named in the slow-step log. */
+  private static final long NOTED_PART_NANOS = 100_000_000L;
+
+  /** Runs {@code part} of the current step; names it and its time in the slow-step note when it took long. */
+  private void timed(String what, Runnable part) {
+    long t0 = System.nanoTime();
+    part.run();
+    long took = System.nanoTime() - t0;
+    if (took > NOTED_PART_NANOS) stepNote.append(String.format("; %s %d ms", what, took / 1_000_000));
+  }
+
   private void stepDone(String what, long t0) {
     long took = System.nanoTime() - t0;
     metrics.poolStep(took);
@@ -420,6 +431,23 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   }
 
   private void step(long now) {
+    timed("expired deadlines", () -> expireDeadlines(now));
+    if (index == null) {
+      return;
+    }
+    applyFinishedFold();
+    timed("cells", () -> {
+      startTrainingCellsIfWanted(); // also with no arrivals, e.g. a restored pool that had no cells yet
+      if (!foldWorker.busy()) {
+        installTrainedCells(); // the cells change hands only while no fold job owns them
+        startFold();
+      }
+    });
+    timed("applying a round", () -> applyFinishedRound(now));
+    timed("checking for a round", () -> maybeStartRound(now));
+  }
+
+  private void expireDeadlines(long now) {
     while (!deadlines.isEmpty() && deadlines.firstKey() <= now) {
       for (String id : deadlines.pollFirstEntry().getValue()) {
         PoolEntry e = pool.get(id);
@@ -437,16 +465,10 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
         }
       }
     }
-    if (index == null) {
-      return;
-    }
-    applyFinishedFold();
-    startTrainingCellsIfWanted(); // also with no arrivals, e.g. a restored pool that had no cells yet
-    if (!foldWorker.busy()) {
-      installTrainedCells(); // the cells change hands only while no fold job owns them
-      startFold();
-    }
-    applyFinishedRound(now);
+  }
+
+  /** Starts a round on the worker when one is due and the pool can run it. */
+  private void maybeStartRound(long now) {
     PromptModel m = models.get(config.get(Settings.MODEL_NAME));
     if (m == null) {
       return;

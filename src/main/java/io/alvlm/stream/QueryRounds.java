@@ -129,11 +129,14 @@ public final class QueryRounds {
     List<PoolProcessor.PendingRequest> opened = new ArrayList<>();
     long deadline = now + deadlineMs;
     int dropped = 0;
+    long reads = 0; // the picks' pool entries read back from the store
     List<Pick> picks = o.selection().picks();
     for (int q = 0; q < picks.size(); q++) {
       Pick p = picks.get(q);
       String id = index.id(p.row());
+      long r0 = System.nanoTime();
       PoolEntry e = pool.get(id);
+      reads += System.nanoTime() - r0;
       if (e == null || e.getStatus() != ImageStatus.UNLABELED) {
         dropped++; // labelled or requested while the worker ran
         continue;
@@ -171,6 +174,7 @@ public final class QueryRounds {
     Map<String, Double> timings = new HashMap<>(o.selection().timingsMs());
     timings.put("select", o.selectMs());
     timings.put("apply", (System.nanoTime() - t0) / 1e6);
+    timings.put("apply_reads", reads / 1e6);
     timings.put("round_total", o.selectMs() + (System.nanoTime() - t0) / 1e6);
     float[] prior = o.selection().roundFacts().get("prior");
     List<Double> priorList = new ArrayList<>();
