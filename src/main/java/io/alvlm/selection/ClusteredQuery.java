@@ -9,8 +9,9 @@ import java.util.stream.IntStream;
  * ({@link CentreQuery}, reading the rows where they lie). When the unlabelled pool holds more than
  * {@code samplePerCentre · K} rows (FAISS's {@code max_points_per_centroid}), k-means trains on a
  * uniform sample of that many, drawn from the seed, with their weights (the sample's weighted
- * objective, scaled by pool over sample size, is an unbiased estimate of the pool's). Only the training rows are gathered and put on the
- * device, so a round at a million images holds {@code samplePerCentre · K} rows twice, not the pool.
+ * objective, scaled by pool over sample size, is an unbiased estimate of the pool's). Only the training rows are put on the
+ * device, read where they lie in the pool (a block at a time, never gathered whole on the host), so a
+ * round at a million images adds {@code samplePerCentre · K} rows on the device and none on the heap.
  * The centres are those {@link WeightedKMeans#fit} finds for the same rows, weights, settings and seed.
  */
 final class ClusteredQuery {
@@ -36,16 +37,16 @@ final class ClusteredQuery {
     int[] trainRows = sample == null ? poolRows : IntStream.of(sample).map(i -> poolRows[i]).toArray();
     Compute compute = Compute.of(settings.compute());
     long t0 = System.nanoTime();
-    float[] x = pool.features().gather(trainRows);
+    // the training rows are read where they lie in the pool: on the host they are never gathered
+    RowSubset x = RowSubset.of(pool.features(), trainRows);
     WeightedKMeans.Result km;
     long t1;
-    try (DeviceMatrix device = DeviceMatrix.upload(compute, x, pool.dim())) {
+    try (DeviceMatrix device = DeviceMatrix.upload(compute, x)) {
       t1 = System.nanoTime();
       double[] tw = sample == null ? w : IntStream.of(sample).mapToDouble(i -> w[i]).toArray();
       km = sample == null ? WeightedKMeans.train(device, x, tw, clusters, settings, root)
           : WeightedKMeans.trainSample(device, x, tw, clusters, settings, root);
     }
-    x = null; // the training rows are not needed past here
     long t2 = System.nanoTime();
     double[] byRow = null;
     if (sample != null) {

@@ -31,14 +31,21 @@ final class DeviceMatrix implements AutoCloseable {
 
   /** Uploads rows {@code [0, x.length / dim)} of {@code x}. */
   static DeviceMatrix upload(Compute compute, float[] x, int dim) {
-    int rows = x.length / dim;
+    return upload(compute, RowSubset.of(x, dim));
+  }
+
+  /** The rows of {@code x} on the device, {@link #UPLOAD_ROWS} rows at a time (read where they lie, never gathered whole). */
+  static DeviceMatrix upload(Compute compute, RowSubset x) {
+    int rows = x.rows();
+    int dim = x.dim();
+    float[][] scratch = new float[1][];
     NDManager scope = compute.newScope();
     try {
       NDArray data = scope.zeros(new Shape(rows, dim), compute.type());
       for (int from = 0; from < rows; from += UPLOAD_ROWS) {
         int to = Math.min(rows, from + UPLOAD_ROWS);
         try (NDManager chunk = scope.newSubManager()) {
-          NDArray part = chunk.create(FloatBuffer.wrap(x, from * dim, (to - from) * dim).slice(), new Shape(to - from, dim));
+          NDArray part = chunk.create(x.block(from, to, scratch), new Shape(to - from, dim));
           // set copies into data's own storage, so nothing keeps pointing at the Java buffer behind part
           data.set(new NDIndex("{}:{}", from, to), part.toType(compute.type(), false));
         }

@@ -15,13 +15,13 @@ import java.util.SplittableRandom;
  */
 final class GreedySeeding {
   private final DeviceMatrix rows;
-  private final float[] x;
+  private final RowSubset x;
   private final double[] w;
   private final double[] norms;
   private final int n;
   private final int dim;
 
-  GreedySeeding(DeviceMatrix rows, float[] x, double[] w, double[] norms) {
+  GreedySeeding(DeviceMatrix rows, RowSubset x, double[] w, double[] norms) {
     this.rows = rows;
     this.x = x;
     this.w = w;
@@ -95,7 +95,7 @@ final class GreedySeeding {
   }
 
   private void place(int row, int slot, float[] centers, boolean[] chosen) {
-    System.arraycopy(x, row * dim, centers, slot * dim, dim);
+    x.copyRow(row, centers, slot * dim);
     chosen[row] = true;
   }
 

@@ -93,19 +93,20 @@ public final class WeightedKMeans {
   public record Result(float[] centers, int clusters, int[] assignment, double inertia, int iterations, Stats stats) {}
 
   private final DeviceMatrix rows;
-  private final float[] x;
+  /** The same rows on the host, read where they lie. */
+  private final RowSubset x;
   private final int n;
   private final int dim;
   private final double[] w;
   private final double[] norms;
 
-  private WeightedKMeans(DeviceMatrix rows, float[] x, double[] w) {
+  private WeightedKMeans(DeviceMatrix rows, RowSubset x, double[] w) {
     this.rows = rows;
     this.x = x;
     this.dim = rows.dim;
     this.n = rows.rows;
     this.w = w;
-    this.norms = squaredNorms(x, dim);
+    this.norms = x.squaredNorms();
   }
 
   /**
@@ -114,12 +115,12 @@ public final class WeightedKMeans {
    */
   public static Result fit(float[] x, int dim, double[] weights, int clusters, Settings settings, long seed) {
     try (DeviceMatrix d = DeviceMatrix.upload(Compute.of(settings.compute()), x, dim)) {
-      return fit(d, x, weights, clusters, settings, seed);
+      return fit(d, RowSubset.of(x, dim), weights, clusters, settings, seed);
     }
   }
 
   /** As above, on rows already on the device ({@code device} holds the rows of {@code x}). */
-  static Result fit(DeviceMatrix device, float[] x, double[] weights, int clusters, Settings settings, long seed) {
+  static Result fit(DeviceMatrix device, RowSubset x, double[] weights, int clusters, Settings settings, long seed) {
     int n = device.rows;
     if (weights.length != n) {
       throw new IllegalArgumentException("weights has " + weights.length + " values for " + n + " rows");
@@ -130,10 +131,10 @@ public final class WeightedKMeans {
     if (sample == null) {
       return train(device, x, w, clusters, settings, root);
     }
-    float[] xs = FeatureRows.of(x, device.dim).gather(sample);
+    float[] xs = x.gather(sample);
     Result trained;
     try (DeviceMatrix ds = DeviceMatrix.upload(device.compute, xs, device.dim)) {
-      trained = trainSample(ds, xs, java.util.stream.IntStream.of(sample).mapToDouble(i -> w[i]).toArray(), clusters,
+      trained = trainSample(ds, RowSubset.of(xs, device.dim), java.util.stream.IntStream.of(sample).mapToDouble(i -> w[i]).toArray(), clusters,
           settings, root);
     }
     return new WeightedKMeans(device, x, w).assignAll(trained);
@@ -164,7 +165,7 @@ public final class WeightedKMeans {
   }
 
   /** Clusters every row of {@code x} (on {@code device}) with checked weights ({@link #checkedWeights}), inits drawn from {@code root}. */
-  static Result train(DeviceMatrix device, float[] x, double[] w, int clusters, Settings settings, SplittableRandom root) {
+  static Result train(DeviceMatrix device, RowSubset x, double[] w, int clusters, Settings settings, SplittableRandom root) {
     return train(device, x, w, clusters, settings, root, 0);
   }
 
@@ -173,12 +174,12 @@ public final class WeightedKMeans {
    * {@link #trainingSample}: each init seeds on a subsample of {@link #SEED_ROWS_PER_CENTRE} rows per
    * centre, Lloyd runs on all of them.
    */
-  static Result trainSample(DeviceMatrix device, float[] x, double[] w, int clusters, Settings settings,
+  static Result trainSample(DeviceMatrix device, RowSubset x, double[] w, int clusters, Settings settings,
       SplittableRandom root) {
     return train(device, x, w, clusters, settings, root, (long) SEED_ROWS_PER_CENTRE * clusters);
   }
 
-  private static Result train(DeviceMatrix device, float[] x, double[] w, int clusters, Settings settings,
+  private static Result train(DeviceMatrix device, RowSubset x, double[] w, int clusters, Settings settings,
       SplittableRandom root, long seedRows) {
     if (w.length != device.rows) {
       throw new IllegalArgumentException("weights has " + w.length + " values for " + device.rows + " rows");
@@ -215,7 +216,7 @@ public final class WeightedKMeans {
   /** Greedy k-means++ centres drawn from a uniform subsample of {@code size} rows (with their weights). */
   private float[] seedOnSubsample(int clusters, int size, SplittableRandom rnd) {
     int[] s = sample(n, size, rnd.split());
-    float[] xs = FeatureRows.of(x, dim).gather(s);
+    float[] xs = x.gather(s);
     double[] ws = new double[size];
     double[] ns = new double[size];
     for (int i = 0; i < size; i++) {
@@ -223,7 +224,7 @@ public final class WeightedKMeans {
       ns[i] = norms[s[i]];
     }
     try (DeviceMatrix ds = DeviceMatrix.upload(rows.compute, xs, dim)) {
-      return new GreedySeeding(ds, xs, checkedWeights(ws), ns).run(clusters, rnd);
+      return new GreedySeeding(ds, RowSubset.of(xs, dim), checkedWeights(ws), ns).run(clusters, rnd);
     }
   }
 
@@ -305,8 +306,9 @@ public final class WeightedKMeans {
       if (wi == 0) continue;
       int j = labels[i];
       mass[j] += wi;
-      int o = i * dim, s = j * dim;
-      for (int d = 0; d < dim; d++) sum[s + d] += wi * x[o + d];
+      float[] xc = x.chunk(i);
+      int o = x.offset(i), s = j * dim;
+      for (int d = 0; d < dim; d++) sum[s + d] += wi * xc[o + d];
     }
     boolean[] used = null;
     for (int j = 0; j < clusters; j++) {
@@ -316,7 +318,7 @@ public final class WeightedKMeans {
         if (used == null) used = new boolean[n];
         int far = farthest(d2, used);
         used[far] = true;
-        System.arraycopy(x, far * dim, centers, j * dim, dim);
+        x.copyRow(far, centers, j * dim);
       }
     }
   }
@@ -336,19 +338,25 @@ public final class WeightedKMeans {
 
   /** {@code Σ w_i ‖x_i − c_label(i)‖²} in double. */
   private double exactInertia(float[] centers, int[] labels) {
-    return inertia(x, dim, w, centers, labels);
+    return inertia(x, w, centers, labels);
   }
 
   /** Weighted inertia of {@code x} under {@code labels} and {@code centers}, with the given weights, in double. */
   public static double inertia(float[] x, int dim, double[] weights, float[] centers, int[] labels) {
+    return inertia(RowSubset.of(x, dim), weights, centers, labels);
+  }
+
+  private static double inertia(RowSubset x, double[] weights, float[] centers, int[] labels) {
+    int dim = x.dim();
     double[] part = new double[(weights.length + 4095) / 4096];
     RowBlocks.forEach(weights.length, 4096, (from, to) -> {
       double s = 0;
       for (int i = from; i < to; i++) {
-        int a = i * dim, b = labels[i] * dim;
+        float[] xc = x.chunk(i);
+        int a = x.offset(i), b = labels[i] * dim;
         double e = 0;
         for (int d = 0; d < dim; d++) {
-          double v = x[a + d] - centers[b + d];
+          double v = xc[a + d] - centers[b + d];
           e += v * v;
         }
         s += weights[i] * e;
@@ -366,17 +374,13 @@ public final class WeightedKMeans {
       double[] w = new double[d.rows];
       Arrays.fill(w, 1);
       int[] labels = new int[d.rows];
-      new WeightedKMeans(d, x, w).assign(centers, clusters, labels, new double[d.rows]);
+      new WeightedKMeans(d, RowSubset.of(x, dim), w).assign(centers, clusters, labels, new double[d.rows]);
       return labels;
     }
   }
 
   static double[] squaredNorms(float[] x, int dim) {
-    double[] norms = new double[x.length / dim];
-    RowBlocks.forEach(norms.length, 4096, (from, to) -> {
-      for (int i = from; i < to; i++) norms[i] = DotProducts.dot(x, i * dim, x, i * dim, dim);
-    });
-    return norms;
+    return RowSubset.of(x, dim).squaredNorms();
   }
 
   /** {@code size} distinct rows of {@code [0, n)}, ascending, uniformly (partial Fisher–Yates). */

@@ -123,8 +123,9 @@ class SampledClusteringTest {
     double every = 0, subsample = 0;
     for (long seed = 1; seed <= 12; seed++) {
       try (DeviceMatrix device = DeviceMatrix.upload(Compute.cpu(), x, dim)) {
-        WeightedKMeans.Result full = WeightedKMeans.train(device, x, w, k, s, new java.util.SplittableRandom(seed));
-        WeightedKMeans.Result sub = WeightedKMeans.trainSample(device, x, w, k, s, new java.util.SplittableRandom(seed));
+        WeightedKMeans.Result full = WeightedKMeans.train(device, RowSubset.of(x, dim), w, k, s, new java.util.SplittableRandom(seed));
+        WeightedKMeans.Result sub = WeightedKMeans.trainSample(device, RowSubset.of(x, dim), w, k, s,
+            new java.util.SplittableRandom(seed));
         assertEquals(n, full.stats().seedRows());
         assertEquals(32 * k, sub.stats().seedRows());
         every += full.inertia();
