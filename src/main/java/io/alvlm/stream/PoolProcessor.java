@@ -274,15 +274,19 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     }
     long now = context.currentSystemTimeMs();
     int row = index(v.length).nextRow();
-    pool.put(key, PoolEntry.newBuilder().setId(key).setUri(e.getUri()).setVector(e.getVector()).setHalf(e.getPrecision() == io.alvlm.avro.VectorPrecision.FLOAT16)
-        .setDim(e.getDim()).setStatus(ImageStatus.UNLABELED).setArrivedAt(Instant.ofEpochMilli(now)).setRow(row).build());
+    PoolEntry entry = PoolEntry.newBuilder().setId(key).setUri(e.getUri()).setVector(e.getVector())
+        .setHalf(e.getPrecision() == io.alvlm.avro.VectorPrecision.FLOAT16).setDim(e.getDim()).setStatus(ImageStatus.UNLABELED)
+        .setArrivedAt(Instant.ofEpochMilli(now)).setRow(row).build();
+    timed("storing the entry", () -> pool.put(key, entry));
     index.place(key, row, v, PoolStatus.UNLABELED, -1, null);
     meta.arrived();
     applyFinishedFold();
-    startTrainingCellsIfWanted();
+    timed("cells", this::startTrainingCellsIfWanted);
     if (!foldWorker.busy() && index.unfolded() >= foldBatch()) {
-      installTrainedCells();
-      startFold(); // a full batch waits: start it now rather than at the next tick
+      timed("starting a fold", () -> {
+        installTrainedCells();
+        startFold(); // a full batch waits: start it now rather than at the next tick
+      });
     }
   }
 
