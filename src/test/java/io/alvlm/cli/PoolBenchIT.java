@@ -21,7 +21,7 @@ class PoolBenchIT {
   private static final Pattern LAST = Pattern.compile("pool: images 2000 dim 64 neighbors exact ingest (\\d+)/s recall@5 "
       + "([0-9.]+) round ([0-9.]+)s max-stall ([0-9.]+)s restart ([0-9.]+)s takeover ([0-9.]+)s memory ([0-9.]+)GiB");
   private static final Pattern CHILD_MEMORY = Pattern.compile("(restart|takeover) JVM memory: peak resident ([0-9.]+) GiB, "
-      + "peak heap ([0-9.]+) GiB");
+      + "peak heap ([0-9.]+) GiB, most heap in use after a collection ([0-9.]+) GiB");
 
   /** What a run printed on stdout and on the command's error stream, and its exit code. */
   private record Run(int exit, String out, String err) {}
@@ -55,6 +55,10 @@ class PoolBenchIT {
     double memory = Double.parseDouble(last.group(7));
     assertTrue(memory > 0, "the pool JVM's peak resident set");
     assertTrue(run.out().contains(String.format("peak resident %.2f GiB", memory)), run.out());
+    assertTrue(run.out().lines().anyMatch(l -> l.startsWith("memory of the pool's JVM")
+        && l.matches(".*most heap in use after a collection [0-9.]+ GiB.*")), run.out());
+    assertTrue(run.out().lines().anyMatch(l -> l.matches("round 1 \\([0-9]+ picks\\): .*select [0-9]+ ms.*")),
+        "the round's recorded timings: " + run.out());
     List<String> children = lines.stream().map(CHILD_MEMORY::matcher).filter(Matcher::matches)
         .filter(m -> Double.parseDouble(m.group(2)) > 0 && Double.parseDouble(m.group(3)) > 0).map(m -> m.group(1)).toList();
     assertEquals(List.of("restart", "takeover"), children, "both later pool JVMs came up and answered 'memory'");
