@@ -68,6 +68,10 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
   private KeyValueStore<Integer, byte[]> neighborStore;
   private PoolIndex index;
   private final Worker<QueryRounds.Outcome> worker;
+  /** A finished round whose picks are being read before it is applied; null when none. */
+  private QueryRounds.Outcome toApply;
+  /** Picks of {@link #toApply} read so far. */
+  private int picksRead;
   /** Trains the cells of approximate neighbour search off the stream thread. */
   private final Worker<CellIndex> cellWorker;
   /** Folds arrivals into the neighbour lists (and files rows under cells) off the stream thread. */
@@ -497,7 +501,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       trigger = "interval";
     }
     // a round waits for current lists, for the previous round, and after a failure for its retry time
-    if (trigger != null && index.current() && !worker.busy() && now >= retryAt && index.count(PoolStatus.UNLABELED) > 0) {
+    if (trigger != null && index.current() && !worker.busy() && toApply == null && now >= retryAt && index.count(PoolStatus.UNLABELED) > 0) {
       QueryRounds.Plan plan = rounds.plan(index, model, trigger);
       worker.start(plan::select);
       applyFinishedRound(now); // an inline executor has finished already
@@ -543,22 +547,34 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     }
   }
 
-  /** Applies the worker's round, if it finished, in this punctuation's transaction. */
+  /**
+   * Applies the worker's round, if it finished, in this step's transaction: once every pick's pool
+   * entry has been read once (warming the store's caches), each step reading
+   * for at most {@code query.apply.read-ms}; a round waiting for that holds off the next one.
+   */
   private void applyFinishedRound(long now) {
-    Optional<QueryRounds.Outcome> done;
-    try {
-      done = worker.take();
-    } catch (RuntimeException e) {
-      LOG.warn("query round failed; retrying after query.interval.ms", e);
-      metrics.roundFailed();
-      retryAt = now + config.get(Settings.QUERY_INTERVAL_MS);
-      return;
-    }
-    done.ifPresent(o -> {
-      for (PendingRequest p : rounds.apply(o, index, now)) {
-        deadlines.computeIfAbsent(p.deadline(), d -> new TreeSet<>()).add(p.id());
+    if (toApply == null) {
+      Optional<QueryRounds.Outcome> done;
+      try {
+        done = worker.take();
+      } catch (RuntimeException e) {
+        LOG.warn("query round failed; retrying after query.interval.ms", e);
+        metrics.roundFailed();
+        retryAt = now + config.get(Settings.QUERY_INTERVAL_MS);
+        return;
       }
-    });
+      if (done.isEmpty()) return;
+      toApply = done.get();
+      picksRead = 0;
+    }
+    picksRead = rounds.warm(toApply, index, picksRead,
+        System.nanoTime() + config.get(Settings.QUERY_APPLY_READ_MS) * 1_000_000L);
+    if (picksRead < toApply.selection().picks().size()) return; // the rest in the next steps
+    QueryRounds.Outcome o = toApply;
+    toApply = null;
+    for (PendingRequest p : rounds.apply(o, index, now)) {
+      deadlines.computeIfAbsent(p.deadline(), d -> new TreeSet<>()).add(p.id());
+    }
   }
 
   private long firstSeen(long now) {

@@ -68,6 +68,9 @@ public final class Settings {
       "A round opens once this many images arrived since the last one.");
   public static final Setting<Long> QUERY_DEADLINE_MS = Setting.longValue("query.deadline.ms", 3_600_000,
       "A request not answered within this returns its image to UNLABELED.");
+  public static final Setting<Long> QUERY_APPLY_READ_MS = Setting.longValue("query.apply.read-ms", 250,
+      "Time a pool step spends reading a finished round's picks from the pool store before the round is applied (all of "
+          + "them read once first, so the one transaction that applies it reads from warm caches; at least one a step).");
   public static final Setting<Long> QUERY_TICK_MS = Setting.longValue("query.tick.ms", 1000,
       "How often the pool checks its round triggers and deadlines.");
   public static final Setting<Long> QUERY_SEED = Setting.longValue("query.seed", 0,
@@ -147,7 +150,7 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
         HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,

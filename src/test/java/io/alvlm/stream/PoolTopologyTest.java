@@ -324,6 +324,37 @@ class PoolTopologyTest {
     }
   }
 
+  /**
+   * A finished round is applied only once every pick's entry was read, a bounded slice a step (here
+   * one pick a step), and then whole, in one step; no other round starts meanwhile.
+   */
+  @Test
+  void aFinishedRoundReadsItsPicksOverSeveralStepsThenAppliesWhole() throws IOException {
+    driver.close();
+    HeldJobs held = new HeldJobs();
+    roundExecutor = held;
+    extra = Map.of("query.apply.read-ms", "0");
+    open(state.resolve("read"));
+    publishModel(0);
+    sendImages(0, IMAGES);
+    for (int i = 0; i < 10; i++) {
+      openRound();
+      if (unfolded() == 0) break; // the fold results were applied, and that punctuation started the round
+      held.runAll();
+    }
+    assertEquals(1, held.runAll(), "one round was started");
+    int steps = 0;
+    List<AnnotationRequest> reqs = List.of();
+    while (reqs.isEmpty() && steps < 50) {
+      reqs = openRound();
+      steps++;
+      assertEquals(0, held.runAll(), "no other round starts while one waits to be applied");
+    }
+    assertEquals(10, reqs.size(), "the whole round at once");
+    assertEquals(10, steps, "one pick read a step, applied in the step that read the last");
+    assertEquals(1, rounds.readValuesToList().size());
+  }
+
   @Test
   void neighbourListsAndRowsAreStoredWithTheImages() {
     publishModel(0);
