@@ -126,7 +126,8 @@ final class PoolBench implements Callable<Integer> {
           limit)) {
         limit.await("ingest", POLL, () -> {
           PoolBenchChild.Status s = service.status();
-          return s.pooled() == images && s.unfolded() == 0;
+          // pending too: on a small pool the round can open, and mark its picks, between two polls
+          return s.pooled() + s.pending() == images && s.unfolded() == 0;
         });
         ingest = images / service.seconds();
         long cellCount = service.status().cells();
