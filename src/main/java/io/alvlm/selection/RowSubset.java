@@ -62,12 +62,12 @@ final class RowSubset {
     features.copyRow(row(i), dst, at);
   }
 
-  /** Positions {@code positions} packed into a new {@code [positions.length, dim]} matrix. */
+  /** Positions {@code positions} packed into a {@code [positions.length, dim]} matrix ({@link FeatureRows#gather}: read only). */
   float[] gather(int[] positions) {
-    int dim = dim();
-    float[] out = new float[positions.length * dim];
-    for (int i = 0; i < positions.length; i++) copyRow(positions[i], out, i * dim);
-    return out;
+    if (rows == null) return features.gather(positions);
+    int[] poolRows = new int[positions.length];
+    for (int i = 0; i < positions.length; i++) poolRows[i] = rows[positions[i]];
+    return features.gather(poolRows);
   }
 
   /**

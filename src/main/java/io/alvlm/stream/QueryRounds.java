@@ -120,7 +120,6 @@ public final class QueryRounds {
         meta.newSinceRound());
   }
 
-  /** Applies a finished round (stream thread): requests for the picks still eligible, the round's record. */
   /**
    * Reads the pool entries of {@code o}'s picks from {@code from} on, at least one and then until
    * {@code deadlineNanos}, only so that {@link #apply} finds them in the store's caches (at a million
@@ -129,12 +128,14 @@ public final class QueryRounds {
   int warm(Outcome o, PoolIndex index, int from, long deadlineNanos) {
     List<Pick> picks = o.selection().picks();
     int q = from;
-    do {
-      if (q < picks.size()) pool.get(index.id(picks.get(q++).row()));
-    } while (q < picks.size() && System.nanoTime() < deadlineNanos);
+    while (q < picks.size()) {
+      pool.get(index.id(picks.get(q++).row()));
+      if (System.nanoTime() >= deadlineNanos) break;
+    }
     return q;
   }
 
+  /** Applies a finished round (stream thread): requests for the picks still eligible, the round's record. */
   List<PoolProcessor.PendingRequest> apply(Outcome o, PoolIndex index, long now) {
     long t0 = System.nanoTime();
     Plan plan = o.plan();
