@@ -74,9 +74,12 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--baseline-limit", defaultValue = "50000",
       description = "Largest pool whose exact rebuild is run whole; above it the rebuild is timed on the --sample rows and scaled (default ${DEFAULT-VALUE}).")
   int baselineLimit;
-  @Option(names = "--pool-heap", defaultValue = "5g",
-      description = "Heap of the pool service's own JVM (-Xmx syntax); the memory figures are that JVM's peak heap and "
-          + "resident set, the broker and producer run in the bench's JVM (default ${DEFAULT-VALUE}).")
+  @Option(names = "--feature-precision", defaultValue = "auto",
+      description = "pool.features.precision: fp32, fp16 or auto (default ${DEFAULT-VALUE}).") String featurePrecision;
+  @Option(names = "--pool-heap", defaultValue = "auto",
+      description = "Heap of the pool service's own JVM (-Xmx syntax), or auto: sized for the pool as the README's sizing "
+          + "says (" + PoolHeap.RULE + "); the memory figures are that JVM's peak heap and resident set, the broker and "
+          + "producer run in the bench's JVM (default ${DEFAULT-VALUE}).")
   String poolHeap;
   @Option(names = "--timeout-minutes", defaultValue = "60", description = "Give up after (default ${DEFAULT-VALUE}).") long timeoutMinutes;
 
@@ -91,10 +94,17 @@ final class PoolBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     limit = new BenchDeadline("bench pool", timeoutMinutes);
+    if ("auto".equals(poolHeap)) {
+      // cells take over (and auto precision turns fp16) for approximate, and for auto past its threshold
+      boolean cells = "approximate".equals(neighbors) || ("auto".equals(neighbors)
+          && (long) images * dim > Long.parseLong(io.alvlm.stream.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
+      poolHeap = PoolHeap.forPool(images, dim, k, io.alvlm.stream.FeaturePrecision.parse(featurePrecision), cells);
+    }
     System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
-        + "k-means inits %d (%d on a sample of at most %d rows per centre), fold batch %d / max-work %d; pool JVM heap %s; load average %.2f%n",
+        + "k-means inits %d (%d on a sample of at most %d rows per centre), fold batch %d / max-work %d; features %s; pool JVM heap %s, %s; "
+        + "load average %.2f%n",
         images, dim, classes, budget, k, neighbors, cells, nprobe, kmeansInits, kmeansSampledInits, kmeansRowsPerCentre, foldBatch, foldWork,
-        poolHeap, BenchDeadline.load());
+        featurePrecision, poolHeap, String.join(" ", PoolServiceJvm.GC_FLAGS), BenchDeadline.load());
     SyntheticPool pool = SyntheticPool.generate(images, dim, classes, seed);
     double featureGiB = (double) images * dim * 4 / (1L << 30);
     work = Files.createTempDirectory("alvlm-bench-pool-");
@@ -231,6 +241,7 @@ final class PoolBench implements Callable<Integer> {
     s.put("cec.neighbors.nprobe", Integer.toString(nprobe));
     s.put("pool.fold.batch", Integer.toString(foldBatch));
     s.put("pool.fold.max-work", Long.toString(foldWork));
+    s.put("pool.features.precision", featurePrecision);
     s.put("http.port", "-1");
     // static membership, as the k8s manifests run the pool: a restarted instance rejoins at once
     // instead of waiting out the old member's session

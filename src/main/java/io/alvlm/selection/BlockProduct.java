@@ -57,18 +57,31 @@ public final class BlockProduct {
    * call, so rows gathered from a large pool are copied once, not twice.
    */
   public void multiply(ByteBuffer a, int m, ByteBuffer b, int n, int dim, float[] out) {
+    multiply(a, m, b, DataType.FLOAT32, n, dim, out);
+  }
+
+  /**
+   * As {@link #multiply(ByteBuffer, int, ByteBuffer, int, int, float[])} with {@code b} holding fp16 bit
+   * patterns ({@link FeatureRows#copyHalfRow}): the engine converts the block to the compute type at
+   * once, so a pool held in fp16 copies half the bytes and converts nothing value by value in Java.
+   */
+  public void multiplyHalf(ByteBuffer a, int m, ByteBuffer bHalf, int n, int dim, float[] out) {
+    multiply(a, m, bHalf, DataType.FLOAT16, n, dim, out);
+  }
+
+  private void multiply(ByteBuffer a, int m, ByteBuffer b, DataType bType, int n, int dim, float[] out) {
     if (m == 0 || n == 0) {
       return;
     }
     try (NDManager scope = compute().newScope()) {
-      productInto(scope.create(rows(a, m, dim), new Shape(m, dim), DataType.FLOAT32),
-          scope.create(rows(b, n, dim), new Shape(n, dim), DataType.FLOAT32), m * n, out);
+      productInto(scope.create(rows(a, m, dim, DataType.FLOAT32), new Shape(m, dim), DataType.FLOAT32),
+          scope.create(rows(b, n, dim, bType), new Shape(n, dim), bType), m * n, out);
     }
   }
 
-  /** The first {@code count} rows of a {@link #buffer} as the engine reads them (a view, native order). */
-  private static ByteBuffer rows(ByteBuffer buffer, int count, int dim) {
-    return buffer.duplicate().order(ByteOrder.nativeOrder()).position(0).limit(count * dim * Float.BYTES);
+  /** The first {@code count} rows of {@code type} of a {@link #buffer} as the engine reads them (a view, native order). */
+  private static ByteBuffer rows(ByteBuffer buffer, int count, int dim, DataType type) {
+    return buffer.duplicate().order(ByteOrder.nativeOrder()).position(0).limit(count * dim * type.getNumOfBytes());
   }
 
   /** A direct native-order buffer of at least {@code floats} floats for {@link #multiply(ByteBuffer, int, ByteBuffer, int, int, float[])}: {@code old} when large enough. */
@@ -84,10 +97,12 @@ public final class BlockProduct {
     if (m == 0 || k == 0) {
       return;
     }
-    try (NDManager scope = compute().newScope()) {
-      productInto(scope.create(FloatBuffer.wrap(a, aFrom * dim, m * dim).slice(), new Shape(m, dim)),
-          scope.create(FloatBuffer.wrap(b, bFrom * dim, k * dim).slice(), new Shape(k, dim)), m * k, out);
-    }
+    // both blocks staged in this thread's direct buffer: a heap buffer would leave a direct copy per call behind
+    ByteBuffer staged = DirectStaging.ofThisThread().buffer(4L * (m + k) * dim);
+    FloatBuffer v = staged.asFloatBuffer();
+    v.put(0, a, aFrom * dim, m * dim);
+    v.put(m * dim, b, bFrom * dim, k * dim);
+    multiply(staged.slice(0, 4 * m * dim), m, staged.slice(4 * m * dim, 4 * k * dim), DataType.FLOAT32, k, dim, out);
   }
 
   /** {@code left · rightᵀ} in the compute type, its first {@code count} values copied into {@code out}. */

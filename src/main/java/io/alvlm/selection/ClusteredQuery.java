@@ -41,7 +41,10 @@ final class ClusteredQuery {
     RowSubset x = RowSubset.of(pool.features(), trainRows);
     WeightedKMeans.Result km;
     long t1;
-    try (DeviceMatrix device = DeviceMatrix.upload(compute, x)) {
+    // a sample is read by Lloyd's assignment a block at a time: on a CPU engine it stays where it lies
+    // in the pool (a copy would be host memory too); the GPU gets its own copy
+    boolean onHost = sample != null && !compute.device().isGpu();
+    try (DeviceMatrix device = onHost ? DeviceMatrix.staged(compute, x) : DeviceMatrix.upload(compute, x)) {
       t1 = System.nanoTime();
       double[] tw = sample == null ? w : IntStream.of(sample).mapToDouble(i -> w[i]).toArray();
       km = sample == null ? WeightedKMeans.train(device, x, tw, clusters, settings, root)

@@ -10,7 +10,10 @@ import java.nio.FloatBuffer;
 /**
  * Rows of a float matrix ({@code [rows, dim]}) held once on a {@link Compute} device, in its precision,
  * in memory the engine owns. Uploaded a chunk at a time so the transfer needs no second full copy.
- * Blocks are views taken into a caller's scope, so that products on them land in that scope.
+ * Blocks are views taken into a caller's scope, so that products on them land in that scope. Rows that
+ * a pool holds in fp16 ({@link FeatureRows#half}) are held in fp16 here too, which loses nothing (every
+ * value is a half), and their blocks come in the device precision: half the memory for a round's
+ * k-means sample, one conversion per block read.
  */
 final class DeviceMatrix implements AutoCloseable {
   private static final int UPLOAD_ROWS = 8192;
@@ -20,13 +23,39 @@ final class DeviceMatrix implements AutoCloseable {
   final int dim;
   private final NDManager scope;
   private final NDArray data;
+  /** Whether {@link #data} is fp16 held for a device that computes in another type (blocks are converted). */
+  private final boolean converts;
+  /** The host rows a {@link #staged} matrix reads a block at a time; null when {@link #data} holds them. */
+  private final RowSubset host;
 
   private DeviceMatrix(Compute compute, NDManager scope, NDArray data, int rows, int dim) {
     this.compute = compute;
     this.scope = scope;
     this.data = data;
+    this.converts = data.getDataType() != compute.type();
+    this.host = null;
     this.rows = rows;
     this.dim = dim;
+  }
+
+  private DeviceMatrix(Compute compute, RowSubset host) {
+    this.compute = compute;
+    this.scope = null;
+    this.data = null;
+    this.converts = host.half();
+    this.host = host;
+    this.rows = host.rows();
+    this.dim = host.dim();
+  }
+
+  /**
+   * The rows of {@code x} left where they lie on the host: each {@link #block} is staged when asked for
+   * (through this thread's {@link DirectStaging}: consume it before asking for the next). For a CPU
+   * engine, whose "device" memory is the host's own, an uploaded copy would hold the rows a second
+   * time (a round's k-means sample: 0.25 GiB at a million images) to save one copy per block read.
+   */
+  static DeviceMatrix staged(Compute compute, RowSubset x) {
+    return new DeviceMatrix(compute, x);
   }
 
   /** Uploads rows {@code [0, x.length / dim)} of {@code x}. */
@@ -38,16 +67,17 @@ final class DeviceMatrix implements AutoCloseable {
   static DeviceMatrix upload(Compute compute, RowSubset x) {
     int rows = x.rows();
     int dim = x.dim();
-    float[][] scratch = new float[1][];
+    DirectStaging staging = DirectStaging.ofThisThread();
     NDManager scope = compute.newScope();
     try {
-      NDArray data = scope.zeros(new Shape(rows, dim), compute.type());
+      DataType held = x.half() ? DataType.FLOAT16 : compute.type();
+      NDArray data = scope.zeros(new Shape(rows, dim), held);
       for (int from = 0; from < rows; from += UPLOAD_ROWS) {
         int to = Math.min(rows, from + UPLOAD_ROWS);
         try (NDManager chunk = scope.newSubManager()) {
-          NDArray part = chunk.create(x.block(from, to, scratch), new Shape(to - from, dim));
+          NDArray part = x.stage(chunk, from, to, staging);
           // set copies into data's own storage, so nothing keeps pointing at the Java buffer behind part
-          data.set(new NDIndex("{}:{}", from, to), part.toType(compute.type(), false));
+          data.set(new NDIndex("{}:{}", from, to), part.toType(held, false));
         }
       }
       return new DeviceMatrix(compute, scope, data, rows, dim);
@@ -57,15 +87,26 @@ final class DeviceMatrix implements AutoCloseable {
     }
   }
 
-  /** Rows {@code [from, to)} as a view attached to {@code m}. */
-  NDArray block(NDManager m, int from, int to) {
-    return data.get(m, new NDIndex("{}:{}", from, to));
+  /** Bytes the rows take on the device. */
+  long bytes() {
+    return data == null ? 0 : (long) rows * dim * data.getDataType().getNumOfBytes();
   }
 
-  /** Rows {@code ids} gathered into a new array of {@code m}. */
+  /** Rows {@code [from, to)} in the device precision, attached to {@code m}: a view, or its converted copy for fp16 rows. */
+  NDArray block(NDManager m, int from, int to) {
+    if (host != null) return inComputeType(host.stage(m, from, to, DirectStaging.ofThisThread()));
+    return inComputeType(data.get(m, new NDIndex("{}:{}", from, to)));
+  }
+
+  /** Rows {@code ids} gathered into a new array of {@code m}, in the device precision. */
   NDArray gather(NDManager m, int[] ids) {
+    if (host != null) return owned(m, host.gather(ids), new Shape(ids.length, dim)).toType(compute.type(), false);
     NDArray idx = owned(m, ids);
-    return data.get(m, new NDIndex("{}", idx));
+    return inComputeType(data.get(m, new NDIndex("{}", idx)));
+  }
+
+  private NDArray inComputeType(NDArray a) {
+    return converts ? a.toType(compute.type(), false) : a;
   }
 
   /** {@code values} as an engine-owned {@code [values.length]} array of {@code m} in the device precision. */
@@ -78,10 +119,10 @@ final class DeviceMatrix implements AutoCloseable {
     return owned(m, values, new Shape(values.length / cols, cols)).toType(compute.type(), false);
   }
 
-  /** An fp32 array in engine-owned memory: the Java-backed original is closed at once, so no result can alias it. */
+  /** An fp32 array in engine-owned memory: the staged original is closed at once, so no result can alias it. */
   static NDArray owned(NDManager m, float[] values, Shape shape) {
     try (NDManager t = m.newSubManager()) {
-      NDArray tmp = t.create(values, shape);
+      NDArray tmp = DirectStaging.ofThisThread().floats(t, values, 0, shape);
       NDArray copy = tmp.duplicate();
       copy.attach(m);
       return copy;
@@ -91,7 +132,7 @@ final class DeviceMatrix implements AutoCloseable {
   /** int64 indices in engine-owned memory. */
   static NDArray owned(NDManager m, int[] ids) {
     try (NDManager t = m.newSubManager()) {
-      NDArray copy = t.create(ids).toType(DataType.INT64, true);
+      NDArray copy = DirectStaging.ofThisThread().ints(t, ids).toType(DataType.INT64, true);
       copy.attach(m);
       return copy;
     }
@@ -112,6 +153,6 @@ final class DeviceMatrix implements AutoCloseable {
 
   @Override
   public void close() {
-    scope.close();
+    if (scope != null) scope.close();
   }
 }

@@ -32,6 +32,15 @@ public final class MaintainedNeighbors implements NeighborLists {
   /** Inverted lists the scans probe instead of comparing with every member; null while exact. */
   private CellIndex cells;
   private int nprobe;
+  /**
+   * The probed cells' rows and their queries, staged for the engine (direct memory): kept from one scan
+   * to the next, since a direct buffer dropped is only freed when a collection finds it, and a fold
+   * stages most of the pool, cell by cell. Used by the thread that owns the lists (one fold job at a time).
+   */
+  private ByteBuffer stagedRows;
+  private ByteBuffer stagedQueries;
+  /** Products of a probed cell, kept likewise: grown to fit, it was reallocated many times a fold (large arrays each). */
+  private float[] cellProducts = new float[0];
 
   /** Empty lists of {@code k} neighbours. */
   public MaintainedNeighbors(int k) {
@@ -254,9 +263,9 @@ public final class MaintainedNeighbors implements NeighborLists {
     for (int c = 0; c < byCell.length; c++) if (probing[c] > 0) byCell[c] = new int[probing[c]];
     Arrays.fill(probing, 0);
     for (int i = 0; i < b; i++) for (int c : probes[i]) byCell[c][probing[c]++] = i;
-    ByteBuffer qs = null;
-    ByteBuffer xs = null;
-    float[] out = new float[0];
+    ByteBuffer qs = stagedQueries;
+    ByteBuffer xs = stagedRows;
+    float[] out = cellProducts;
     int[] cols = new int[0];
     for (int c = 0; c < byCell.length; c++) {
       if (byCell[c] == null) continue;
@@ -270,15 +279,27 @@ public final class MaintainedNeighbors implements NeighborLists {
       if (m == 0) continue;
       int[] qi = byCell[c];
       xs = BlockProduct.buffer(xs, (long) m * dim);
-      FloatBuffer xv = xs.asFloatBuffer();
-      for (int t = 0; t < m; t++) features.copyRow(cols[t], xv, t * dim);
+      if (features.half()) {
+        java.nio.ShortBuffer xv = xs.asShortBuffer();
+        for (int t = 0; t < m; t++) features.copyHalfRow(cols[t], xv, t * dim);
+      } else {
+        FloatBuffer xv = xs.asFloatBuffer();
+        for (int t = 0; t < m; t++) features.copyRow(cols[t], xv, t * dim);
+      }
       qs = BlockProduct.buffer(qs, (long) qi.length * dim);
       FloatBuffer qv = qs.asFloatBuffer();
       for (int t = 0; t < qi.length; t++) qv.put(t * dim, q, qi[t] * dim, dim);
-      if (out.length < qi.length * m) out = new float[qi.length * m];
-      products.multiply(qs, qi.length, xs, m, dim, out);
+      if (out.length < qi.length * m) out = new float[Math.max(qi.length * m, out.length + (out.length >> 1))];
+      if (features.half()) {
+        products.multiplyHalf(qs, qi.length, xs, m, dim, out);
+      } else {
+        products.multiply(qs, qi.length, xs, m, dim, out);
+      }
       block.offer(qi, qi.length, cols, m, out);
     }
+    stagedQueries = qs;
+    stagedRows = xs;
+    cellProducts = out;
   }
 
   /** What one scan accumulates: each query's candidates, and the lists the queries enter. */

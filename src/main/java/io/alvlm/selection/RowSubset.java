@@ -1,6 +1,12 @@
 package io.alvlm.selection;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * Some rows of a pool's {@link FeatureRows}, numbered {@code 0..rows()-1} in the order given, read
@@ -43,18 +49,24 @@ final class RowSubset {
     return features.dim();
   }
 
+  /** Whether the rows are held in fp16 ({@link FeatureRows#half}). */
+  boolean half() {
+    return features.half();
+  }
+
   /** The pool row at position {@code i}. */
   private int row(int i) {
     return rows == null ? i : rows[i];
   }
 
-  /** The array holding position {@code i}; its values start at {@link #offset}. */
-  float[] chunk(int i) {
-    return features.chunk(row(i));
+  /** {@code sum[at + d] += w · x_i[d]}, in double. */
+  void addScaled(int i, double w, double[] sum, int at) {
+    features.addScaled(row(i), w, sum, at);
   }
 
-  int offset(int i) {
-    return features.offset(row(i));
+  /** {@code ‖x_i − c[at, at + dim)‖²}, in double. */
+  double squaredDistance(int i, float[] c, int at) {
+    return features.squaredDistance(row(i), c, at);
   }
 
   /** Copies position {@code i} into {@code dst} at {@code at}. */
@@ -71,31 +83,35 @@ final class RowSubset {
   }
 
   /**
-   * Positions {@code [from, to)} as one contiguous {@code [to - from, dim]} buffer: in place when they
-   * are consecutive rows of one chunk, else packed into {@code scratch} (grown when too small, and
-   * returned through the buffer's array).
+   * Positions {@code [from, to)} as a {@code [to - from, dim]} array of {@code m} that aliases
+   * {@code staging}'s buffer ({@link DirectStaging}): fp16 bit patterns as they are held for fp16 rows
+   * (the engine converts), fp32 values otherwise.
    */
-  FloatBuffer block(int from, int to, float[][] scratch) {
+  NDArray stage(NDManager m, int from, int to, DirectStaging staging) {
     int dim = dim();
     int len = (to - from) * dim;
-    if (rows == null && to > from && features.chunk(from) == features.chunk(to - 1)) {
-      return FloatBuffer.wrap(features.chunk(from), features.offset(from), len).slice();
+    Shape shape = new Shape(to - from, dim);
+    if (half()) {
+      ByteBuffer b = staging.buffer(2L * len);
+      ShortBuffer v = b.asShortBuffer();
+      for (int i = from; i < to; i++) features.copyHalfRow(row(i), v, (i - from) * dim);
+      return m.create(b.limit(2 * len), shape, DataType.FLOAT16);
     }
-    if (scratch[0] == null || scratch[0].length < len) scratch[0] = new float[len];
-    for (int i = from; i < to; i++) copyRow(i, scratch[0], (i - from) * dim);
-    return FloatBuffer.wrap(scratch[0], 0, len).slice();
+    ByteBuffer b = staging.buffer(4L * len);
+    FloatBuffer v = b.asFloatBuffer();
+    for (int i = from; i < to; i++) copyRow(i, v, (i - from) * dim);
+    return m.create(b.limit(4 * len), shape, DataType.FLOAT32);
+  }
+
+  private void copyRow(int i, FloatBuffer dst, int at) {
+    features.copyRow(row(i), dst, at);
   }
 
   /** {@code ‖x_i‖²} of every position, in double. */
   double[] squaredNorms() {
-    int dim = dim();
     double[] norms = new double[count];
     RowBlocks.forEach(count, 4096, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        float[] c = chunk(i);
-        int o = offset(i);
-        norms[i] = DotProducts.dot(c, o, c, o, dim);
-      }
+      for (int i = from; i < to; i++) norms[i] = features.dot(row(i), row(i));
     });
     return norms;
   }

@@ -306,9 +306,7 @@ public final class WeightedKMeans {
       if (wi == 0) continue;
       int j = labels[i];
       mass[j] += wi;
-      float[] xc = x.chunk(i);
-      int o = x.offset(i), s = j * dim;
-      for (int d = 0; d < dim; d++) sum[s + d] += wi * xc[o + d];
+      x.addScaled(i, wi, sum, j * dim);
     }
     boolean[] used = null;
     for (int j = 0; j < clusters; j++) {
@@ -352,14 +350,7 @@ public final class WeightedKMeans {
     RowBlocks.forEach(weights.length, 4096, (from, to) -> {
       double s = 0;
       for (int i = from; i < to; i++) {
-        float[] xc = x.chunk(i);
-        int a = x.offset(i), b = labels[i] * dim;
-        double e = 0;
-        for (int d = 0; d < dim; d++) {
-          double v = xc[a + d] - centers[b + d];
-          e += v * v;
-        }
-        s += weights[i] * e;
+        s += weights[i] * x.squaredDistance(i, centers, labels[i] * dim);
       }
       part[from / 4096] = s;
     });

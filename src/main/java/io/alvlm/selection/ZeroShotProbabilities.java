@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -56,7 +55,7 @@ public final class ZeroShotProbabilities {
     /** {@code [count, classes]} logits of rows {@code [at, at + count)} of {@code x}. */
     double[] of(float[] x, int at, int count) {
       try (NDManager s = scope.newSubManager()) {
-        NDArray rows = s.create(FloatBuffer.wrap(x, at * dim, count * dim).slice(), new Shape(count, dim));
+        NDArray rows = DirectStaging.ofThisThread().floats(s, x, at * dim, new Shape(count, dim));
         return rows.toType(DataType.FLOAT64, false).matMul(textT).toDoubleArray();
       }
     }
@@ -83,14 +82,15 @@ public final class ZeroShotProbabilities {
     FeatureRows f = pool.features();
     int dim = pool.dim();
     try (Logits engine = new Logits(pool.classText(), classes, dim)) {
+      float[] values = null; // gathered or converted rows, one buffer for every block
       for (int a = from; a < to; a += BLOCK) {
         int b = Math.min(to, a + BLOCK);
         int first = rows[a];
         double[] logits;
-        if (consecutive(rows, a, b) && f.chunk(first) == f.chunk(rows[b - 1])) {
+        if (consecutive(rows, a, b) && f.sameFp32Chunk(first, rows[b - 1])) {
           logits = engine.of(f.chunk(first), f.offset(first) / dim, b - a);
         } else {
-          float[] values = new float[(b - a) * dim];
+          if (values == null) values = new float[Math.min(to - from, BLOCK) * dim];
           for (int i = a; i < b; i++) f.copyRow(rows[i], values, (i - a) * dim);
           logits = engine.of(values, 0, b - a);
         }

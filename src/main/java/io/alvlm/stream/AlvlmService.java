@@ -70,6 +70,8 @@ public final class AlvlmService implements AutoCloseable {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
     // Kafka's max.poll.interval.ms and transaction.timeout.ms hold: rounds and retrainings run on workers
     p.put("processing.exception.handler.global.enabled", true);
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+    p.put(BoundedRocksDbMemory.KEY, c.get(Settings.STATE_ROCKSDB_MEMORY));
     c.withPrefix("serde.").forEach((k, v) -> p.put("serde." + k, v));
     c.withPrefix("schema.registry.").forEach((k, v) -> p.put("schema.registry." + k, v));
     p.putAll(c.withPrefix("kafka."));

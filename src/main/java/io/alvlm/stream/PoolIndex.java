@@ -45,7 +45,9 @@ public final class PoolIndex {
   private final MaintainedNeighbors neighbors;
   private final Map<String, Integer> rows = new HashMap<>();
   private final List<String> ids = new ArrayList<>();
-  private final FeatureRows features;
+  /** The rows; replaced once by their fp16 copy when cells are installed under {@link FeaturePrecision#AUTO}. */
+  private FeatureRows features;
+  private final FeaturePrecision precision;
   private PoolStatus[] status = new PoolStatus[0];
   private int[] labels = new int[0];
   private final EnumMap<PoolStatus, Integer> counts = new EnumMap<>(PoolStatus.class);
@@ -69,13 +71,14 @@ public final class PoolIndex {
   private static final int FILE_ROWS_PER_STEP = 16_384;
 
   public PoolIndex(int dim, int k) {
-    this(dim, k, NeighborSearch.exact());
+    this(dim, k, NeighborSearch.exact(), FeaturePrecision.FP32);
   }
 
-  public PoolIndex(int dim, int k, NeighborSearch search) {
+  public PoolIndex(int dim, int k, NeighborSearch search, FeaturePrecision precision) {
     this.dim = dim;
     this.neighbors = new MaintainedNeighbors(k);
-    this.features = FeatureRows.growing(dim);
+    this.precision = precision;
+    this.features = precision == FeaturePrecision.FP16 ? FeatureRows.growing(dim).halfFromNowOn() : FeatureRows.growing(dim);
     this.search = search;
     for (PoolStatus s : PoolStatus.values()) counts.put(s, 0);
   }
@@ -126,6 +129,7 @@ public final class PoolIndex {
       throw new IllegalArgumentException("image " + id + ": row " + row + " already holds image " + ids.get(row));
     }
     ensureCapacity(row + 1);
+    convertAChunk();
     float[] v = normalised(vector);
     features.set(row, v, 0);
     while (ids.size() <= row) ids.add(null);
@@ -227,6 +231,7 @@ public final class PoolIndex {
    */
   public Optional<Supplier<BitSet>> startFold(int maxBatch, BlockProduct products) {
     if (running != null) throw new IllegalStateException("a fold job is still running");
+    convertAChunk();
     int[] file = new int[0];
     boolean approximate = neighbors.approximate();
     if (!unfiled.isEmpty()) {
@@ -317,6 +322,23 @@ public final class PoolIndex {
   }
 
   /**
+   * Call when the pool starts training its cells: under {@link FeaturePrecision#AUTO} the rows turn
+   * fp16 now, not when the cells are installed. Training takes a while (about two minutes at a million
+   * images on two cores) and rows keep being placed meanwhile, faster than they are folded when a
+   * backlog streams in: converting at installation found 500,000 fp32 rows and held them twice, in
+   * fp32 and fp16, which overflowed a heap sized for fp16 rows. Now every later row is placed in fp16
+   * and the rows already held are converted a chunk (16,384 rows) a step ({@link #place}, {@link #startFold}).
+   */
+  public void cellsWanted() {
+    if (precision == FeaturePrecision.AUTO) features = features.halfFromNowOn();
+  }
+
+  /** One chunk of fp32 rows turned fp16 while the pool switches ({@link #cellsWanted}): bounded work a step. */
+  private void convertAChunk() {
+    if (features.converting()) features.convertOneChunk();
+  }
+
+  /**
    * Takes trained (or restored) cells: every row is filed under its cell in bounded steps by
    * {@link #maintain}, after which the scans probe them. Call before placing rows on restore.
    */
@@ -325,6 +347,9 @@ public final class PoolIndex {
     if (cells != null) throw new IllegalStateException("the pool has cells already");
     requireNoFold("installing cells");
     cells = c;
+    // cells restored before any row is placed (a restart), or installed without being trained here;
+    // views already handed out (a round's snapshot) keep their fp32 chunks
+    cellsWanted();
     for (int r = 0; r < size; r++) {
       if (status[r] != null) unfiled.set(r);
     }

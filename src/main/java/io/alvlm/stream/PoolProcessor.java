@@ -204,7 +204,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
 
   private PoolIndex index(int dim) {
     if (index == null) {
-      index = new PoolIndex(dim, config.get(Settings.CEC_K), AlvlmService.neighborSearch(config));
+      index = new PoolIndex(dim, config.get(Settings.CEC_K), AlvlmService.neighborSearch(config),
+          FeaturePrecision.parse(config.get(Settings.POOL_FEATURES_PRECISION)));
     }
     return index;
   }
@@ -543,6 +544,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       var compute = AlvlmService.compute(config);
       int dim = index.dim();
       LOG.info("neighbour search: training {} cells on {} of {} rows", search.cells(), sample.length / dim, index.size());
+      index.cellsWanted(); // pool.features.precision=auto: the rows turn fp16 as the cells start training
       cellWorker.start(() -> CellIndex.train(sample, dim, search.cells(), seed, compute));
     }
   }

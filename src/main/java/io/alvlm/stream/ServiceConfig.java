@@ -117,6 +117,11 @@ public final class ServiceConfig {
       problems.add(ex.getMessage());
     }
     try {
+      FeaturePrecision.parse(values.get(Settings.POOL_FEATURES_PRECISION.key()));
+    } catch (IllegalArgumentException ex) {
+      problems.add(ex.getMessage());
+    }
+    try {
       QueryBudget.parse(values.get(Settings.QUERY_BUDGET.key()));
     } catch (IllegalArgumentException ex) {
       problems.add(ex.getMessage());

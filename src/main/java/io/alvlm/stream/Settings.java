@@ -83,6 +83,13 @@ public final class Settings {
       "Most arrivals folded into the neighbour lists by one job of the fold worker (one product of the batch against the pool).");
   public static final Setting<Long> POOL_FOLD_WORK = Setting.longValue("pool.fold.max-work", 100_000_000_000L,
       "Multiply-adds one fold job may take (batch x pool x dim; with approximate neighbours batch x probed rows x dim): bounds how long a job holds the lists, which rounds wait for.");
+  public static final Setting<String> POOL_FEATURES_PRECISION = Setting.text("pool.features.precision", "auto",
+      "How the pool holds each image's features: fp32, fp16 (half the memory; each value rounded to the nearest half, "
+          + "converted back a block at a time for the products), or auto: fp32 while the neighbour lists are exact, fp16 from "
+          + "when the pool starts training its cells (cec.neighbors=auto or approximate).");
+  public static final Setting<Long> STATE_ROCKSDB_MEMORY = Setting.longValue("state.rocksdb.memory.bytes", 128L << 20,
+      "Native memory of all RocksDB stores of the process together: one shared block cache (index and filter blocks "
+          + "included) that their memtables are charged to, at most half of it.");
   public static final Setting<Integer> CEC_TOP_N = Setting.integer("cec.top-n", 10, "CEC: samples per class in the prior.");
   public static final Setting<Integer> CEC_K = Setting.integer("cec.k", 10, "CEC: neighbours per image.");
   public static final Setting<String> CEC_NEIGHBORS = Setting.text("cec.neighbors", "auto",
@@ -150,7 +157,7 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, POOL_FEATURES_PRECISION, STATE_ROCKSDB_MEMORY, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
         HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,

@@ -2,6 +2,7 @@ package io.alvlm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.alvlm.stream.FeaturePrecision;
 import io.alvlm.stream.Settings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -20,5 +21,20 @@ class PoolBenchDefaultsTest {
     assertEquals(Integer.parseInt(Settings.CEC_KMEANS_MAX_ROWS.defaultValue()), bench.kmeansRowsPerCentre);
     assertEquals(Integer.parseInt(Settings.POOL_FOLD_BATCH.defaultValue()), bench.foldBatch);
     assertEquals(Long.parseLong(Settings.POOL_FOLD_WORK.defaultValue()), bench.foldWork);
+    assertEquals(Settings.POOL_FEATURES_PRECISION.defaultValue(), bench.featurePrecision);
+    assertEquals("auto", bench.poolHeap);
+  }
+
+  @Test
+  void anAutoHeapIsOneGibibytePlusWhatEachImageHolds() {
+    // a million ViT-B images past the auto threshold: fp16 rows, 1,024 + 80 + 120 bytes each
+    assertEquals(((1L << 30) + 1_000_000L * 1224) / (1 << 20) + "m",
+        PoolHeap.forPool(1_000_000, 512, 10, FeaturePrecision.AUTO, true));
+    // exact lists keep fp32 rows under auto, and fp32 keeps them whatever the search
+    assertEquals(((1L << 30) + 20_000L * 2248) / (1 << 20) + "m", PoolHeap.forPool(20_000, 512, 10, FeaturePrecision.AUTO, false));
+    assertEquals(PoolHeap.forPool(20_000, 512, 10, FeaturePrecision.AUTO, false),
+        PoolHeap.forPool(20_000, 512, 10, FeaturePrecision.FP32, true));
+    assertEquals(PoolHeap.forPool(20_000, 512, 10, FeaturePrecision.AUTO, true),
+        PoolHeap.forPool(20_000, 512, 10, FeaturePrecision.FP16, false));
   }
 }

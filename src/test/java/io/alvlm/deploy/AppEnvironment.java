@@ -18,11 +18,15 @@ final class AppEnvironment {
   static final Map<String, String> RUNTIME = new TreeMap<>(Map.of(
       "DJL_OFFLINE", "true: DJL never tries its download server (required; the images set it)",
       "DJL_CACHE_DIR", "where DJL unpacks its native libraries (~430 MB CPU, ~2.5 GB CUDA) on first use",
-      "JAVA_TOOL_OPTIONS", "JVM flags, read by the JVM itself (e.g. -XX:MaxRAMPercentage=60)"));
-  /** Read by {@code bin/alvlm} only. */
+      "JAVA_TOOL_OPTIONS", "JVM flags, read by the JVM itself (e.g. -XX:MaxRAMPercentage=60)",
+      "MALLOC_ARENA_MAX", "glibc malloc in the JVM's process: at most this many arenas (the images and bin/alvlm set 2)",
+      "MALLOC_MMAP_THRESHOLD_", "glibc malloc: blocks of this many bytes or more are mapped, and unmapped when freed "
+          + "(the images and bin/alvlm set 1048576)"));
+  /** Read by {@code bin/alvlm} and its bench only. */
   static final Map<String, String> LAUNCHER = new TreeMap<>(Map.of(
       "ALVLM_JAVA_OPTS", "bin/alvlm: JVM flags (default -Xmx8g)",
       "ALVLM_MAVEN_ARGS", "bin/alvlm: extra Maven arguments when it rebuilds the jar (e.g. -Pcuda)",
+      "ALVLM_POOL_JVM_OPTS", "bin/alvlm bench pool: more JVM flags for the pool service's own JVM",
       "ALVLM_MKL_ANY_CPU", "bin/alvlm: 0 turns off the shim that lets DJL's oneMKL use its fast sgemm on non-Intel CPUs"));
   /** Set in images for the base image's own tools, not read by alvlm. */
   static final Set<String> IMAGE_PLUMBING = Set.of("HOME", "JAVA_HOME", "PATH", "NVIDIA_VISIBLE_DEVICES",

@@ -1,6 +1,10 @@
 package io.alvlm.selection;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +34,16 @@ class CalibratedScoresTest {
   void blockedScoresEqualOnePassOverAllRowsBitForBit() {
     assertSameAsAllAtOnce(allAtOnce(), CalibratedScores.of(POOL, ROWS, TOP_N, 128));
     assertSameAsAllAtOnce(allAtOnce(), CalibratedScores.of(POOL, ROWS, TOP_N));
+  }
+
+  @Test
+  void fp16RowsScoreAsTheFp32RowsOfTheirValuesDo() {
+    PoolView half = ChunkedPools.half(POOL);
+    float[] x = half.features().gather(ROWS);
+    for (int i = 0; i < x.length; i++) assertEquals(io.alvlm.data.Half.toFloat(io.alvlm.data.Half.fromFloat(x[i])), x[i], 0);
+    double[] p = ZeroShotProbabilities.of(x, ROWS.length, DIM, POOL.classText(), CLASSES, POOL.logitScale());
+    assertSameAsAllAtOnce(p, CalibratedScores.of(half, ROWS, TOP_N, 128));
+    assertTrue(Arrays.mismatch(p, allAtOnce()) >= 0, "the rounding shows in the probabilities");
   }
 
   @Test

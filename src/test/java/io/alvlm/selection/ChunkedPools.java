@@ -41,4 +41,10 @@ final class ChunkedPools {
     }
     return new PoolView(features, rows, dim, text, classes, 100f, status, labels, Optional.empty(), Optional.empty());
   }
+
+  /** {@code pool} with its rows held in fp16 ({@link FeatureRows#toHalf}), as a large live pool holds them. */
+  static PoolView half(PoolView pool) {
+    return new PoolView(pool.features().toHalf(), pool.rows(), pool.dim(), pool.classText(), pool.classes(), pool.logitScale(),
+        pool.status(), pool.labels(), pool.neighbors(), pool.probabilities());
+  }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** CEC on a pool with more than budget × max-rows-per-centre unlabelled rows: k-means on a sample, the query over every row. */
 class SampledClusteringTest {
@@ -35,23 +37,26 @@ class SampledClusteringTest {
     assertTrue(Double.isFinite(s.objective()) && s.objective() > 0, "inertia " + s.objective());
   }
 
-  @Test
-  void eachPickIsTheNearestFreeEligibleRowOfTheWholePoolToItsCentre() {
+  /** Rows in fp16 train and query as the fp32 rows of their values do: the device holds them in fp16 too, losing nothing. */
+  @ParameterizedTest(name = "fp16 rows: {0}")
+  @ValueSource(booleans = {false, true})
+  void eachPickIsTheNearestFreeEligibleRowOfTheWholePoolToItsCentre(boolean half) {
+    PoolView pool = half ? ChunkedPools.half(POOL) : POOL;
     double[] w = new Random(1).doubles(UNLABELLED.length, 0.5, 2).toArray();
-    ClusteredQuery.Result r = ClusteredQuery.run(POOL, UNLABELLED, w, BUDGET, kmeans(3), 11);
+    ClusteredQuery.Result r = ClusteredQuery.run(pool, UNLABELLED, w, BUDGET, kmeans(3), 11);
     assertEquals(30, r.trainedRows());
     // the sample trains exactly as WeightedKMeans.fit's own sampling does on the gathered rows
-    WeightedKMeans.Result fit = WeightedKMeans.fit(POOL.features().gather(UNLABELLED), DIM, w, BUDGET, kmeans(3), 11);
+    WeightedKMeans.Result fit = WeightedKMeans.fit(pool.features().gather(UNLABELLED), DIM, w, BUDGET, kmeans(3), 11);
     assertArrayEquals(fit.centers(), r.centers());
     assertEquals(fit.inertia(), r.inertia(), 1e-9 * fit.inertia(), "the pool's weighted inertia under the centres");
 
-    boolean[] taken = new boolean[POOL.rows()];
+    boolean[] taken = new boolean[pool.rows()];
     for (int q = 0; q < BUDGET; q++) {
       int best = -1;
       double bd = Double.POSITIVE_INFINITY;
-      for (int row = 0; row < POOL.rows(); row++) {
-        if (!POOL.eligible(row) || taken[row]) continue;
-        float[] x = POOL.features().row(row);
+      for (int row = 0; row < pool.rows(); row++) {
+        if (!pool.eligible(row) || taken[row]) continue;
+        float[] x = pool.features().row(row);
         double d = 0;
         for (int k = 0; k < DIM; k++) {
           double v = x[k] - r.centers()[q * DIM + k];

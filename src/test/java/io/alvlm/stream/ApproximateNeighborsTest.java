@@ -52,7 +52,7 @@ class ApproximateNeighborsTest {
   }
 
   private static PoolIndex pool(NeighborSearch search, int rows) {
-    PoolIndex index = new PoolIndex(DIM, K, search);
+    PoolIndex index = new PoolIndex(DIM, K, search, FeaturePrecision.AUTO);
     for (int i = 0; i < rows; i++) {
       index.place("img" + i, index.nextRow(), vector(i), PoolStatus.UNLABELED, -1, null);
       if (i % 11 == 0 && i > 0) index.setStatus(i - 3, PoolStatus.LABELED, 2);
@@ -106,7 +106,7 @@ class ApproximateNeighborsTest {
     byte[][] centroids = new byte[cells.cells()][];
     for (int c = 0; c < centroids.length; c++) centroids[c] = cells.encodeCentroid(c);
 
-    PoolIndex restored = new PoolIndex(DIM, K, APPROXIMATE);
+    PoolIndex restored = new PoolIndex(DIM, K, APPROXIMATE, FeaturePrecision.AUTO);
     restored.installCells(CellIndex.read(c -> c < centroids.length ? centroids[c] : null).orElseThrow());
     for (int r = 0; r < index.size(); r++) {
       PoolStatus s = index.status(r);
@@ -129,6 +129,34 @@ class ApproximateNeighborsTest {
       assertTrue(restored.cells().orElseThrow().cellOf(r) >= 0, "row " + r + " is filed");
     }
     assertTrue(recall(restored) >= 0.9);
+  }
+
+  private static boolean allHalves(PoolIndex index) {
+    for (int r = 0; r < index.size(); r++) {
+      for (float x : index.features(r)) {
+        if (io.alvlm.data.Half.toFloat(io.alvlm.data.Half.fromFloat(x)) != x) return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void underAutoPrecisionTheRowsTurnFp16WhenCellsTakeOverAndStayFp32WhileExact() {
+    assertTrue(allHalves(pool(APPROXIMATE, 1000)), "rows placed before and after the cells are fp16");
+    assertFalse(allHalves(pool(NeighborSearch.exact(), 300)), "exact lists keep fp32 rows");
+    PoolIndex fp32 = new PoolIndex(DIM, K, APPROXIMATE, FeaturePrecision.FP32);
+    PoolIndex fp16 = new PoolIndex(DIM, K, NeighborSearch.exact(), FeaturePrecision.FP16);
+    for (int i = 0; i < 1000; i++) {
+      fp32.place("img" + i, i, vector(i), PoolStatus.UNLABELED, -1, null);
+      fp16.place("img" + i, i, vector(i), PoolStatus.UNLABELED, -1, null);
+    }
+    step(fp32, 64);
+    assertTrue(fp32.cells().isPresent());
+    assertFalse(allHalves(fp32), "fp32 holds whatever the search");
+    assertTrue(allHalves(fp16), "fp16 holds halves whatever the search");
+    assertEquals(FeaturePrecision.AUTO, FeaturePrecision.parse(" Auto "));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> FeaturePrecision.parse("bf16"));
+    assertTrue(e.getMessage().contains("pool.features.precision=bf16"), e.getMessage());
   }
 
   @Test
