@@ -45,7 +45,7 @@ public final class PoolIndex {
   private final MaintainedNeighbors neighbors;
   private final Map<String, Integer> rows = new HashMap<>();
   private final List<String> ids = new ArrayList<>();
-  /** The rows; replaced once by their fp16 copy when cells are installed under {@link FeaturePrecision#AUTO}. */
+  /** The rows; switched to fp16 once under {@link FeaturePrecision#AUTO} ({@link #cellsWanted}), old chunks converted a step at a time. */
   private FeatureRows features;
   private final FeaturePrecision precision;
   private PoolStatus[] status = new PoolStatus[0];
