@@ -6,9 +6,17 @@ checkpoint, class count, batch, context length and prompt length as the Java ben
 The text tower is Hugging Face's CLIPTextTransformer written out in plain torch (pre-LN blocks,
 causal mask, quick_gelu, final layer norm, pooling at the end-of-text token, projection), with
 the weights read from the checkpoint's model.safetensors, so both sides run the same network.
-Needs Debian's python3-torch only:
+Needs Debian's python3-torch only (with an optimised BLAS: `apt-get install libopenblas0-pthread`;
+with Debian's reference BLAS alone, torch reports BLAS_INFO=generic and runs many times slower):
 
   /usr/bin/python3 bench/coop_reference.py MODEL_DIR --classes 100 --batch 32 --cut-length 12 --steps 3
+
+`--tower hf` runs Hugging Face transformers' own CLIPTextModelWithProjection instead (loaded from
+MODEL_DIR, offline; `--attn sdpa`, its default, or `eager`), fed the prompts as `inputs_embeds`
+exactly as CoOp does. Needs transformers and a torch beside it, e.g. a venv from the local wheels:
+
+  python3 -m venv /tmp/hfenv && /tmp/hfenv/bin/pip install torch transformers safetensors
+  /tmp/hfenv/bin/python bench/coop_reference.py MODEL_DIR --tower hf --cut-length 12
 """
 import argparse
 import json
@@ -66,6 +74,27 @@ class TextTower:
         return pooled @ self.w["text_projection.weight"].T
 
 
+class HfTower:
+    """transformers' CLIP text tower, run from embeddings: embeddings(inputs_embeds) adds positions,
+    then the encoder under its causal mask, the final norm, end-of-text pooling and the projection."""
+
+    def __init__(self, model_dir, attn):
+        from transformers import CLIPModel
+        from transformers.masking_utils import create_causal_mask
+        self.model = CLIPModel.from_pretrained(model_dir, local_files_only=True, attn_implementation=attn)
+        self.model.requires_grad_(False)
+        self.model.eval()
+        self.mask = create_causal_mask
+
+    def forward(self, embeds, eot):
+        tm = self.model.text_model
+        hidden = tm.embeddings(inputs_embeds=embeds)
+        mask = self.mask(config=tm.config, inputs_embeds=hidden, attention_mask=None, past_key_values=None)
+        x = tm.encoder(inputs_embeds=hidden, attention_mask=mask, is_causal=True).last_hidden_state
+        x = tm.final_layer_norm(x)
+        return self.model.text_projection(x[torch.arange(x.shape[0]), eot])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model", type=Path)
@@ -76,18 +105,22 @@ def main():
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--only", choices=("cut", "full"), help="time one prompt length only (bench coop --reference)")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (DJL's default: all cores)")
+    ap.add_argument("--tower", choices=("plain", "hf"), default="plain",
+                    help="plain torch written out here (default), or transformers' CLIPModel")
+    ap.add_argument("--attn", choices=("sdpa", "eager"), default="sdpa", help="attention of --tower hf")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     cfg = json.loads((a.model / "config.json").read_text())
     w = read_safetensors(a.model / "model.safetensors")
-    tower = TextTower(w, cfg["text_config"])
+    tower = TextTower(w, cfg["text_config"]) if a.tower == "plain" else HfTower(a.model, a.attn)
     emb = w["text_model.embeddings.token_embedding.weight"]
     scale = w["logit_scale"].exp()
     feats = torch.nn.functional.normalize(torch.randn(a.batch, w["text_projection.weight"].shape[0]),
                                           dim=-1)
     labels = torch.randint(a.classes, (a.batch,))
-    print(f"coop reference: torch {torch.__version__}, {torch.get_num_threads()} threads, {a.classes} classes, "
+    impl = "plain torch" if a.tower == "plain" else f"transformers {__import__('transformers').__version__} ({a.attn})"
+    print(f"coop reference: {impl}, torch {torch.__version__}, {torch.get_num_threads()} threads, {a.classes} classes, "
           f"batch {a.batch}, {a.n_ctx} context vectors")
     settings = (("with end-of-text cut", a.cut_length), ("full 77 tokens", 77))
     for name, length in settings[1:] if a.only == "full" else settings[:1] if a.only == "cut" else settings:

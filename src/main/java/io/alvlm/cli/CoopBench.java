@@ -38,6 +38,11 @@ final class CoopBench implements Callable<Integer> {
       + "right after each setting and print the ratios.")
   boolean reference;
 
+  @Option(names = "--reference-tower", defaultValue = "plain", description = "plain: the text tower written out "
+      + "in torch (Debian's python3-torch is enough); hf: Hugging Face transformers' CLIPModel, which --python "
+      + "must have (default: ${DEFAULT-VALUE}).")
+  String referenceTower;
+
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads on both sides (default: the "
       + "engines' own, all cores); 1 makes the ratio far less sensitive to other load.")
   int threads;
@@ -69,7 +74,8 @@ final class CoopBench implements Callable<Integer> {
       System.out.printf("prompt length with the cut: %d tokens (bench/coop_reference.py --cut-length %d)%n", cutLength,
           cutLength);
       CoopReference ref = reference
-          ? new CoopReference(java.nio.file.Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath(), python) : null;
+          ? new CoopReference(java.nio.file.Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath(), python,
+              referenceTower) : null;
       String loadBefore = CoopReference.loadAverage();
       // alvlm then PyTorch for each length, back to back, so both see the same load
       double cut = secondsPerStep(clip, CoopConfig.defaults(), names, feats, labels);
@@ -80,12 +86,20 @@ final class CoopBench implements Callable<Integer> {
       System.out.printf("s/step full 77 tokens:       %.4f%n", full);
       System.out.printf("cut speed-up:                %.2fx%n", full / cut);
       if (ref != null) {
+        System.out.printf("reference: %s%n", ref.about());
         System.out.printf("s/step with cut: alvlm %.3f, pytorch %.3f, ratio %.2f×%n", cut, refCut, cut / refCut);
         System.out.printf("s/step full 77: alvlm %.3f, pytorch %.3f, ratio %.2f×%n", full, refFull, full / refFull);
       }
+      System.out.printf("native allocator: %s%n", allocator());
       System.out.printf("load average: %s at start, %s at end%n", loadBefore, CoopReference.loadAverage());
       return 0;
     }
+  }
+
+  /** tcmalloc when bin/alvlm preloaded it ({@code ALVLM_MALLOC}), else glibc. */
+  private static String allocator() {
+    String preload = System.getenv(Preload.VARIABLE);
+    return preload != null && preload.contains(Preload.TCMALLOC) ? "tcmalloc (" + preload + ")" : "glibc malloc";
   }
 
   /** Steps of {@link TrainingRun}, the path training takes: context and momentum stay on the device. */

@@ -19,12 +19,21 @@ import java.util.regex.Pattern;
 final class CoopReference {
   private static final Pattern STEP = Pattern.compile("^s/step [^:]*: ([0-9.]+)$");
 
+  private static final String ABOUT = "coop reference: ";
+
   private final Path script;
   private final String python;
+  private final String tower;
+  private String about = "";
 
-  CoopReference(Path home, String python) {
+  /** {@code tower}: {@code plain} (torch written out in the script) or {@code hf} (transformers' CLIPModel). */
+  CoopReference(Path home, String python, String tower) {
     this.script = home.resolve("bench/coop_reference.py");
     this.python = python;
+    if (!tower.equals("plain") && !tower.equals("hf")) {
+      throw new IllegalArgumentException("reference tower must be plain or hf, not '" + tower + "'");
+    }
+    this.tower = tower;
     if (!Files.isRegularFile(script)) {
       throw new IllegalArgumentException(script + " not found: run from the repository (bin/alvlm sets alvlm.home)");
     }
@@ -38,17 +47,19 @@ final class CoopReference {
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(python, script.toString(), model.toString(), "--classes",
         String.valueOf(classes), "--batch", String.valueOf(batch), "--cut-length", String.valueOf(cutLength), "--steps",
-        String.valueOf(steps), "--only", cut ? "cut" : "full"));
+        String.valueOf(steps), "--only", cut ? "cut" : "full", "--tower", tower));
     if (threads > 0) cmd.addAll(List.of("--threads", String.valueOf(threads)));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    // the MKL shim bin/alvlm preloads is for the JVM's libtorch; the baseline runs as it would alone
-    pb.environment().remove("LD_PRELOAD");
+    // the MKL shim bin/alvlm preloads is for the JVM's libtorch; the allocator (ALVLM_MALLOC) is kept,
+    // so both sides run on the same one
+    Preload.dropFrom(pb.environment(), Preload.MKL_SHIM);
     Process p = pb.start();
     Double seconds = null;
     StringBuilder out = new StringBuilder();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         out.append(line).append('\n');
+        if (line.startsWith(ABOUT)) about = line.substring(ABOUT.length());
         Matcher m = STEP.matcher(line.strip());
         if (m.matches()) seconds = Double.parseDouble(m.group(1));
       }
@@ -58,6 +69,11 @@ final class CoopReference {
       throw new IOException(python + " " + script + " exited " + rc + " without an s/step line:\n" + out);
     }
     return seconds;
+  }
+
+  /** What the reference ran on (implementation, torch version, threads), from its last run's first line. */
+  String about() {
+    return about;
   }
 
   /** The 1-minute load average, for the figures' context ({@code ?} where /proc is absent). */

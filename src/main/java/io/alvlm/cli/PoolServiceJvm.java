@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pool service of {@code bench pool} in a child JVM ({@link PoolBenchChild}): the same {@code java},
  * class path and {@code ai.djl.*}, {@code alvlm.*}, {@code org.slf4j.*} and {@code DJL_*} system
- * properties as this JVM, the environment inherited (the MKL shim's {@code LD_PRELOAD} with it), its heap set apart.
+ * properties as this JVM, the environment inherited (the MKL shim's {@code LD_PRELOAD} with it, but not tcmalloc:
+ * the pool runs on glibc malloc as {@code bin/alvlm run --role pool} does), its heap set apart.
  * Driven over the child's stdin/stdout; its stderr goes to a log file. Every wait is bounded by the
  * bench's deadline, and a child that dies fails the bench with its exit code and the end of its log.
  */
@@ -75,7 +76,10 @@ final class PoolServiceJvm implements AutoCloseable {
         .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PoolBenchChild.class.getName(), config.toString()));
     long started = System.nanoTime();
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile()));
+    // a pool-only service runs on glibc malloc with bin/alvlm's caps, as deployed (run --role pool)
+    Preload.dropFrom(pb.environment(), Preload.TCMALLOC);
+    Process p = pb.start();
     PoolServiceJvm jvm = new PoolServiceJvm(role, p, log, limit, started);
     try {
       jvm.expect("starting", PoolBenchChild.READY);

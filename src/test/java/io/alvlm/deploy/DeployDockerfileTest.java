@@ -92,4 +92,15 @@ class DeployDockerfileTest {
       assertTrue(pom.contains("<pytorch.native.artifact>pytorch-native-cu124</pytorch.native.artifact>"));
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Dockerfile", "Dockerfile.cuda"})
+  void runtimePreloadsTheTcmallocItInstalls(String name) throws Exception {
+    Dockerfile runtime = read(name).runtime();
+    String preload = runtime.env().get("LD_PRELOAD");
+    assertTrue(preload != null && preload.endsWith("/libtcmalloc_minimal.so.4"), name + ": LD_PRELOAD " + preload);
+    String run = String.join("\n", runtime.args("RUN"));
+    assertTrue(run.contains("libtcmalloc-minimal4"), name + ": installs libtcmalloc-minimal4");
+    assertTrue(run.contains(" " + preload), name + ": links " + preload + " to the installed library");
+  }
 }

@@ -173,6 +173,15 @@ class ManifestConsistencyTest {
   }
 
   @Test
+  void onlyThePoolRunsOnGlibcMalloc() {
+    // the images preload tcmalloc (DeployDockerfileTest); the pool's measured resident set is glibc's
+    assertEquals("", environment(alvlm(workload("pool"))).get("LD_PRELOAD"));
+    for (String role : List.of("embedder", "trainer")) {
+      assertFalse(environment(alvlm(workload(role))).containsKey("LD_PRELOAD"), role + " keeps the image's tcmalloc");
+    }
+  }
+
+  @Test
   void everyMemberIsStaticAndPodsGetNoServiceLinks() {
     for (StatefulSet s : workloads) {
       PodTemplateSpec t = s.getSpec().getTemplate();
