@@ -11,7 +11,7 @@ with Debian's reference BLAS alone, torch reports BLAS_INFO=generic and runs man
 
   /usr/bin/python3 bench/coop_reference.py MODEL_DIR --classes 100 --batch 32 --cut-length 12 --steps 3
 
-`--tower hf` runs Hugging Face transformers' own CLIPTextModelWithProjection instead (loaded from
+`--tower hf` runs Hugging Face transformers' own CLIP text tower instead (CLIPModel loaded from
 MODEL_DIR, offline; `--attn sdpa`, its default, or `eager`), fed the prompts as `inputs_embeds`
 exactly as CoOp does. Needs transformers and a torch beside it, e.g. a venv from the local wheels:
 

@@ -99,7 +99,7 @@ final class CoopBench implements Callable<Integer> {
   /** tcmalloc when bin/alvlm preloaded it ({@code ALVLM_MALLOC}), else glibc. */
   private static String allocator() {
     String preload = System.getenv(Preload.VARIABLE);
-    return preload != null && preload.contains(Preload.TCMALLOC) ? "tcmalloc (" + preload + ")" : "glibc malloc";
+    return Preload.has(preload, Preload.TCMALLOC) ? "tcmalloc (" + preload + ")" : "glibc malloc";
   }
 
   /** Steps of {@link TrainingRun}, the path training takes: context and momentum stay on the device. */

@@ -3,6 +3,7 @@ package io.alvlm.cli;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The {@code LD_PRELOAD} that {@code bin/alvlm} hands this JVM (the MKL shim, tcmalloc), edited for a
@@ -23,9 +24,21 @@ final class Preload {
    */
   static String without(String preload, String library) {
     if (preload == null) return null;
-    String kept = Arrays.stream(preload.split("[: ]+")).filter(p -> !p.isEmpty())
-        .filter(p -> !p.substring(p.lastIndexOf('/') + 1).contains(library)).collect(Collectors.joining(":"));
+    String kept = entries(preload).filter(p -> !named(p, library)).collect(Collectors.joining(":"));
     return kept.isEmpty() ? null : kept;
+  }
+
+  /** True when {@code preload} loads a library whose file name contains {@code library}. */
+  static boolean has(String preload, String library) {
+    return preload != null && entries(preload).anyMatch(p -> named(p, library));
+  }
+
+  private static Stream<String> entries(String preload) {
+    return Arrays.stream(preload.split("[: ]+")).filter(p -> !p.isEmpty());
+  }
+
+  private static boolean named(String path, String library) {
+    return path.substring(path.lastIndexOf('/') + 1).contains(library);
   }
 
   /** Drops {@code library} from a child's environment's {@code LD_PRELOAD} (removing the variable if it empties). */

@@ -3,6 +3,7 @@ package io.alvlm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +23,13 @@ class PreloadTest {
   @Test
   void matchesTheFileNameNotTheDirectory() {
     assertEquals("/opt/libtcmalloc/libjemalloc.so.2", Preload.without("/opt/libtcmalloc/libjemalloc.so.2", Preload.TCMALLOC));
+  }
+
+  @Test
+  void hasMatchesFileNamesAsWithoutDoes() {
+    assertTrue(Preload.has(TC + ":" + SHIM, Preload.TCMALLOC));
+    assertFalse(Preload.has("/opt/libtcmalloc/libjemalloc.so.2 " + SHIM, Preload.TCMALLOC));
+    assertFalse(Preload.has(null, Preload.TCMALLOC));
   }
 
   @Test
