@@ -72,7 +72,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       if (Files.exists(configFile)) {
         props = load(configFile);
       } else {
-        props = brokerConfig(dir.resolve("data"), freePort(), freePort());
+        int[] ports = freePorts(2);
+        props = brokerConfig(dir.resolve("data"), ports[0], ports[1]);
         store(props, configFile);
         format(configFile, Uuid.randomUuid().toString());
       }
@@ -173,9 +174,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     throw new IllegalArgumentException("no " + name + " listener in " + listeners);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /**
+   * {@code n} distinct free loopback ports: every socket stays open until all are bound, since one
+   * closed before the next is opened can hand the same port out twice (it did: a CI run's broker got
+   * its listener and controller on one port and refused to start).
+   */
+  static int[] freePorts(int n) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[n];
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new ServerSocket(0, 0, InetAddress.getLoopbackAddress());
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : sockets) {
+        if (s != null) s.close();
+      }
     }
   }
 
