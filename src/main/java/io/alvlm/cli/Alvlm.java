@@ -16,13 +16,22 @@ public final class Alvlm implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  // read by ErrorReport from the arguments, so it works before and after the subcommand's name
+  @CommandLine.Option(names = ErrorReport.DEBUG_OPTION, scope = CommandLine.ScopeType.INHERIT,
+      description = "On an error, print its stack trace as well (also ALVLM_DEBUG=1).")
+  boolean debug;
+
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
   }
 
-  /** The command tree; tests drive it exactly as the launcher does. */
+  /** The command tree with the error path of {@link ErrorReport}; tests drive it exactly as the launcher does. */
   public static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
+  static CommandLine commandLine(java.util.Map<String, String> env) {
     CommandLine cl = new CommandLine(new Alvlm());
     for (Object sub : Commands.all()) {
       cl.addSubcommand(sub);
@@ -32,6 +41,9 @@ public final class Alvlm implements Runnable {
       bench.addSubcommand(sub);
     }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    ErrorReport errors = new ErrorReport(env);
+    cl.setExecutionExceptionHandler(errors);
+    cl.setParameterExceptionHandler(errors);
     return cl;
   }
 

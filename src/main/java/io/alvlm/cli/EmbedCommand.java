@@ -28,7 +28,7 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--max-pixels", defaultValue = "40000000", description = "image.max-pixels: refuse larger images (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-pixels", defaultValue = "40000000", description = "Refuse images with more pixels, as the service's image.max.pixels (default: ${DEFAULT-VALUE}).")
   long maxPixels;
 
   @Option(names = "--exif-orientation", defaultValue = "apply",
@@ -40,9 +40,13 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Check.atLeast("--batch-size", batchSize, 1);
+    Check.atLeast("--max-pixels", maxPixels, 1);
+    ExifOrientation.Mode exif = Check.parsed("--exif-orientation", exifOrientation, ExifOrientation.Mode::parse);
+    for (Path image : images) Check.readableFile(image);
     try (ClipModel clip = ClipModel.load(model)) {
       clip.setBatchSize(batchSize);
-      ImageDecoder decoder = new ImageDecoder(maxPixels, ExifOrientation.Mode.parse(exifOrientation), f -> {});
+      ImageDecoder decoder = new ImageDecoder(maxPixels, exif, f -> {});
       ImagePreprocessor pre = clip.preprocessor(decoder);
       List<float[]> pixels = new ArrayList<>();
       List<String> refused = new ArrayList<>();
@@ -50,12 +54,11 @@ final class EmbedCommand implements Callable<Integer> {
         try {
           pixels.add(pre.preprocess(Files.readAllBytes(images.get(i))));
         } catch (ImageRejectedException e) {
-          refused.add("image " + i + " (" + images.get(i) + "): " + e.getMessage());
+          refused.add(images.get(i) + ": " + e.getMessage());
         }
       }
       if (!refused.isEmpty()) {
-        refused.forEach(System.err::println);
-        return 1;
+        throw new IllegalArgumentException(String.join("; ", refused) + " (--max-pixels sets the limit here); nothing written");
       }
       float[][] features = clip.embedImages(pixels);
       Npy.writeMatrix(out, features);

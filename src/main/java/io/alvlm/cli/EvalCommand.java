@@ -36,9 +36,12 @@ final class EvalCommand implements Callable<Integer> {
     LabelledFeatures data = LabelledFeatures.read(features, labels, classes);
     PromptModel pm = PromptModel.load(prompt);
     if (!pm.classNames().equals(data.classes())) {
-      System.err.println("eval: " + classes + " does not list the prompt model's classes in the same order: "
+      throw new IllegalArgumentException(classes + " does not list the prompt model's classes in the same order: "
           + pm.classNames());
-      return 2;
+    }
+    if (data.features().length > 0 && data.features()[0].length != pm.dim()) {
+      throw new IllegalArgumentException(features + " holds " + data.features()[0].length + "-wide features, but "
+          + prompt + " scores " + pm.dim() + "-wide ones: embed the images with the model it was trained on");
     }
     try (ClipModel clip = ClipModel.load(model)) {
       if (!pm.baseModelId().equals(clip.modelId())) {

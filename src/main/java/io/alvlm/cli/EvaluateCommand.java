@@ -6,7 +6,8 @@ import io.alvlm.coop.WarmStart;
 import io.alvlm.coop.ZeroShot;
 import io.alvlm.data.Npy;
 import io.alvlm.eval.Benchmark;
-import io.alvlm.eval.Budget;
+import io.alvlm.selection.Budget;
+import io.alvlm.selection.Strategies;
 import io.alvlm.eval.CoopLearner;
 import io.alvlm.eval.CosineClassifier;
 import io.alvlm.eval.DatasetSpec;
@@ -121,16 +122,17 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try {
-      return evaluate();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      System.err.println("evaluate: " + e.getMessage());
-      return 2;
-    }
-  }
-
-  private Integer evaluate() throws Exception {
-    Budget b = Budget.parse(budget);
+    Budget b = Check.parsed("--budget", budget, Budget::parse);
+    Check.atLeast("--rounds", rounds, 1);
+    if (epochs != null) Check.atLeast("--epochs", epochs, 1);
+    if (batchSize != null) Check.atLeast("--batch-size", batchSize, 1);
+    if (poolSize != null) Check.atLeast("--pool-size", poolSize, 1);
+    if (testSize != null) Check.atLeast("--test-size", testSize, 1);
+    Check.atLeast("--views", views, 0);
+    Check.atLeast("--warm-start-epochs", warmStartEpochs, 1);
+    Check.within("--test-fraction", testFraction, 0.01, 0.99);
+    if (seeds.isEmpty()) throw UsageError.of("--seeds", "''", "want one or more seeds, e.g. 1,2,3");
+    for (String name : strategies) Check.parsed("--strategies", name.strip(), Strategies::checkName);
     CoopConfig d = CoopConfig.defaults();
     CoopConfig cfg = d.withEpochs(epochs != null ? epochs : d.epochs())
         .withBatchSize(batchSize != null ? batchSize : d.batchSize()).withViewsPerImage(views);
@@ -148,6 +150,7 @@ final class EvaluateCommand implements Callable<Integer> {
       try (ClipModel clip = ClipModel.load(input.images.model);
           FeatureCache fc = FeatureCache.open(cacheDir(), clip, input.images.model)) {
         List<ImageFile> poolImages = first(ds.train().images(), poolSize);
+        checkFits(b, poolImages.size(), ds.classNames().size());
         List<ImageFile> testImages = first(ds.test().images(), testSize);
         float[][] pool = embed(fc, poolImages, "pool");
         float[][] test = embed(fc, testImages, "test");
@@ -174,6 +177,7 @@ final class EvaluateCommand implements Callable<Integer> {
       }
     } else {
       Benchmark bench = precomputed(input.features);
+      checkFits(b, bench.pool().length, bench.classes());
       fixed.put("learner", "cosine");
       fixed.put("logit_scale", input.features.logitScale);
       CosineClassifier learner = new CosineClassifier(bench.pool(), bench.zeroShot(), bench.logitScale(), cfg);
@@ -192,6 +196,15 @@ final class EvaluateCommand implements Callable<Integer> {
     System.err.printf("evaluate: wrote %s, %s, %s, %s in %s%n", ResultsTable.CSV, ResultsTable.JSON,
         SummaryReport.FILE, LearningCurves.FILE, out);
     return 0;
+  }
+
+  /** The rounds' labels fit in the pool: a budget that would run out of images is refused before any work. */
+  private void checkFits(Budget b, int pool, int classes) {
+    long wanted = (long) b.images(pool, classes) * rounds;
+    if (wanted > pool) {
+      throw UsageError.of("--budget", budget, rounds + " rounds of " + b.images(pool, classes) + " images ask for " + wanted
+          + " labels, but the pool holds " + pool + " images: lower --budget or --rounds");
+    }
   }
 
   private EvaluationRun.Plan plan(Budget b, Map<String, Object> fixed) {

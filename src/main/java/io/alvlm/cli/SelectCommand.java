@@ -31,7 +31,7 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--features", required = true, description = "image features, float32 .npy [N, D]") Path features;
   @Option(names = "--text", required = true, description = "class text features, float32 .npy [C, D]") Path text;
   @Option(names = "--strategy", defaultValue = "cec", description = "cec, random, entropy, margin, least-confidence, coreset, badge, pcb:<name> (default ${DEFAULT-VALUE})") String strategy;
-  @Option(names = "--budget", required = true, description = "images to select") int budget;
+  @Option(names = "--budget", required = true, description = "Images to select: 1 up to the rows that are neither labelled nor pending.") int budget;
   @Option(names = "--top-n", description = "CEC: rows per class for the prior (default 10)") Integer topN;
   @Option(names = "--k", description = "CEC: neighbours (default 10)") Integer k;
   @Option(names = "--lambda", description = "CEC: weight of neighbour entropy (default 1.0)") Double lambda;
@@ -44,25 +44,34 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--exclude", description = "file of labelled row ids, one per line (out of the pool)") Path exclude;
   @Option(names = "--pending", description = "file of pending row ids, one per line (in the pool, not eligible)") Path pending;
   @Option(names = "--out", required = true, description = "output JSON") Path out;
+  @Option(names = "--verbose", description = "Also print the peak heap against the size of the features.") boolean verbose;
 
   @Override
   public Integer call() throws IOException {
     HeapPeak.reset();
+    Strategy s = Check.parsed("--strategy", strategy, name -> Strategies.create(name, params()));
+    Check.atLeast("--budget", budget, 1);
+    Check.positive("--scale", scale);
     Npy.FloatArray f = Npy.readFloats(features);
     Npy.FloatArray t = Npy.readFloats(text);
     if (f.cols() != t.cols()) {
-      throw new IllegalArgumentException("features are " + f.cols() + "-dimensional but class text is " + t.cols() + "-dimensional");
+      throw new IllegalArgumentException(features + " holds " + f.cols() + "-wide features but " + text + " holds "
+          + t.cols() + "-wide class text features: both must come from the same model");
     }
     int rows = f.rows();
     PoolStatus[] status = new PoolStatus[rows];
     Arrays.fill(status, PoolStatus.UNLABELED);
     mark(status, pending, PoolStatus.PENDING);
     mark(status, exclude, PoolStatus.LABELED);
+    long eligible = Arrays.stream(status).filter(x -> x == PoolStatus.UNLABELED).count();
+    if (budget > eligible) {
+      throw UsageError.of("--budget", budget, "the pool in " + features + " has " + eligible + " eligible rows (of "
+          + rows + ", without the labelled and pending ones); want 1 to " + eligible);
+    }
     int[] labels = new int[rows];
     Arrays.fill(labels, -1);
     // the pool is held once: normalised in place, not copied
     PoolView pool = PoolView.owning(f.data(), f.cols(), t.data(), scale, status, labels);
-    Strategy s = Strategies.create(strategy, params());
     Selection sel = s.select(pool, budget, seed);
 
     Map<String, Object> json = new LinkedHashMap<>();
@@ -80,8 +89,11 @@ final class SelectCommand implements Callable<Integer> {
     json.put("peak_heap_mib", peakMiB);
     json.put("features_mib", featureMiB);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
-    System.out.printf("selected %d of %d rows with %s -> %s (%.0f ms); peak heap %.0f MiB = %.2fx the features%n",
-        sel.picks().size(), rows, s.name(), out, sel.timingsMs().getOrDefault("total", 0.0), peakMiB, peakMiB / featureMiB);
+    System.out.printf("selected %d of %d rows with %s -> %s (%.0f ms)%n", sel.picks().size(), rows, s.name(), out,
+        sel.timingsMs().getOrDefault("total", 0.0));
+    if (verbose) {
+      System.out.printf("peak heap %.0f MiB = %.2fx the %.0f MiB of features%n", peakMiB, peakMiB / featureMiB, featureMiB);
+    }
     return 0;
   }
 

@@ -26,19 +26,19 @@ public final class ImageDecoder {
   private final ExifOrientation.Mode orientation;
   private final Consumer<ImageFormat> onLaterFrames;
 
-  /** @param maxPixels the largest width × height accepted ({@code image.max-pixels}); EXIF orientation applied */
+  /** @param maxPixels the largest width × height accepted ({@code image.max.pixels}); EXIF orientation applied */
   public ImageDecoder(long maxPixels) {
     this(maxPixels, ExifOrientation.Mode.APPLY, f -> {});
   }
 
   /**
-   * @param maxPixels the largest width × height accepted ({@code image.max-pixels})
+   * @param maxPixels the largest width × height accepted ({@code image.max.pixels})
    * @param orientation whether the EXIF orientation tag is applied ({@code image.exif.orientation})
    * @param onLaterFrames told the format of each image that had frames after the first (which were dropped)
    */
   public ImageDecoder(long maxPixels, ExifOrientation.Mode orientation, Consumer<ImageFormat> onLaterFrames) {
     if (maxPixels <= 0) {
-      throw new IllegalArgumentException("image.max-pixels must be positive, got " + maxPixels);
+      throw new IllegalArgumentException("image.max.pixels must be positive, got " + maxPixels);
     }
     this.maxPixels = maxPixels;
     this.orientation = Objects.requireNonNull(orientation);
@@ -73,8 +73,8 @@ public final class ImageDecoder {
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
         if (w * h > maxPixels) {
-          throw new ImageRejectedException(fmt + " is " + w + "×" + h + ", above image.max-pixels=" + maxPixels
-              + "; downscale it or raise image.max-pixels");
+          throw new ImageRejectedException(fmt + " is " + w + "×" + h + ", above image.max.pixels=" + maxPixels
+              + "; downscale it or raise image.max.pixels");
         }
         BufferedImage first = reader.read(0, samplesAsStored(reader));
         if (fmt.multiFrame() && laterFrames(reader)) {

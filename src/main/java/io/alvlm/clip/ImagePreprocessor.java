@@ -12,7 +12,7 @@ public final class ImagePreprocessor {
   /** OpenAI CLIP's channel means and standard deviations (RGB). */
   public static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
   public static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
-  /** Default {@code image.max-pixels}: 40 megapixels. */
+  /** Default {@code image.max.pixels}: 40 megapixels. */
   public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
   private final PreprocessorConfig config;

@@ -125,6 +125,7 @@ public final class CoopTrainer {
         throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is not a class index in [0, "
             + classNames.size() + ")");
       }
+      checkFeatures(views[i], i);
     }
     long start = System.nanoTime();
     String inputs = TrainingCheck.inputsHash(views, labels, classNames, cfg, startContext);
@@ -184,7 +185,7 @@ public final class CoopTrainer {
       ctx = run.context();
     }
     float[][] text = learner.normalisedClassFeatures(ctx);
-    TrainingCheck.verify(ctx, text, initialLoss, finalLoss, steps, inputs);
+    TrainingCheck.verifyFinite(ctx, text, initialLoss, finalLoss, inputs);
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("loss", lastLoss);
     metrics.put("loss_first_epoch", firstLoss);
@@ -197,9 +198,30 @@ public final class CoopTrainer {
     metrics.put("warm_start", startContext != null ? 1.0 : 0.0);
     metrics.put("seconds", (System.nanoTime() - start) / 1e9);
     metrics.values().removeIf(v -> v.isNaN());
-    return new PromptModel("coop", 0, clip.modelId(), classNames, learner.nCtx(), learner.width(),
+    PromptModel trained = new PromptModel("coop", 0, clip.modelId(), classNames, learner.nCtx(), learner.width(),
         cfg.classSpecific(), ctx, clip.projectionDim(), Features.flatten(text), clip.logitScale(), metrics,
         Instant.now());
+    TrainingCheck.verifyLossFell(initialLoss, finalLoss, steps, inputs, trained);
+    return trained;
+  }
+
+  /**
+   * Image {@code i}'s views are as wide as the model's projection and finite: a wrong width would
+   * surface as a libtorch shape error, and a NaN as a "diverged" training with the wrong advice.
+   */
+  private void checkFeatures(float[][] imageViews, int i) {
+    for (float[] v : imageViews) {
+      if (v.length != clip.projectionDim()) {
+        throw new IllegalArgumentException("image features are " + v.length + " wide, but " + clip.modelId()
+            + " projects to " + clip.projectionDim() + ": embed them with the same model");
+      }
+      for (int j = 0; j < v.length; j++) {
+        if (!Float.isFinite(v[j])) {
+          throw new IllegalArgumentException("image " + i + " has a non-finite feature (" + v[j] + " at column " + j
+              + "); every feature must be a finite number");
+        }
+      }
+    }
   }
 
   private static float[] checkedStart(PromptLearner learner, float[] startContext) {

@@ -19,10 +19,24 @@ public final class TrainingCheck {
   /** Thrown when a trained model fails the check; the model is never returned. */
   public static final class Failed extends IllegalStateException {
     private final String inputsHash;
+    private final transient PromptModel worse;
 
     Failed(String message, String inputsHash) {
+      this(message, inputsHash, null);
+    }
+
+    private Failed(String message, String inputsHash, PromptModel worse) {
       super(message + " (inputs sha256 " + inputsHash + "); the same inputs reproduce it");
       this.inputsHash = inputsHash;
+      this.worse = worse;
+    }
+
+    /**
+     * The trained model when its only fault is a training-set loss that did not fall (finite
+     * throughout): a person exploring settings may keep it ({@code alvlm train --keep-if-worse}).
+     */
+    public java.util.Optional<PromptModel> worse() {
+      return java.util.Optional.ofNullable(worse);
     }
 
     /** SHA-256 of the training inputs, as {@link #inputsHash} computed it. */
@@ -37,6 +51,13 @@ public final class TrainingCheck {
    */
   static void verify(float[] context, float[][] classFeatures, double lossBefore, double lossAfter, int steps,
       String inputsHash) {
+    verifyFinite(context, classFeatures, lossBefore, lossAfter, inputsHash);
+    verifyLossFell(lossBefore, lossAfter, steps, inputsHash, null);
+  }
+
+  /** The context, class features and losses are finite numbers. */
+  static void verifyFinite(float[] context, float[][] classFeatures, double lossBefore, double lossAfter,
+      String inputsHash) {
     int bad = firstNonFinite(context);
     if (bad >= 0) {
       throw new Failed("trained context is not finite: value " + context[bad] + " at index " + bad, inputsHash);
@@ -48,10 +69,14 @@ public final class TrainingCheck {
     if (!Double.isFinite(lossAfter) || !Double.isFinite(lossBefore)) {
       throw new Failed("training-set loss is not finite: " + lossBefore + " before, " + lossAfter + " after", inputsHash);
     }
+  }
+
+  /** The training-set loss fell; else {@link Failed} carrying {@code trained} as {@link Failed#worse}. */
+  static void verifyLossFell(double lossBefore, double lossAfter, int steps, String inputsHash, PromptModel trained) {
     boolean fell = steps == 0 ? lossAfter <= lossBefore : lossAfter < lossBefore;
     if (!fell) {
       throw new Failed("training-set loss did not fall: " + lossBefore + " before, " + lossAfter + " after " + steps
-          + " steps", inputsHash);
+          + " steps", inputsHash, trained);
     }
   }
 

@@ -43,39 +43,84 @@ public final class Npy {
   /** An integer array (any stored integer width) with its shape. */
   public record LongArray(long[] data, long[] shape) {}
 
-  private record Header(String descr, long[] shape, ByteBuffer body) {
-    long count() {
+  private record Header(Path file, String descr, long[] shape, ByteBuffer body) {
+    /**
+     * The data, checked against the header: {@code itemBytes} per value, as many values as the shape
+     * holds (which must fit one Java array) and at least that many bytes in the file.
+     */
+    ByteBuffer data(int itemBytes) throws IOException {
       long n = 1;
       for (long s : shape) {
-        n *= s;
+        if (s < 0) {
+          throw new IOException(file + ": header has a negative dimension in its shape " + Arrays.toString(shape));
+        }
+        try {
+          n = Math.multiplyExact(n, s);
+        } catch (ArithmeticException e) {
+          n = Long.MAX_VALUE;
+        }
       }
-      return n;
+      if (n > Integer.MAX_VALUE - 8) {
+        throw new IOException(file + ": header claims shape " + Arrays.toString(shape) + ", " + (n == Long.MAX_VALUE ? "over 2^63" : n)
+            + " values; one .npy read holds at most " + (Integer.MAX_VALUE - 8) + ": split the array");
+      }
+      long want = n * itemBytes;
+      if (body.remaining() < want) {
+        throw new IOException(file + ": truncated: header says shape " + Arrays.toString(shape) + " of " + descr + ", " + want
+            + " bytes of data, but the file holds " + body.remaining() + "; write it again");
+      }
+      return body;
+    }
+
+    int count() {
+      long n = 1;
+      for (long s : shape) n *= s;
+      return (int) n;
     }
   }
 
+  /** Reads a float array; every value must be finite (NaN or infinity is refused with its position). */
   public static FloatArray readFloats(Path file) throws IOException {
     Header h = header(file);
-    int n = Math.toIntExact(h.count());
+    ByteBuffer b = switch (h.descr) {
+      case "<f4", "|f4" -> h.data(4);
+      case "<f8" -> h.data(8);
+      case "<f2" -> h.data(2);
+      default -> throw new IOException(file + ": dtype " + h.descr + " is not a float type (want <f4, <f8 or <f2)");
+    };
+    int n = h.count();
     float[] out = new float[n];
-    ByteBuffer b = h.body;
     switch (h.descr) {
-      case "<f4", "|f4" -> b.asFloatBuffer().get(out);
       case "<f8" -> {
         for (int i = 0; i < n; i++) out[i] = (float) b.getDouble();
       }
       case "<f2" -> {
         for (int i = 0; i < n; i++) out[i] = Half.toFloat(b.getShort());
       }
-      default -> throw new IOException(file + ": dtype " + h.descr + " is not a float type (want <f4, <f8 or <f2)");
+      default -> b.asFloatBuffer().get(out);
     }
-    return new FloatArray(out, h.shape);
+    FloatArray a = new FloatArray(out, h.shape);
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(out[i])) {
+        int cols = Math.max(1, a.cols());
+        throw new IOException(file + ": value " + out[i] + " at row " + i / cols + ", column " + i % cols
+            + "; every value must be a finite number");
+      }
+    }
+    return a;
   }
 
   public static LongArray readLongs(Path file) throws IOException {
     Header h = header(file);
-    int n = Math.toIntExact(h.count());
+    ByteBuffer b = switch (h.descr) {
+      case "<i8" -> h.data(8);
+      case "<i4" -> h.data(4);
+      case "<i2" -> h.data(2);
+      case "|u1", "|i1" -> h.data(1);
+      default -> throw new IOException(file + ": dtype " + h.descr + " is not an integer type (want <i8, <i4, <i2, |u1 or |i1)");
+    };
+    int n = h.count();
     long[] out = new long[n];
-    ByteBuffer b = h.body;
     switch (h.descr) {
       case "<i8" -> b.asLongBuffer().get(out);
       case "<i4" -> {
@@ -84,10 +129,9 @@ public final class Npy {
       case "<i2" -> {
         for (int i = 0; i < n; i++) out[i] = b.getShort();
       }
-      case "|u1", "|i1" -> {
+      default -> {
         for (int i = 0; i < n; i++) out[i] = h.descr.equals("|u1") ? (b.get() & 0xff) : b.get();
       }
-      default -> throw new IOException(file + ": dtype " + h.descr + " is not an integer type (want <i8, <i4, <i2, |u1 or |i1)");
     }
     return new LongArray(out, h.shape);
   }
@@ -162,9 +206,18 @@ public final class Npy {
         throw new IOException(file + ": not a .npy file (bad magic)");
       }
     }
+    if (all.remaining() < 4) {
+      throw new IOException(file + ": truncated .npy header");
+    }
     int major = all.get();
     all.get();
+    if (major != 1 && all.remaining() < 4) {
+      throw new IOException(file + ": truncated .npy header");
+    }
     int len = major == 1 ? Short.toUnsignedInt(all.getShort()) : all.getInt();
+    if (len < 0 || len > all.remaining()) {
+      throw new IOException(file + ": truncated .npy header (it says " + len + " bytes, " + all.remaining() + " follow)");
+    }
     byte[] dictBytes = new byte[len];
     all.get(dictBytes);
     String dict = new String(dictBytes, major >= 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
@@ -178,12 +231,17 @@ public final class Npy {
       throw new IOException(file + ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
     }
     String[] dims = s.group(1).split(",");
-    long[] shape = Arrays.stream(dims).map(String::trim).filter(x -> !x.isEmpty()).mapToLong(Long::parseLong).toArray();
+    long[] shape;
+    try {
+      shape = Arrays.stream(dims).map(String::trim).filter(x -> !x.isEmpty()).mapToLong(Long::parseLong).toArray();
+    } catch (NumberFormatException e) {
+      throw new IOException(file + ": unreadable shape (" + s.group(1).trim() + ") in the .npy header");
+    }
     String descr = d.group(1);
     if (descr.startsWith(">")) {
       throw new IOException(file + ": big-endian dtype " + descr + " is not supported");
     }
     ByteBuffer body = all.slice().order(ByteOrder.LITTLE_ENDIAN);
-    return new Header(descr, shape, body);
+    return new Header(file, descr, shape, body);
   }
 }

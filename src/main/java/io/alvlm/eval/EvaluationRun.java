@@ -3,6 +3,7 @@ package io.alvlm.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alvlm.coop.Accuracy;
 import io.alvlm.coop.WarmStart;
+import io.alvlm.selection.Budget;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
 import io.alvlm.selection.Selection;
@@ -189,7 +190,7 @@ public final class EvaluationRun {
   }
 
   int perRound() {
-    return plan.budget().perRound(bench.pool().length, bench.classes());
+    return plan.budget().images(bench.pool().length, bench.classes());
   }
 
   private Map<String, Object> settings() {
@@ -219,12 +220,28 @@ public final class EvaluationRun {
       Map<?, ?> before = json.readValue(f.toFile(), Map.class);
       Map<?, ?> now = json.readValue(json.writeValueAsString(fixed), Map.class);
       if (!before.equals(now)) {
-        throw new IllegalStateException(out + " holds a run with other settings " + before + "; this run has " + now
+        throw new IllegalStateException(out + " holds a run with other settings: " + differences(before, now)
             + ". Use another --out, or the same settings to continue it");
       }
     } else {
       json.writerWithDefaultPrettyPrinter().writeValue(f.toFile(), fixed);
     }
+  }
+
+  /** The keys whose values differ, each as {@code key: was X, now Y}, in key order. */
+  static String differences(Map<?, ?> before, Map<?, ?> now) {
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+    before.keySet().forEach(k -> keys.add(String.valueOf(k)));
+    now.keySet().forEach(k -> keys.add(String.valueOf(k)));
+    List<String> out = new java.util.ArrayList<>();
+    for (String k : keys) {
+      Object was = before.get(k);
+      Object is = now.get(k);
+      if (!java.util.Objects.equals(was, is)) {
+        out.add(k + ": was " + (was == null ? "unset" : was) + ", now " + (is == null ? "unset" : is));
+      }
+    }
+    return String.join("; ", out);
   }
 
   static float[] flatten(float[][] m) {

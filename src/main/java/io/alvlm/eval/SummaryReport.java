@@ -1,5 +1,6 @@
 package io.alvlm.eval;
 
+import io.alvlm.selection.Budget;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -36,6 +36,20 @@ public final class Strategies {
     return s;
   }
 
+  /** {@code name} when it names a strategy; else the error {@link #create} gives, without building anything. */
+  public static String checkName(String name) {
+    String base = name != null && name.startsWith(PCB) ? name.substring(PCB.length()) : name;
+    if (!NAMES.contains(base)) {
+      throw unknown(String.valueOf(name));
+    }
+    return name;
+  }
+
+  private static IllegalArgumentException unknown(String full) {
+    return new IllegalArgumentException("unknown strategy '" + full + "'; valid: " + String.join(", ", NAMES)
+        + ", or pcb:<one of them>");
+  }
+
   private static Strategy build(String name, Map<String, String> p, String full) {
     Strategy s = switch (name) {
       case "cec" -> new CecStrategy(cecSettings(p, full));
@@ -45,8 +59,7 @@ public final class Strategies {
       case "least-confidence" -> new UncertaintyStrategy(UncertaintyStrategy.Measure.LEAST_CONFIDENCE);
       case "coreset" -> new CoreSetStrategy();
       case "badge" -> new BadgeStrategy();
-      default -> throw new IllegalArgumentException("unknown strategy '" + full + "'; valid: " + String.join(", ", NAMES)
-          + ", or pcb:<one of them>");
+      default -> throw unknown(full);
     };
     if (!p.isEmpty()) {
       Set<String> valid = new TreeSet<>(name.equals("cec") ? CEC_KEYS : Set.of());

@@ -34,7 +34,7 @@ public final class ClipImageTower implements ImageTower {
     try {
       return preprocessor.preprocess(encoded);
     } catch (ImageRejectedException e) {
-      String reason = e.getMessage() != null && e.getMessage().contains("max-pixels") ? "too-large" : "image-decode";
+      String reason = e.getMessage() != null && e.getMessage().contains("image.max.pixels") ? "too-large" : "image-decode";
       throw new ImageRejected(reason, "image " + id + ": " + e.getMessage(), e);
     }
   }

@@ -97,8 +97,8 @@ public final class CoopPromptTrainer implements PromptTrainer {
           start != null ? "warm start from v" + current.getVersion() : "from zero");
       CoopTrainer.Progress logged = (epoch, epochs, loss, accuracy) -> {
         progress.epochEnded(epoch, epochs, loss, accuracy);
-        if ((epoch + 1) % Math.max(1, epochs / 10) == 0 || epoch + 1 == epochs) {
-          LOG.info("retraining epoch {}/{}: loss {}, train accuracy {}", epoch + 1, epochs,
+        if (LOG.isDebugEnabled() && ((epoch + 1) % Math.max(1, epochs / 10) == 0 || epoch + 1 == epochs)) {
+          LOG.debug("retraining epoch {}/{}: loss {}, train accuracy {}", epoch + 1, epochs,
               String.format("%.4f", loss), String.format("%.3f", accuracy));
         }
       };

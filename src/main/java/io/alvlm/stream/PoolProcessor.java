@@ -487,12 +487,21 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     if (model.version() != meta.scoredVersion() && model.version() == 0) {
       meta.put("scoredVersion", model.version()); // the zero-shot model opens no round of its own
     }
+    // paced by the annotators: after the first round, the open requests decide, not the clock
+    int openBelow = config.get(Settings.QUERY_OPEN_BELOW);
+    boolean paced = openBelow > 0 && meta.round() > 0;
+    if (paced && index.count(PoolStatus.PENDING) >= openBelow) {
+      return;
+    }
     String trigger = null;
     if (model.version() != meta.scoredVersion()) {
       trigger = "model";
     }
     if (trigger == null && meta.newSinceRound() >= config.get(Settings.QUERY_MIN_NEW)) {
       trigger = "min-new";
+    }
+    if (trigger == null && paced) {
+      trigger = "open-below";
     }
     long last = meta.lastRoundAt();
     if (trigger == null && last >= 0 && now - last >= config.get(Settings.QUERY_INTERVAL_MS)) {

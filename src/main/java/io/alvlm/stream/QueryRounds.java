@@ -5,6 +5,7 @@ import io.alvlm.avro.ClassGuess;
 import io.alvlm.avro.ImageStatus;
 import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.QueryRound;
+import io.alvlm.selection.Budget;
 import io.alvlm.selection.Pick;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
@@ -37,7 +38,7 @@ public final class QueryRounds {
   public static final String TO_ROUNDS = "to-rounds";
 
   private final Strategy strategy;
-  private final QueryBudget budget;
+  private final Budget budget;
   private final long deadlineMs;
   private final long seed;
   private final String applicationId;
@@ -50,7 +51,7 @@ public final class QueryRounds {
 
   public QueryRounds(Strategy strategy, ServiceConfig config, ServiceMetrics metrics) {
     this.strategy = Objects.requireNonNull(strategy);
-    this.budget = QueryBudget.parse(config.get(Settings.QUERY_BUDGET));
+    this.budget = config.get(Settings.QUERY_BUDGET);
     this.deadlineMs = config.get(Settings.QUERY_DEADLINE_MS);
     this.seed = config.get(Settings.QUERY_SEED);
     this.applicationId = config.get(Settings.APPLICATION_ID);

@@ -25,6 +25,13 @@ public final class ServiceConfig {
   /** Prefixes whose keys are passed on rather than read by the service itself. */
   public static final List<String> PASS_THROUGH = List.of("kafka.", "schema.registry.", "serde.");
 
+  /**
+   * {@code ALVLM_*} variables that are not settings: read by {@code bin/alvlm}, its benches, the error
+   * path and the compose file. Any other {@code ALVLM_*} variable must name a setting.
+   */
+  public static final List<String> NOT_SETTINGS = List.of("ALVLM_JAVA_OPTS", "ALVLM_MAVEN_ARGS", "ALVLM_MALLOC",
+      "ALVLM_MKL_ANY_CPU", "ALVLM_POOL_JVM_OPTS", "ALVLM_DEBUG", "ALVLM_MODEL_HOST_DIR");
+
   private final Map<String, String> values;
 
   private ServiceConfig(Map<String, String> values) {
@@ -54,7 +61,9 @@ public final class ServiceConfig {
       Properties p = new Properties();
       try (Reader r = Files.newBufferedReader(file)) {
         p.load(r);
-      } catch (IOException e) {
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IllegalArgumentException("cannot read config file " + file + ": no such file", e);
+      } catch (IOException | IllegalArgumentException e) {
         throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
       }
       p.stringPropertyNames().forEach(k -> v.put(k, p.getProperty(k).trim()));
@@ -62,8 +71,24 @@ public final class ServiceConfig {
     v.putAll(fromEnvironment(env));
     v.putAll(overrides);
     ServiceConfig c = new ServiceConfig(v);
-    c.validate();
+    c.validate(unknownVariables(env));
     return c;
+  }
+
+  /** {@code ALVLM_*} variables that name no setting, no pass-through prefix and none of {@link #NOT_SETTINGS}. */
+  static List<String> unknownVariables(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    new TreeMap<>(env).keySet().forEach(name -> {
+      boolean setting = Settings.all().stream().anyMatch(s -> s.envName().equals(name));
+      boolean passed = PASS_THROUGH.stream().map(Setting::envName)
+          .anyMatch(p -> name.startsWith(p) && name.length() > p.length());
+      if (name.startsWith("ALVLM_") && !setting && !passed && !NOT_SETTINGS.contains(name)) {
+        String key = name.substring("ALVLM_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        problems.add("unknown environment variable " + name + " (no setting " + key
+            + "; alvlm run --list-settings names each one's variable)");
+      }
+    });
+    return problems;
   }
 
   /** Maps {@code ALVLM_*} variables to keys: known settings by name, the rest of {@code ALVLM_KAFKA_*} to {@code kafka.*}. */
@@ -86,8 +111,8 @@ public final class ServiceConfig {
     return byEnv;
   }
 
-  private void validate() {
-    List<String> problems = new ArrayList<>();
+  private void validate(List<String> environmentProblems) {
+    List<String> problems = new ArrayList<>(environmentProblems);
     Map<String, Setting<?>> known = new TreeMap<>();
     Settings.all().forEach(s -> known.put(s.key(), s));
     for (Map.Entry<String, String> e : values.entrySet()) {
@@ -121,11 +146,6 @@ public final class ServiceConfig {
     } catch (IllegalArgumentException ex) {
       problems.add(ex.getMessage());
     }
-    try {
-      QueryBudget.parse(values.get(Settings.QUERY_BUDGET.key()));
-    } catch (IllegalArgumentException ex) {
-      problems.add(ex.getMessage());
-    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", problems));
     }
@@ -140,7 +160,7 @@ public final class ServiceConfig {
     Map<String, String> v = new LinkedHashMap<>(values);
     v.putAll(changes);
     ServiceConfig c = new ServiceConfig(v);
-    c.validate();
+    c.validate(List.of());
     return c;
   }
 

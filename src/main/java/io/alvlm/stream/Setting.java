@@ -32,6 +32,23 @@ public record Setting<T>(String key, String defaultValue, String doc, Function<S
     return new Setting<>(key, Integer.toString(def), doc, Integer::parseInt);
   }
 
+  /** A TCP port from 0 (any free port) to 65535, or {@code -1} (off) when {@code offAllowed}. */
+  static Setting<Integer> port(String key, int def, boolean offAllowed, String doc) {
+    int lowest = offAllowed ? -1 : 0;
+    return new Setting<>(key, Integer.toString(def), doc, s -> {
+      int p;
+      try {
+        p = Integer.parseInt(s.trim());
+      } catch (NumberFormatException e) {
+        p = Integer.MIN_VALUE;
+      }
+      if (p < lowest || p > 65535) {
+        throw new IllegalArgumentException("want a port from 0 (any free port) to 65535" + (offAllowed ? ", or -1 (off)" : ""));
+      }
+      return p;
+    });
+  }
+
   static Setting<Long> longValue(String key, long def, String doc) {
     return new Setting<>(key, Long.toString(def), doc, Long::parseLong);
   }

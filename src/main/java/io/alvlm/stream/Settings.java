@@ -58,14 +58,24 @@ public final class Settings {
       "Comma-separated hosts (host or host:port) that http(s): uris may point to (empty: none).");
   public static final Setting<Long> FETCH_TIMEOUT_MS = Setting.longValue("fetch.timeout.ms", 10_000,
       "Connect + read time limit for fetching an image uri.");
-  public static final Setting<String> QUERY_STRATEGY = Setting.text("query.strategy", "cec",
-      "Selection strategy: cec, random, entropy, margin, least-confidence, coreset, badge, pcb:<strategy>.");
-  public static final Setting<String> QUERY_BUDGET = Setting.text("query.budget", "20",
-      "Images per round: a count (20), a fraction of the whole pool (1%), or per class (2/class).");
+  public static final Setting<String> QUERY_STRATEGY = new Setting<>("query.strategy", "cec",
+      "Selection strategy: cec, random, entropy, margin, least-confidence, coreset, badge, pcb:<strategy>.",
+      io.alvlm.selection.Strategies::checkName);
+  public static final Setting<io.alvlm.selection.Budget> QUERY_BUDGET = new Setting<>("query.budget", "20",
+      "Images per round: a count (20), a share of the whole pool (1%), or per class (2/class); the grammar of evaluate's --budget.",
+      io.alvlm.selection.Budget::parse);
   public static final Setting<Long> QUERY_INTERVAL_MS = Setting.longValue("query.interval.ms", 300_000,
       "A round opens at least this often (wall clock) when there are eligible images.");
   public static final Setting<Integer> QUERY_MIN_NEW = Setting.integer("query.min-new", 500,
       "A round opens once this many images arrived since the last one.");
+  public static final Setting<Integer> QUERY_OPEN_BELOW = new Setting<>("query.open-below", "0",
+      "Rounds paced by the annotators when above 0: after the first round, a round opens as soon as fewer than this many "
+          + "requests are open, and none opens (whatever else is due) while this many or more are; 0: off.",
+      s -> {
+        int n = Integer.parseInt(s.trim());
+        if (n < 0) throw new IllegalArgumentException("want 0 (off) or a number of open requests");
+        return n;
+      });
   public static final Setting<Long> QUERY_DEADLINE_MS = Setting.longValue("query.deadline.ms", 3_600_000,
       "A request not answered within this returns its image to UNLABELED.");
   public static final Setting<Long> QUERY_APPLY_READ_MS = Setting.longValue("query.apply.read-ms", 250,
@@ -135,12 +145,12 @@ public final class Settings {
       "CoOp epochs of a warm-started retraining.");
   public static final Setting<Long> TRAIN_SEED = Setting.longValue("train.seed", 0, "CoOp seed.");
   public static final Setting<String> HTTP_BIND = Setting.text("http.bind", "0.0.0.0", "Address the HTTP endpoints bind to.");
-  public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080,
+  public static final Setting<Integer> HTTP_PORT = Setting.port("http.port", 8080, true,
       "Port of /metrics, /health/*, /pool, /images/{id}, /rounds, /model (0: any free port; -1: off).");
 
   public static final Setting<String> ANNOTATE_BIND = Setting.text("annotate.bind", "127.0.0.1",
       "Address the annotation workbench (alvlm annotate) binds to.");
-  public static final Setting<Integer> ANNOTATE_PORT = Setting.integer("annotate.port", 8081,
+  public static final Setting<Integer> ANNOTATE_PORT = Setting.port("annotate.port", 8081, false,
       "Port of the annotation workbench (0: any free port).");
   public static final Setting<String> ANNOTATE_TOKENS = Setting.text("annotate.tokens", "",
       "Annotators and their login tokens: name=token,name=token (never logged; at least 16 characters each).");
@@ -157,7 +167,7 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, POOL_FEATURES_PRECISION, STATE_ROCKSDB_MEMORY, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_OPEN_BELOW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, POOL_FEATURES_PRECISION, STATE_ROCKSDB_MEMORY, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
         HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,

@@ -43,7 +43,7 @@ class ImagePreprocessorTest {
     byte[] png = Files.readAllBytes(Fixtures.clipTiny().resolve("images/img0.png"));
     ImagePreprocessor small = new ImagePreprocessor(32, 1000);
     ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> small.preprocess(png));
-    assertTrue(e.getMessage().contains("PNG is 64×96, above image.max-pixels=1000"), e.getMessage());
+    assertTrue(e.getMessage().contains("PNG is 64×96, above image.max.pixels=1000"), e.getMessage());
   }
 
   @Test
@@ -56,7 +56,7 @@ class ImagePreprocessorTest {
     crc.update(head, 12, 17);
     java.nio.ByteBuffer.wrap(head, 29, 4).putInt((int) crc.getValue());
     ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> pre.preprocess(head));
-    assertTrue(e.getMessage().contains("100000×100000, above image.max-pixels="), e.getMessage());
+    assertTrue(e.getMessage().contains("100000×100000, above image.max.pixels="), e.getMessage());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.alvlm.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,44 @@ class NpyTest {
     Path g = dir.resolve("g.npy");
     Files.writeString(g, "hello");
     assertThrows(IOException.class, () -> Npy.readFloats(g));
+  }
+
+  @Test
+  void truncatedFileNamedWithWhatTheHeaderPromised() throws IOException {
+    Path f = dir.resolve("t.npy");
+    Npy.writeFloats(f, new float[64 * 10], 10, 64);
+    byte[] all = Files.readAllBytes(f);
+    Files.write(f, java.util.Arrays.copyOf(all, all.length - 100));
+    IOException e = assertThrows(IOException.class, () -> Npy.readFloats(f));
+    assertEquals(f + ": truncated: header says shape [10, 64] of <f4, 2560 bytes of data, but the file holds 2460; "
+        + "write it again", e.getMessage());
+    Files.write(f, java.util.Arrays.copyOf(all, 9));
+    assertTrue(assertThrows(IOException.class, () -> Npy.readFloats(f)).getMessage().startsWith(f + ": truncated .npy header"));
+  }
+
+  @Test
+  void headerClaimingMoreThanAnArrayHoldsIsRefusedNotOverflowed() throws IOException {
+    Path f = dir.resolve("huge.npy");
+    Npy.writeFloats(f, new float[4], 1, 4);
+    String text = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).replace("(1, 4)", "(100000000000, 4)");
+    Files.writeString(f, text, java.nio.charset.StandardCharsets.ISO_8859_1);
+    IOException e = assertThrows(IOException.class, () -> Npy.readFloats(f));
+    assertTrue(e.getMessage().startsWith(f + ": header claims shape [100000000000, 4], 400000000000 values; one .npy read"),
+        e.getMessage());
+  }
+
+  @Test
+  void nonFiniteValuesNamedByRowAndColumn() throws IOException {
+    Path f = dir.resolve("nan.npy");
+    float[] v = new float[12];
+    v[7] = Float.NaN;
+    Npy.writeFloats(f, v, 3, 4);
+    assertEquals(f + ": value NaN at row 1, column 3; every value must be a finite number",
+        assertThrows(IOException.class, () -> Npy.readFloats(f)).getMessage());
+    v[7] = 0;
+    v[2] = Float.NEGATIVE_INFINITY;
+    Npy.writeFloats(f, v, 3, 4);
+    assertTrue(assertThrows(IOException.class, () -> Npy.readFloats(f)).getMessage().contains("-Infinity at row 0, column 2"));
   }
 
   @Test

@@ -2,35 +2,18 @@ package io.alvlm.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.alvlm.coop.Accuracy;
 import io.alvlm.coop.CoopConfig;
 import io.alvlm.data.Fixtures;
 import io.alvlm.data.Npy;
+import io.alvlm.selection.Budget;
 import java.util.Arrays;
-import java.util.OptionalDouble;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EvalPartsTest {
-  @Test
-  void budgetsAsCountFractionOrPerClass() {
-    assertEquals(30, Budget.parse("30").perRound(3000, 10));
-    assertEquals(30, Budget.parse("1%").perRound(3000, 10));
-    assertEquals(1, Budget.parse("1%").perRound(20, 10));
-    assertEquals(20, Budget.parse("2/class").perRound(3000, 10));
-    assertEquals("3%", Budget.parse("1%").label(3));
-    assertEquals("1.5%", Budget.parse("0.5%").label(3));
-    assertEquals("90", Budget.parse("30").label(3));
-    assertEquals("6/class", Budget.parse("2/class").label(3));
-    assertEquals(OptionalDouble.of(5), Budget.parse("1%").percent(5));
-    assertTrue(Budget.parse("30").percent(1).isEmpty());
-    assertThrows(IllegalArgumentException.class, () -> Budget.parse("lots"));
-    assertThrows(IllegalArgumentException.class, () -> Budget.parse("0"));
-  }
-
   @Test
   void summaryCellIsMeanAndSampleStdInPercent() {
     assertEquals("50.0 ± 10.0", SummaryReport.cell(new double[] {0.4, 0.5, 0.6}));

@@ -152,7 +152,7 @@ class HostileImageInputTest {
     assertTrue(bomb.length < 200, "the bomb itself is tiny: " + bomb.length + " bytes");
     in.pipeInput("bomb", inline("bomb", bomb));
     DeadLetter d = refusedThenGoodFlows("embedder", "too-large");
-    assertTrue(d.getError().contains(format + " is 100000×100000, above image.max-pixels="), d.getError());
+    assertTrue(d.getError().contains(format + " is 100000×100000, above image.max.pixels="), d.getError());
     assertArrayEquals("bomb".getBytes(), d.getKey().array());
   }
 

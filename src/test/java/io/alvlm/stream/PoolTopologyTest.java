@@ -161,6 +161,36 @@ class PoolTopologyTest {
   }
 
   @Test
+  void pacedByAnnotatorsARoundOpensWhenTheOpenRequestsFallBelowTheThreshold() throws IOException {
+    driver.close();
+    extra = Map.of("query.open-below", "4", "query.interval.ms", "1000");
+    open(state.resolve("paced"));
+    publishModel(0);
+    sendImages(0, IMAGES);
+    List<AnnotationRequest> first = openRound();
+    assertEquals(10, first.size());
+    assertEquals("min-new", rounds.readValue().getTrigger());
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+    publishModel(1);
+    assertTrue(openRound().isEmpty(), "10 requests open: neither the interval nor a new model opens a round");
+    for (int i = 0; i < 6; i++) {
+      labels.pipeInput(first.get(i).getId(), label(first.get(i).getId(), classNames.get(0)));
+    }
+    assertTrue(openRound().isEmpty(), "4 requests still open: not below 4");
+    labels.pipeInput(first.get(6).getId(), label(first.get(6).getId(), classNames.get(0)));
+    List<AnnotationRequest> second = openRound();
+    assertEquals(10, second.size(), "3 open: the next round opens");
+    assertEquals(2, second.get(0).getRound());
+    assertEquals("model", rounds.readValue().getTrigger(), "the new model's round waited for the annotators");
+    for (AnnotationRequest r : second) {
+      labels.pipeInput(r.getId(), label(r.getId(), classNames.get(1)));
+    }
+    List<AnnotationRequest> third = openRound();
+    assertEquals(10, third.size(), "3 open again, no new model and no new images: the threshold alone opens it");
+    assertEquals("open-below", rounds.readValue().getTrigger());
+  }
+
+  @Test
   void labelsMoveImagesOnToTheTrainerAndCompleteTheRound() {
     publishModel(0);
     sendImages(0, IMAGES);
