@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * (or to at most {@code votes} distinct annotators when several independent answers are wanted);
  * a lease not answered within {@code leaseMs} goes back to the queue, and a request past its own
  * deadline is offered to nobody (the pool has already returned its image). The next request is the
- * most uncertain open one. Answers become {@link Label}s: one per request, the majority of its
+ * most uncertain open one of the oldest round with open requests, so rounds are finished in order. Answers become {@link Label}s: one per request, the majority of its
  * votes; undoing an answer re-shows the request and makes the next answer a correction.
  *
  * <p>The desk also says which offsets of the queries topic may be committed: everything below the
@@ -55,7 +55,8 @@ public final class AnnotationDesk {
   /**
    * Where the work stands.
    *
-   * @param round the newest round seen
+   * @param round the round being labelled: of the request the annotator holds, else the oldest round
+   *     with open requests, else the newest round seen
    * @param labelledThisRound requests of that round that have their label
    * @param remainingThisRound requests of that round still open
    * @param remaining open requests of every round
@@ -116,7 +117,10 @@ public final class AnnotationDesk {
     }
   }
 
-  /** The request {@code annotator} should look at now: the one they hold, else the most uncertain free one. */
+  /**
+   * The request {@code annotator} should look at now: the one they hold, else the most uncertain free
+   * one of the oldest round that has any.
+   */
   public synchronized Optional<Shown> lease(String annotator, long now) {
     Entry held = held(annotator, now);
     if (held != null) {
@@ -124,7 +128,8 @@ public final class AnnotationDesk {
     }
     release(annotator);
     Entry best = byQuery.values().stream().filter(e -> offerable(e, annotator, now))
-        .max(Comparator.comparingDouble((Entry e) -> e.request.getUncertainty())
+        .max(Comparator.comparingLong((Entry e) -> -e.request.getRound())
+            .thenComparingDouble(e -> e.request.getUncertainty())
             .thenComparing(e -> -e.request.getCreatedAt().toEpochMilli()).thenComparing(e -> -e.offset))
         .orElse(null);
     if (best == null) {
@@ -296,8 +301,12 @@ public final class AnnotationDesk {
     return Optional.ofNullable(byQuery.get(queryId)).map(e -> e.request);
   }
 
-  public synchronized Progress progress(long now) {
-    long round = perRound.isEmpty() ? 0 : perRound.lastKey();
+  /** Where the work stands, for {@code annotator}: the round of the request they hold, or the oldest still open. */
+  public synchronized Progress progress(String annotator, long now) {
+    Entry held = annotator == null ? null : byQuery.get(current.get(annotator));
+    long round = held != null ? held.request.getRound()
+        : byQuery.values().stream().filter(e -> e.emitted == null && !e.expired(now)).mapToLong(e -> e.request.getRound())
+            .min().orElse(perRound.isEmpty() ? 0 : perRound.lastKey());
     long[] r = perRound.getOrDefault(round, new long[2]);
     long open = byQuery.values().stream().filter(e -> e.emitted == null && !e.expired(now)).count();
     long openThisRound = byQuery.values().stream()
@@ -307,4 +316,5 @@ public final class AnnotationDesk {
         .toList();
     return new Progress(round, r[1], openThisRound, open, tallies);
   }
+
 }

@@ -19,7 +19,11 @@ import java.util.regex.Pattern;
 public final class Annotators {
   /** Short tokens are guessable; 16 characters of a random token is about 90 bits. */
   static final int MIN_TOKEN = 16;
+  /** A random token of 16 characters has a dozen or more different ones; "aaaaaaaaaaaaaaaa" has one. */
+  static final int MIN_DISTINCT = 8;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+  /** What an annotator name may hold, for messages: the rule of {@code annotate.tokens} and of imported labels. */
+  public static final String NAME_RULE = "1 to 64 letters, digits and ._@-";
   private final Map<String, byte[]> digests;
 
   private Annotators(Map<String, byte[]> digests) {
@@ -37,9 +41,12 @@ public final class Annotators {
       String name = eq < 0 ? "" : e.substring(0, eq).trim();
       String token = eq < 0 ? "" : e.substring(eq + 1).trim();
       if (!NAME.matcher(name).matches()) {
-        problems.add("entry " + (i + 1) + ": want name=token with a name of letters, digits and ._@-");
+        problems.add("entry " + (i + 1) + ": want name=token with a name of " + NAME_RULE);
       } else if (token.length() < MIN_TOKEN) {
         problems.add("entry " + (i + 1) + " (" + name + "): token shorter than " + MIN_TOKEN + " characters");
+      } else if (token.chars().distinct().count() < MIN_DISTINCT || token.chars().anyMatch(Character::isWhitespace)) {
+        problems.add("entry " + (i + 1) + " (" + name + "): token of fewer than " + MIN_DISTINCT + " different characters "
+            + "or with blanks; use a random one (openssl rand -hex 16)");
       } else if (d.put(name, digest(token)) != null) {
         problems.add("entry " + (i + 1) + ": " + name + " is listed twice");
       }
@@ -51,6 +58,11 @@ public final class Annotators {
       throw new IllegalArgumentException("annotate.tokens: " + String.join("; ", problems));
     }
     return new Annotators(d);
+  }
+
+  /** Whether {@code name} is a valid annotator name ({@link #NAME_RULE}). */
+  public static boolean validName(String name) {
+    return name != null && NAME.matcher(name).matches();
   }
 
   /** The annotator whose token this is. */

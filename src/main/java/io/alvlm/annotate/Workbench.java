@@ -35,7 +35,7 @@ public final class Workbench implements AutoCloseable {
     ImageLookup images = new ImageLookup(AlvlmService.clientConfig(c), topics, ImageFetcher.from(c));
     WorkbenchServer server = new WorkbenchServer(c.get(Settings.ANNOTATE_BIND), c.get(Settings.ANNOTATE_PORT),
         new WorkbenchServer.Parts(annotators, new Sessions(c.get(Settings.ANNOTATE_SESSION_MS)), desk, feed, images,
-            c.classNames(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+            c.classNames(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), c.get(Settings.ANNOTATE_LOGIN_BACKOFF_MS)));
     return new Workbench(feed, images, server);
   }
 

@@ -28,6 +28,12 @@ public final class WorkbenchMetrics {
         .register(registry);
   }
 
+  /** A login refused for {@code reason}: unknown-token or throttled. */
+  public void loginRefused(String reason) {
+    Counter.builder("alvlm.workbench.login.failures").description("Refused workbench logins, by reason")
+        .tag("reason", reason).register(registry).increment();
+  }
+
   public void written(Label l) {
     Counter.builder("alvlm.workbench.labels").description("Labels written by the workbench")
         .tag("outcome", l.getOutcome().name().toLowerCase(Locale.ROOT)).register(registry).increment();

@@ -1,32 +1,33 @@
 package io.alvlm.annotate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
+import io.alvlm.http.Reply;
+import io.alvlm.http.Request;
+import io.alvlm.http.Routes;
+import io.alvlm.http.WebServer;
 import io.alvlm.stream.ImageRejected;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The workbench's HTTP side: the page ({@code /}, {@code /app.js}, {@code /app.css}), the JSON API
- * under {@code /api/} and {@code /metrics}. Every {@code /api/} call but login needs a session;
- * every POST but login also needs the session's CSRF token. Refused calls change nothing.
+ * The workbench's HTTP side, on the shared {@link WebServer}: the page ({@code /}, {@code /app.js},
+ * {@code /app.css}), the JSON API under {@code /api/} and {@code /metrics}. Every {@code /api/} call
+ * but login needs a session; every POST but login also needs the session's CSRF token. Refused calls
+ * change nothing. Failed logins are counted per address ({@link LoginThrottle}): ten in a minute
+ * and the address waits (429), whatever token it sends next.
  *
  * <ul>
  *   <li>{@code POST /api/login {"token"}} → session cookie, {@code {annotator, csrf}}
@@ -37,14 +38,13 @@ import java.util.concurrent.TimeoutException;
  * </ul>
  */
 public final class WorkbenchServer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_BODY = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(WorkbenchServer.class);
   private static final long WRITE_WAIT_S = 10;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final WebServer server;
   private final Annotators annotators;
   private final Sessions sessions;
   private final Guard guard;
+  private final LoginThrottle throttle;
   private final AnnotationDesk desk;
   private final RequestFeed feed;
   private final ImageLookup images;
@@ -52,170 +52,108 @@ public final class WorkbenchServer implements AutoCloseable {
   private final WorkbenchMetrics metrics;
   private final PrometheusMeterRegistry registry;
 
-  private record Reply(int status, String type, byte[] body, String cookie) {
-    static Reply json(int status, Object body) {
-      try {
-        return new Reply(status, "application/json", JSON.writeValueAsBytes(body), null);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    static Reply error(int status, String message) {
-      return json(status, Map.of("error", message));
-    }
-
-    Reply withCookie(String c) {
-      return new Reply(status, type, body, c);
-    }
+  /** A handler that runs for a logged-in annotator. */
+  @FunctionalInterface
+  private interface SessionHandler {
+    Reply handle(Request r, Sessions.Session s, long now) throws IOException;
   }
 
-  /** The parts the workbench serves; {@code classes} are the only class names an answer may carry. */
+  /**
+   * The parts the workbench serves; {@code classes} are the only class names an answer may carry;
+   * a tenth failed login within a minute blocks its address for {@code loginBackoffMs}, doubling.
+   */
   public record Parts(Annotators annotators, Sessions sessions, AnnotationDesk desk, RequestFeed feed, ImageLookup images,
-      List<String> classes, PrometheusMeterRegistry registry) {}
+      List<String> classes, PrometheusMeterRegistry registry, long loginBackoffMs) {}
 
   public WorkbenchServer(String bind, int port, Parts p) throws IOException {
     annotators = p.annotators();
     sessions = p.sessions();
     guard = new Guard(sessions);
+    throttle = new LoginThrottle(p.loginBackoffMs());
     desk = p.desk();
     feed = p.feed();
     images = p.images();
     classes = List.copyOf(p.classes());
     registry = p.registry();
     metrics = new WorkbenchMetrics(registry);
-    server = HttpServer.create(new InetSocketAddress(bind, port), 64);
-    executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "alvlm-workbench-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    Routes routes = new Routes()
+        .get("/", r -> asset("index.html", "text/html; charset=utf-8"))
+        .get("/index.html", r -> asset("index.html", "text/html; charset=utf-8"))
+        .get("/app.js", r -> asset("app.js", "text/javascript; charset=utf-8"))
+        .get("/app.css", r -> asset("app.css", "text/css; charset=utf-8"))
+        .get("/metrics", r -> Reply.text(200, Reply.PROMETHEUS_TEXT, registry.scrape()))
+        .post("/api/login", this::login)
+        .get("/api/session", session((r, s, now) -> Reply.json(200, sessionJson(s))))
+        .get("/api/progress", session((r, s, now) -> Reply.json(200, desk.progress(s.annotator(), now))))
+        .getUnder("/api/image/", session((r, s, now) -> image(s, r.path().substring("/api/image/".length()))))
+        .post("/api/logout", changing((r, s, now) -> {
+          sessions.close(s.id());
+          return Reply.json(200, Map.of("loggedOut", true)).with("Set-Cookie", Guard.clearedCookie());
+        }))
+        .post("/api/next", changing((r, s, now) -> shown(desk.lease(s.annotator(), now))))
+        .post("/api/undo", changing((r, s, now) -> shown(desk.undo(s.annotator(), now))))
+        .post("/api/answer", changing((r, s, now) -> answer(s, r.jsonObject(), now)))
+        // an unknown /api/ path asks for a session first, so it reveals nothing to a stranger
+        .otherwise(r -> r.path().startsWith("/api/") ? session((q, s, now) -> Reply.error(404, "not found")).handle(r)
+            : Reply.error(404, "not found"));
+    server = WebServer.start("alvlm-workbench-http", bind, port, 4, Set.of("GET", "POST"), routes);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      Reply r;
-      try {
-        r = route(ex, System.currentTimeMillis());
-      } catch (BodyTooLarge e) {
-        r = Reply.error(413, "request body over " + MAX_BODY + " bytes");
-      } catch (RuntimeException e) {
-        r = Reply.error(500, "workbench error: " + e.getClass().getSimpleName());
-      }
-      Guard.secureHeaders(ex.getResponseHeaders());
-      ex.getResponseHeaders().set("Content-Type", r.type);
-      if (r.cookie != null) {
-        ex.getResponseHeaders().add("Set-Cookie", r.cookie);
-      }
-      boolean head = ex.getRequestMethod().equals("HEAD");
-      ex.sendResponseHeaders(r.status, head ? -1 : r.body.length);
-      if (!head) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(r.body);
-        }
-      }
-    }
-  }
-
-  private Reply route(HttpExchange ex, long now) throws IOException {
-    String method = ex.getRequestMethod();
-    String path = ex.getRequestURI().getPath();
-    boolean read = method.equals("GET") || method.equals("HEAD");
-    if (read) {
-      switch (path) {
-        case "/", "/index.html" -> {
-          return asset("index.html", "text/html; charset=utf-8");
-        }
-        case "/app.js" -> {
-          return asset("app.js", "text/javascript; charset=utf-8");
-        }
-        case "/app.css" -> {
-          return asset("app.css", "text/css; charset=utf-8");
-        }
-        case "/metrics" -> {
-          return new Reply(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8), null);
-        }
-        default -> { }
-      }
-    }
-    if (!path.startsWith("/api/")) {
-      return Reply.error(404, "not found");
-    }
-    if (method.equals("POST") && path.equals("/api/login")) {
-      return login(ex, now);
-    }
-    Optional<Sessions.Session> found = guard.session(ex, now);
-    if (found.isEmpty()) {
-      return Reply.error(401, "log in first");
-    }
-    Sessions.Session s = found.get();
-    if (read) {
-      if (path.equals("/api/session")) {
-        return Reply.json(200, Map.of("annotator", s.annotator(), "csrf", s.csrf(), "classes", classes));
-      }
-      if (path.equals("/api/progress")) {
-        return Reply.json(200, desk.progress(now));
-      }
-      if (path.startsWith("/api/image/")) {
-        return image(s, path.substring("/api/image/".length()));
-      }
-      return Reply.error(404, "not found");
-    }
-    if (!method.equals("POST")) {
-      return Reply.error(405, "use GET or POST");
-    }
-    if (!Guard.csrfOk(ex, s)) {
-      return Reply.error(403, "missing or wrong " + Guard.CSRF_HEADER + ": reload the page");
-    }
-    return switch (path) {
-      case "/api/logout" -> {
-        sessions.close(s.id());
-        yield Reply.json(200, Map.of("loggedOut", true)).withCookie(Guard.clearedCookie());
-      }
-      case "/api/next" -> shown(desk.lease(s.annotator(), now));
-      case "/api/undo" -> shown(desk.undo(s.annotator(), now));
-      case "/api/answer" -> answer(s, body(ex), now);
-      default -> Reply.error(404, "not found");
+  private WebServer.Handler session(SessionHandler h) {
+    return r -> {
+      long now = System.currentTimeMillis();
+      Optional<Sessions.Session> s = guard.session(r, now);
+      return s.isEmpty() ? Reply.error(401, "log in first") : h.handle(r, s.get(), now);
     };
   }
 
-  private Reply login(HttpExchange ex, long now) throws IOException {
-    if (!Guard.loginShapeOk(ex)) {
-      return Reply.error(403, "login must be a same-origin JSON request");
-    }
-    Object token = body(ex).get("token");
-    Optional<String> who = annotators.byToken(token instanceof String t ? t : null);
-    if (who.isEmpty()) {
-      return Reply.error(401, "unknown token");
-    }
-    Sessions.Session s = sessions.open(who.get(), now);
-    return Reply.json(200, Map.of("annotator", s.annotator(), "csrf", s.csrf(), "classes", classes))
-        .withCookie(Guard.cookie(s, now));
+  /** A state-changing call: a session and its CSRF token. */
+  private WebServer.Handler changing(SessionHandler h) {
+    return session((r, s, now) -> Guard.csrfOk(r, s) ? h.handle(r, s, now)
+        : Reply.error(403, "missing or wrong " + Guard.CSRF_HEADER + ": reload the page"));
   }
 
-  private Map<String, Object> body(HttpExchange ex) throws IOException {
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] b = in.readNBytes(MAX_BODY + 1);
-      if (b.length > MAX_BODY) {
-        throw new BodyTooLarge();
-      }
-      if (b.length == 0) {
-        return Map.of();
-      }
-      Object v = JSON.readValue(b, Object.class);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = v instanceof Map<?, ?> ? (Map<String, Object>) v : Map.of();
-      return m;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return Map.of();
+  private Map<String, Object> sessionJson(Sessions.Session s) {
+    return Map.of("annotator", s.annotator(), "csrf", s.csrf(), "classes", classes);
+  }
+
+  private Reply login(Request r) throws IOException {
+    long now = System.currentTimeMillis();
+    String from = r.remoteAddress();
+    long wait = throttle.waitMs(from, now);
+    if (wait > 0) {
+      metrics.loginRefused("throttled");
+      return Reply.error(429, "too many failed logins from " + from + ": try again in " + seconds(wait) + " s")
+          .with("Retry-After", Long.toString(seconds(wait)));
     }
+    if (!Guard.loginShapeOk(r)) {
+      return Reply.error(403, "login must be a same-origin JSON request");
+    }
+    Object token = r.jsonObject().get("token");
+    Optional<String> who = annotators.byToken(token instanceof String t ? t : null);
+    if (who.isEmpty()) {
+      metrics.loginRefused("unknown-token");
+      long block = throttle.failed(from, now);
+      if (block > 0) {
+        LOG.warn("workbench: {} failed logins from {} within a minute; it waits {} s", LoginThrottle.ALLOWED, from,
+            seconds(block));
+      } else {
+        LOG.warn("workbench: login with an unknown token from {} ({} failed within a minute)", from,
+            throttle.recentFailures(from, now));
+      }
+      return Reply.error(401, "unknown token");
+    }
+    throttle.succeeded(from);
+    Sessions.Session s = sessions.open(who.get(), now);
+    return Reply.json(200, sessionJson(s)).with("Set-Cookie", Guard.cookie(s, now));
+  }
+
+  private static long seconds(long ms) {
+    return (ms + 999) / 1000;
   }
 
   private Reply shown(Optional<AnnotationDesk.Shown> shown) {
@@ -289,7 +227,7 @@ public final class WorkbenchServer implements AutoCloseable {
       if (type.isEmpty()) {
         return Reply.error(415, "image " + r.getId() + " is not a PNG, JPEG, GIF, WebP or BMP the browser can show");
       }
-      return new Reply(200, type.get(), b, null);
+      return Reply.bytes(200, type.get(), b);
     } catch (ImageRejected e) {
       return Reply.error(502, e.getMessage());
     }
@@ -300,20 +238,12 @@ public final class WorkbenchServer implements AutoCloseable {
       if (in == null) {
         return Reply.error(404, "missing asset " + name);
       }
-      return new Reply(200, type, in.readAllBytes(), null);
+      return Reply.bytes(200, type, in.readAllBytes());
     }
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-  }
-
-  /** A request body above {@link #MAX_BODY}: answered 413, nothing read further or written. */
-  private static final class BodyTooLarge extends RuntimeException {
-    BodyTooLarge() {
-      super(null, null, false, false);
-    }
+    server.close();
   }
 }

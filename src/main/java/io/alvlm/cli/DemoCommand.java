@@ -1,6 +1,10 @@
 package io.alvlm.cli;
 
+import io.alvlm.clip.ClipConfig;
 import io.alvlm.demo.Demo;
+import io.alvlm.selection.Budget;
+import io.alvlm.selection.Strategies;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,9 +56,34 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    checkOptions();
     Demo.Options o = new Demo.Options(model, rounds, budget, strategy, images, testImages, epochs,
         lr != null ? lr : (model == null ? 0.05 : 0.002), csc != null ? csc : model == null, full,
         timeoutSeconds != null ? timeoutSeconds : annotate ? 3600 : 280, annotate);
     return Demo.run(o, System.out) ? 0 : 1;
+  }
+
+  /** Every option checked before the broker starts: a typo costs a second, not the broker and the test set. */
+  private void checkOptions() throws java.io.IOException {
+    Check.atLeast("--rounds", rounds, 1);
+    Check.atLeast("--images", images, 1);
+    Check.atLeast("--test-images", testImages, 1);
+    Check.atLeast("--epochs", epochs, 1);
+    if (lr != null) Check.positive("--lr", lr);
+    if (timeoutSeconds != null) Check.atLeast("--timeout", timeoutSeconds, 1);
+    Check.parsed("--strategy", strategy, Strategies::checkName);
+    Budget b = Check.parsed("--budget", budget, Budget::parse);
+    long wanted = (long) b.images(images, Demo.CLASSES) * rounds;
+    if (!annotate && wanted > images) {
+      throw UsageError.of("--budget", budget, rounds + " rounds ask for " + wanted + " labels, but --images is " + images
+          + ": lower --budget or --rounds");
+    }
+    if (model != null) {
+      ClipConfig.read(model);
+    }
+    if (full && !Files.isDirectory(Demo.FULL_DATASET)) {
+      throw new IllegalArgumentException("--full reads " + Demo.FULL_DATASET + ", which is missing: apt-get install "
+          + "dataset-fashion-mnist");
+    }
   }
 }

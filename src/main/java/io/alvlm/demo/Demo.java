@@ -36,6 +36,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * accuracy of the current prompt model, query time and training time.
  */
 public final class Demo {
+  /** Fashion-MNIST's classes. */
+  public static final int CLASSES = 10;
+  /** Where {@code --full} reads the Debian package dataset-fashion-mnist. */
+  public static final Path FULL_DATASET = Path.of("/usr/share/datasets/fashion-mnist");
+  /** With {@code --annotate}: the trainer retrains after this many new labels, whatever round they answer. */
+  static final int ANNOTATE_RETRAIN_LABELS = 10;
+  /** How long the Ctrl-C hook waits for the demo to print its summary and remove its state. */
+  private static final long STOP_WAIT_SECONDS = 60;
+
   private Demo() {}
 
   /** What {@code alvlm demo} was asked for. */
@@ -54,7 +63,7 @@ public final class Demo {
   public static boolean run(Options o, PrintStream out) throws Exception {
     boolean tiny = o.model() == null;
     Path modelDir = tiny ? home().resolve("models/clip-tiny") : o.model();
-    Path dataDir = o.full() ? Path.of("/usr/share/datasets/fashion-mnist") : home().resolve("data/fashion-mnist");
+    Path dataDir = o.full() ? FULL_DATASET : home().resolve("data/fashion-mnist");
     IdxDataset train = IdxDataset.read(dataDir, "train");
     IdxDataset test = IdxDataset.read(dataDir, "t10k");
     List<String> classes = Files.readAllLines(home().resolve("data/fashion-mnist/classes.txt")).stream()
@@ -69,6 +78,19 @@ public final class Demo {
     long t0 = System.nanoTime();
     Files.createDirectories(home().resolve("target"));
     Path state = Files.createTempDirectory(home().resolve("target"), "demo-state-");
+    // Ctrl-C: the loop below stops, prints its summary, closes everything and removes the state, and
+    // only then does the JVM halt (it halts as soon as its shutdown hooks return)
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        cleaned.await(STOP_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "alvlm-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       out.printf("broker: embedded KRaft at %s (%.1f s)%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
       Map<String, String> settings = new HashMap<>();
@@ -80,9 +102,16 @@ public final class Demo {
       settings.put("query.strategy", o.strategy());
       settings.put("query.budget", o.budget());
       settings.put("query.min-new", Integer.toString(nTrain));
-      settings.put("query.interval.ms", "30000");
+      // rounds follow the answers, never the clock: the simulated annotator completes a round and the
+      // retraining's model opens the next; a person's labels retrain every few and the open requests
+      // falling below a third of a round open the next (query.open-below)
+      settings.put("query.interval.ms", Long.toString(java.util.concurrent.TimeUnit.DAYS.toMillis(1)));
       settings.put("query.tick.ms", "250");
-      settings.put("train.min-new-labels", "1000000");
+      settings.put("train.min-new-labels", o.annotate() ? Integer.toString(ANNOTATE_RETRAIN_LABELS) : "1000000");
+      if (o.annotate()) {
+        settings.put("query.open-below", Integer.toString(Math.max(1,
+            io.alvlm.selection.Budget.parse(o.budget()).images(nTrain, classes.size()) / 3)));
+      }
       settings.put("train.epochs", Integer.toString(o.epochs()));
       settings.put("train.lr", Double.toString(o.lr()));
       settings.put("train.csc", Boolean.toString(o.csc()));
@@ -97,6 +126,10 @@ public final class Demo {
       Map<String, String> truth = new HashMap<>();
       float[][] testFeatures = embedTest(modelDir, test, nTest);
       out.printf("[%5.1fs] test set embedded%n", secs(t0));
+      if (stop.get()) {
+        out.println("demo stopped (Ctrl-C) before the service started");
+        return false;
+      }
       if (o.annotate()) {
         // a person answers: the workbench replaces the simulated annotator, with a one-off token
         String token = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
@@ -107,7 +140,7 @@ public final class Demo {
           produceImages(config, topics, train, nTrain, classes, truth);
           out.printf("producer: %d images sent to %s%n", nTrain, topics.images.name());
           int[] testLabels = java.util.stream.IntStream.range(0, nTest).map(test::label).toArray();
-          return watch(o, config, topics, testLabels, testFeatures, () -> -1, out, t0);
+          return watch(o, config, topics, testLabels, testFeatures, () -> -1, out, t0, stop);
         }
       }
       try (AlvlmService service = AlvlmService.start(config);
@@ -116,10 +149,14 @@ public final class Demo {
         produceImages(config, topics, train, nTrain, classes, truth);
         out.printf("producer: %d images sent to %s%n", nTrain, topics.images.name());
         int[] testLabels = java.util.stream.IntStream.range(0, nTest).map(test::label).toArray();
-        return watch(o, config, topics, testLabels, testFeatures, annotator::answered, out, t0);
+        return watch(o, config, topics, testLabels, testFeatures, annotator::answered, out, t0, stop);
       }
     } finally {
       deleteTree(state);
+      cleaned.countDown();
+      if (!stop.get()) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
     }
   }
 
@@ -158,7 +195,8 @@ public final class Demo {
   }
 
   private static boolean watch(Options o, ServiceConfig config, Topics topics, int[] testLabels,
-      float[][] testFeatures, java.util.function.IntSupplier answered, PrintStream out, long t0) throws Exception {
+      float[][] testFeatures, java.util.function.IntSupplier answered, PrintStream out, long t0,
+      java.util.concurrent.atomic.AtomicBoolean stop) throws Exception {
     Map<String, Object> c = new HashMap<>(AlvlmService.clientConfig(config));
     c.put("group.id", "alvlm-demo-watch-" + System.nanoTime());
     c.put("isolation.level", "read_committed");
@@ -173,7 +211,7 @@ public final class Demo {
             topics.models.valueSerde().deserializer())) {
       rounds.subscribe(List.of(topics.rounds.name()));
       models.subscribe(List.of(topics.models.name()));
-      while (System.nanoTime() < deadline) {
+      while (System.nanoTime() < deadline && !stop.get()) {
         for (ConsumerRecord<String, QueryRound> r : rounds.poll(Duration.ofMillis(100))) {
           lastRound = r.value();
           out.printf("[%5.1fs] round %d (%s): %d images requested of %d unlabelled, query %.0f ms%n", secs(t0),
@@ -211,7 +249,8 @@ public final class Demo {
           r.queryMs(), r.trainSeconds());
     }
     boolean ok = rows.size() >= o.rounds();
-    String result = ok ? "demo finished" : "demo TIMED OUT after " + rows.size() + " of " + o.rounds() + " rounds";
+    String result = ok ? "demo finished"
+        : (stop.get() ? "demo stopped (Ctrl-C)" : "demo TIMED OUT") + " after " + rows.size() + " of " + o.rounds() + " rounds";
     if (answered.getAsInt() < 0) {
       out.printf("%s in %.0f s; labels answered in the workbench%n", result, secs(t0));
     } else {

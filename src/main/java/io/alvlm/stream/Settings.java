@@ -160,6 +160,9 @@ public final class Settings {
       "A request shown to an annotator and not answered within this goes back to the queue.");
   public static final Setting<Long> ANNOTATE_SESSION_MS = Setting.longValue("annotate.session.ms", 43_200_000,
       "Workbench sessions end this long after login.");
+  public static final Setting<Long> ANNOTATE_LOGIN_BACKOFF_MS = Setting.longValue("annotate.login.backoff.ms", 30_000,
+      "Ten failed workbench logins from one address within a minute make it wait this long (429), doubling with each "
+          + "further block up to an hour; counted in alvlm_workbench_login_failures_total.");
   public static final Setting<String> ANNOTATE_GROUP = Setting.text("annotate.group", "alvlm-workbench",
       "Consumer group of the workbench on alvlm.queries (instances in one group share its partitions).");
 
@@ -171,6 +174,6 @@ public final class Settings {
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
         HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,
-        ANNOTATE_GROUP);
+        ANNOTATE_LOGIN_BACKOFF_MS, ANNOTATE_GROUP);
   }
 }

@@ -23,7 +23,11 @@ class AnnotationDeskTest {
   private static final long LEASE = 1_000;
 
   static AnnotationRequest request(String id, double uncertainty, long deadline) {
-    return AnnotationRequest.newBuilder().setQueryId("q-" + id).setRound(1).setId(id).setUncertainty(uncertainty)
+    return request(id, 1, uncertainty, deadline);
+  }
+
+  static AnnotationRequest request(String id, long round, double uncertainty, long deadline) {
+    return AnnotationRequest.newBuilder().setQueryId("q-" + id).setRound(round).setId(id).setUncertainty(uncertainty)
         .setModelVersion(0).setCreatedAt(Instant.ofEpochMilli(0)).setDeadline(Instant.ofEpochMilli(deadline)).build();
   }
 
@@ -43,6 +47,22 @@ class AnnotationDeskTest {
   void offersTheMostUncertainRequestFirst() {
     AnnotationDesk d = desk(1, request("a", 0.1, 99_999), request("b", 0.9, 99_999), request("c", 0.5, 99_999));
     assertEquals("b", leased(d, "ann", 0));
+  }
+
+  @Test
+  void servesTheOldestOpenRoundFirstAndProgressNamesTheRoundOnScreen() {
+    AnnotationDesk d = desk(1, request("new", 3, 0.9, 99_999), request("old", 2, 0.1, 99_999),
+        request("old2", 2, 0.5, 99_999));
+    assertEquals(2, d.progress("ann", 0).round(), "nothing held: the oldest round with open requests");
+    assertEquals("old2", leased(d, "ann", 0), "round 2 before round 3, however uncertain round 3's are");
+    d.answer("ann", "q-old2", Answer.labeled("cat"), 1);
+    assertEquals("old", leased(d, "ann", 2));
+    AnnotationDesk.Progress p = d.progress("ann", 2);
+    assertEquals(List.of(2L, 1L, 1L, 2L), List.of(p.round(), p.labelledThisRound(), p.remainingThisRound(), p.remaining()));
+    d.answer("ann", "q-old", Answer.labeled("cat"), 3);
+    assertEquals("new", leased(d, "ann", 4));
+    assertEquals(3, d.progress("ann", 4).round());
+    assertEquals(3, d.progress("bob", 4).round(), "bob holds nothing: round 3 is the oldest open");
   }
 
   @Test
@@ -138,7 +158,7 @@ class AnnotationDeskTest {
     assertEquals(Map.of(0, 0L), d.committable(Set.of("q-b"), 1), "a (offset 0) is still open");
     d.written(List.of("q-b"), 1);
     d.add(request("a", 0.1, 99_999), 0, 0);
-    assertNotEquals(0, d.progress(1).remaining(), "a re-read request is not counted twice");
-    assertEquals(2, d.progress(1).remaining());
+    assertNotEquals(0, d.progress(null, 1).remaining(), "a re-read request is not counted twice");
+    assertEquals(2, d.progress(null, 1).remaining());
   }
 }
