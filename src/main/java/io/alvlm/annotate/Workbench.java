@@ -3,12 +3,14 @@ package io.alvlm.annotate;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.stream.AlvlmService;
 import io.alvlm.stream.ImageFetcher;
+import io.alvlm.stream.Reachable;
 import io.alvlm.stream.ServiceConfig;
 import io.alvlm.stream.Settings;
 import io.alvlm.stream.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The annotation workbench role ({@code alvlm annotate}): a web page on its own port where people
@@ -29,13 +31,16 @@ public final class Workbench implements AutoCloseable {
 
   public static Workbench start(ServiceConfig c) throws IOException {
     Annotators annotators = Annotators.parse(c.get(Settings.ANNOTATE_TOKENS));
-    Topics topics = new Topics(AvroSerdes.from(c.asMap()));
+    List<String> classes = c.classNames();
+    AvroSerdes serdes = AvroSerdes.from(c.asMap());
+    Reachable.check(c, serdes);
+    Topics topics = new Topics(serdes);
     AnnotationDesk desk = new AnnotationDesk(c.get(Settings.ANNOTATE_VOTES), c.get(Settings.ANNOTATE_LEASE_MS));
     RequestFeed feed = new RequestFeed(AlvlmService.clientConfig(c), c.get(Settings.ANNOTATE_GROUP), topics, desk);
     ImageLookup images = new ImageLookup(AlvlmService.clientConfig(c), topics, ImageFetcher.from(c));
     WorkbenchServer server = new WorkbenchServer(c.get(Settings.ANNOTATE_BIND), c.get(Settings.ANNOTATE_PORT),
         new WorkbenchServer.Parts(annotators, new Sessions(c.get(Settings.ANNOTATE_SESSION_MS)), desk, feed, images,
-            c.classNames(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), c.get(Settings.ANNOTATE_LOGIN_BACKOFF_MS)));
+            classes, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), c.get(Settings.ANNOTATE_LOGIN_BACKOFF_MS)));
     return new Workbench(feed, images, server);
   }
 

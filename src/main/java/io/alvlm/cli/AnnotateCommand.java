@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
 
 /** {@code alvlm annotate}: the annotation workbench, until SIGTERM/SIGINT. */
 @Command(name = "annotate", mixinStandardHelpOptions = true,
-    description = {"Serve the annotation workbench: a web page where annotators (annotate.tokens) label the",
-        "requests of alvlm.queries; answers are written to alvlm.labels in Kafka transactions."})
+    description = {"Serve the annotation workbench, a web page where people label the requests.",
+        "Annotators log in with their annotate.tokens and answer the requests of the queries topic;",
+        "the answers are written to alvlm.labels in Kafka transactions."})
 final class AnnotateCommand implements Callable<Integer> {
-  @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it.")
+  @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it (default: none, the settings' defaults).")
   Path config;
 
   @Override

@@ -10,9 +10,11 @@ import picocli.CommandLine.Option;
 
 /** {@code alvlm chaos}: kill the service, wipe its state, restart the broker; check nothing was lost or doubled. */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-    description = {"Run the service as a child JVM on an embedded broker, SIGKILL it at random moments (mid-batch,",
-        "mid-round, mid-training), optionally wipe its state and restart the broker, and check the exactly-once",
-        "invariants on the topics. Exits 1 on any loss or duplicate."})
+    description = {"Kill the service again and again and check that nothing was lost or doubled.",
+        "The service runs as a child JVM on an embedded broker and is killed with SIGKILL at random",
+        "moments (in a batch, a round, a training); optionally its state is wiped and the broker",
+        "restarted; then the exactly-once invariants are checked on the topics. Exits 1 on any loss or",
+        "duplicate."})
 final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--images", defaultValue = "1000", description = "Records sent, about 1 in 30 corrupt (default ${DEFAULT-VALUE}).")
   int images;

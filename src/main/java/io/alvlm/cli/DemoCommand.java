@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code alvlm demo}: the whole loop in one JVM on an embedded broker, with a simulated annotator. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the whole active-learning loop in one JVM: an embedded Kafka broker, the service,",
-        "Fashion-MNIST images streamed in, and a simulated annotator answering from the true labels."})
+    description = {"Run the whole active-learning loop in one JVM, on Fashion-MNIST.",
+        "An embedded Kafka broker, the service, Fashion-MNIST images streamed in, and a simulated",
+        "annotator answering from the true labels; with --annotate a person labels in the workbench",
+        "instead, and rounds follow their answers. Ctrl-C prints the summary and removes the demo's state."})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--model", description = "Hugging Face CLIP directory (default: the tiny random CLIP in models/clip-tiny).")
   Path model;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "embed", mixinStandardHelpOptions = true,
     description = "Write CLIP image features (projection output, not normalised) of IMAGE files to a float32 .npy [n, proj].")
 final class EmbedCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory (config.json, model.safetensors, tokenizer.json).")
+  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory (config.json, model weights, tokenizer.json).")
   Path model;
 
   @Option(names = "--out", required = true, description = "Output .npy file.")
@@ -28,7 +28,7 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--max-pixels", defaultValue = "40000000", description = "Refuse images with more pixels, as the service's image.max.pixels (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-pixels", defaultValue = "40000000", description = {"Refuse images with more pixels, like the service's", "image.max.pixels (default: ${DEFAULT-VALUE})."})
   long maxPixels;
 
   @Option(names = "--exif-orientation", defaultValue = "apply",

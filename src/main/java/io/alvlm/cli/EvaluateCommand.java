@@ -35,9 +35,9 @@ import picocli.CommandLine.Option;
 
 /** {@code alvlm evaluate}: the paper's active-learning protocol replayed offline on a dataset or on precomputed features. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Replay active learning offline (same strategies and CoOp code as the service, no broker) and "
-        + "write results.csv/json, summary.md and curves.png. A run into a folder with finished rounds continues "
-        + "after them.",
+    description = {"Replay active learning offline and write results, a summary and learning curves.",
+        "Same strategies and CoOp code as the service, no broker; writes results.csv, results.json,",
+        "summary.md and curves.png. A run into a folder with finished rounds continues after them.",
         "Images: --model DIR --dataset KIND:PATH. Precomputed features: --features --labels --text "
             + "--test-features --test-labels (learner: a cosine classifier initialised at the text features)."})
 final class EvaluateCommand implements Callable<Integer> {
@@ -66,11 +66,11 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   @Option(names = "--strategies", split = ",", defaultValue = "cec,random,entropy,coreset,badge",
-      description = "Strategies, comma-separated (default: ${DEFAULT-VALUE}).")
+      description = {"Strategies, comma-separated", "(default: ${DEFAULT-VALUE})."})
   List<String> strategies;
 
-  @Option(names = "--strategy-param", paramLabel = "NAME.KEY=VALUE", description = "A strategy parameter, e.g. "
-      + "cec.k=20, cec.lambda=0.5, cec.top-n=10 (repeatable).")
+  @Option(names = "--strategy-param", paramLabel = "NAME.KEY=VALUE", description = {"A strategy parameter, repeatable, e.g. cec.k=20 or",
+      "cec.lambda=0.5 (default: the strategies' own defaults)."})
   Map<String, String> strategyParams = new LinkedHashMap<>();
 
   @Option(names = "--rounds", defaultValue = "6", description = "Query rounds (default: ${DEFAULT-VALUE}).")
@@ -108,16 +108,16 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--cache", description = "Feature cache folder (default: $XDG_CACHE_HOME or ~/.cache, /alvlm/features).")
   Path cache;
 
-  @Option(names = "--split-seed", defaultValue = "0", description = "folder: datasets: seed of the pool/test split.")
+  @Option(names = "--split-seed", defaultValue = "0", description = "folder: datasets: seed of the pool/test split (default: ${DEFAULT-VALUE}).")
   long splitSeed;
 
-  @Option(names = "--test-fraction", defaultValue = "0.2", description = "folder: datasets: share of each class for test.")
+  @Option(names = "--test-fraction", defaultValue = "0.2", description = "folder: datasets: share of each class for test (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
-  @Option(names = "--pool-size", description = "Use only the first N pool images (quick runs).")
+  @Option(names = "--pool-size", description = "Use only the first N pool images, for quick runs (default: all).")
   Integer poolSize;
 
-  @Option(names = "--test-size", description = "Use only the first N test images (quick runs).")
+  @Option(names = "--test-size", description = "Use only the first N test images, for quick runs (default: all).")
   Integer testSize;
 
   @Override

@@ -8,6 +8,7 @@ import io.alvlm.labels.LabelImport;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.stream.AlvlmService;
 import io.alvlm.stream.ImageFetcher;
+import io.alvlm.stream.Reachable;
 import io.alvlm.stream.ServiceConfig;
 import io.alvlm.stream.Topics;
 import java.nio.file.Files;
@@ -24,11 +25,18 @@ import picocli.CommandLine.Parameters;
 @Command(name = "labels", mixinStandardHelpOptions = true, description = "Export requests and labels, import labels.",
     subcommands = {LabelsCommand.Export.class, LabelsCommand.Import.class})
 final class LabelsCommand {
+  static void checkFormat(String format) {
+    if (!format.equals("csv") && !format.equals("label-studio")) {
+      throw UsageError.of("--format", format, "want label-studio or csv");
+    }
+  }
+
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = {"label-studio: the open requests as Label Studio import tasks, with the model's guesses as predictions;",
-          "csv: the labelled set (latest label per image)."})
+      description = {"Export the open requests for Label Studio, or the labelled set as CSV.",
+          "label-studio: the open requests as Label Studio import tasks, with the model's guesses as",
+          "predictions; csv: the labelled set (latest label per image)."})
   static final class Export implements Callable<Integer> {
-    @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it.")
+    @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it (default: none, the settings' defaults).")
     Path config;
 
     @Option(names = "--format", required = true, description = "label-studio or csv")
@@ -39,19 +47,19 @@ final class LabelsCommand {
 
     @Override
     public Integer call() throws Exception {
+      checkFormat(format);
       ServiceConfig c = ServiceConfig.load(config, System.getenv(), Map.of());
       Map<String, Object> client = AlvlmService.clientConfig(c);
-      Topics topics = new Topics(AvroSerdes.from(c.asMap()));
+      AvroSerdes serdes = AvroSerdes.from(c.asMap());
+      Reachable.check(c, serdes);
+      Topics topics = new Topics(serdes);
       String text;
       if (format.equals("csv")) {
         text = LabelExport.csv(client, topics);
-      } else if (format.equals("label-studio")) {
+      } else {
         try (ImageLookup images = new ImageLookup(client, topics, ImageFetcher.from(c))) {
           text = LabelExport.labelStudio(LabelExport.openRequests(client, topics, System.currentTimeMillis()), images);
         }
-      } else {
-        System.err.println("--format " + format + ": want label-studio or csv");
-        return 2;
       }
       Files.writeString(out, text);
       System.err.println("wrote " + out);
@@ -60,10 +68,12 @@ final class LabelsCommand {
   }
 
   @Command(name = "import", mixinStandardHelpOptions = true,
-      description = {"A Label Studio JSON export or a CSV file into Label records, in one transaction. Every row is checked",
-          "first; with any problem nothing is written unless --skip-invalid. Rows already labelled alike are left out."})
+      description = {"Import a Label Studio JSON export or a CSV file as labels, in one transaction.",
+          "Every row is checked first; with any problem nothing is written unless --skip-invalid.",
+          "CSV: a header with id and class, optionally outcome, annotator and query_id; a row may leave",
+          "out its trailing optional fields. Rows already labelled alike are left out."})
   static final class Import implements Callable<Integer> {
-    @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it.")
+    @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it (default: none, the settings' defaults).")
     Path config;
 
     @Parameters(index = "0", description = "File to import.")
@@ -77,17 +87,32 @@ final class LabelsCommand {
 
     @Override
     public Integer call() throws Exception {
+      checkFormat(format);
       ServiceConfig c = ServiceConfig.load(config, System.getenv(), Map.of());
+      List<String> classes = c.classNames();
+      Check.readableFile(file);
+      // the file's own problems are reported before any broker is asked about its images
       List<ImportRow> rows = LabelFiles.read(file, format, Instant.now());
-      LabelImport.Result r = LabelImport.run(AlvlmService.clientConfig(c), new Topics(AvroSerdes.from(c.asMap())), rows,
-          c.classNames(), skipInvalid);
+      refuseUnlessSkipping(LabelImport.shapeProblems(rows));
+      AvroSerdes serdes = AvroSerdes.from(c.asMap());
+      Reachable.check(c, serdes);
+      LabelImport.Result r = LabelImport.run(AlvlmService.clientConfig(c), new Topics(serdes), rows, classes, skipInvalid);
+      refuseUnlessSkipping(r.problems());
       r.problems().forEach(p -> System.err.println(file + ": " + p));
-      if (!r.problems().isEmpty() && !skipInvalid) {
-        System.err.printf("%d problem(s): nothing written (--skip-invalid writes the valid rows)%n", r.problems().size());
-        return 1;
-      }
       System.err.printf("%d label(s) written, %d unchanged, %d refused%n", r.written(), r.unchanged(), r.problems().size());
       return 0;
+    }
+
+    /** With problems and no --skip-invalid: each on its line when there are several, then the one error line. */
+    private void refuseUnlessSkipping(List<String> problems) {
+      if (problems.isEmpty() || skipInvalid) {
+        return;
+      }
+      if (problems.size() > 1) {
+        problems.forEach(p -> System.err.println(file + ": " + p));
+      }
+      throw new IllegalArgumentException(file + ": " + (problems.size() == 1 ? problems.get(0)
+          : problems.size() + " problems (above)") + "; nothing written (--skip-invalid writes the valid rows)");
     }
   }
 }

@@ -20,10 +20,10 @@ final class RunCommand implements Callable<Integer> {
   /** Longest the shutdown hook waits for the service to close (Streams itself gives up after 30 s). */
   private static final long CLOSE_WAIT_SECONDS = 60;
 
-  @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it.")
+  @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it (default: none, the settings' defaults).")
   Path config;
 
-  @Option(names = "--role", description = "all, embedder, pool or trainer (overrides the config).")
+  @Option(names = "--role", description = "all, embedder, pool or trainer; overrides the config's role (default: the config's, all).")
   String role;
 
   @Option(names = "--list-settings", description = "Print every setting, its environment variable and default, then exit.")

@@ -22,17 +22,17 @@ import picocli.CommandLine.Option;
 @Command(name = "select", mixinStandardHelpOptions = true,
     description = "Time a CEC query from scratch and from maintained lists, phase by phase, at full size; peak heap.")
 final class SelectBench implements Callable<Integer> {
-  @Option(names = "--n", defaultValue = "100000") int n;
-  @Option(names = "--dim", defaultValue = "512") int dim;
-  @Option(names = "--classes", defaultValue = "100") int classes;
-  @Option(names = "--budget", defaultValue = "1000") int budget;
-  @Option(names = "--k", defaultValue = "10") int k;
+  @Option(names = "--n", defaultValue = "100000", description = "Pool images, random unit vectors (default: ${DEFAULT-VALUE}).") int n;
+  @Option(names = "--dim", defaultValue = "512", description = "Feature width (default: ${DEFAULT-VALUE}).") int dim;
+  @Option(names = "--classes", defaultValue = "100", description = "Classes (default: ${DEFAULT-VALUE}).") int classes;
+  @Option(names = "--budget", defaultValue = "1000", description = "Images per query (default: ${DEFAULT-VALUE}).") int budget;
+  @Option(names = "--k", defaultValue = "10", description = "Neighbours per image (default: ${DEFAULT-VALUE}).") int k;
   @Option(names = "--inits", defaultValue = "1", description = "k-means inits (default ${DEFAULT-VALUE})") int inits;
-  @Option(names = "--iterations", defaultValue = "100") int iterations;
+  @Option(names = "--iterations", defaultValue = "100", description = "Most Lloyd steps per k-means init (default: ${DEFAULT-VALUE}).") int iterations;
   @Option(names = "--sample-per-centre", defaultValue = "256", description = "k-means trains on at most this many rows per centre (default ${DEFAULT-VALUE})") int samplePerCentre;
   @Option(names = "--device", defaultValue = "auto", description = "compute.device: auto, cpu or gpu (default ${DEFAULT-VALUE})") String device;
   @Option(names = "--half", defaultValue = "false", arity = "1", description = "fp16 products on a GPU (default ${DEFAULT-VALUE})") boolean half;
-  @Option(names = "--seed", defaultValue = "0") long seed;
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the pool and the query (default: ${DEFAULT-VALUE}).") long seed;
 
   @Override
   public Integer call() {

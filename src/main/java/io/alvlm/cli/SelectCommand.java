@@ -41,8 +41,8 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--candidates", description = "PCB: proposals per budget slot (default 5)") Integer candidates;
   @Option(names = "--scale", defaultValue = "100", description = "logit scale τ (default ${DEFAULT-VALUE})") float scale;
   @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})") long seed;
-  @Option(names = "--exclude", description = "file of labelled row ids, one per line (out of the pool)") Path exclude;
-  @Option(names = "--pending", description = "file of pending row ids, one per line (in the pool, not eligible)") Path pending;
+  @Option(names = "--exclude", description = "File of labelled row ids, one per line, left out of the pool (default: none).") Path exclude;
+  @Option(names = "--pending", description = "File of pending row ids, one per line, in the pool but not eligible (default: none).") Path pending;
   @Option(names = "--out", required = true, description = "output JSON") Path out;
   @Option(names = "--verbose", description = "Also print the peak heap against the size of the features.") boolean verbose;
 

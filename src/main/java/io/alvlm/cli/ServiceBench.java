@@ -52,7 +52,7 @@ final class ServiceBench implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "32", description = "embed.batch.size (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--set", description = "Extra service setting KEY=VALUE (repeatable), e.g. embed.decode.threads=1.")
+  @Option(names = "--set", description = {"Extra service setting KEY=VALUE, repeatable, e.g.", "embed.decode.threads=1 (default: none)."})
   Map<String, String> extra = new HashMap<>();
 
   @Override

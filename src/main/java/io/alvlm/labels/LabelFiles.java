@@ -5,13 +5,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alvlm.avro.Label;
+import io.alvlm.annotate.Annotators;
 import io.alvlm.avro.LabelOutcome;
+import io.alvlm.serde.RecordTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,12 +28,22 @@ import java.util.Locale;
  * ({@code result[].value.choices[0]}; {@value #NONE_CHOICE} means none of these), a cancelled one
  * (skipped) gives SKIPPED; the annotator is {@code label-studio:<completed_by>}, the time
  * {@code lead_time} seconds. CSV: a header with {@code id} and {@code class}, optionally
- * {@code outcome}, {@code annotator}, {@code query_id}.
+ * {@code outcome}, {@code annotator}, {@code query_id} (other columns, such as those {@code labels
+ * export} adds, are ignored); a row may end early, its missing trailing fields empty, as long as it
+ * reaches its id and class. Annotator names follow {@link Annotators#NAME_RULE}, the rule of
+ * {@code annotate.tokens}; the names the workbench writes for votes ({@code ann+bob}) and Label
+ * Studio's prefix ({@code label-studio:}) are accepted too.
  */
 public final class LabelFiles {
   /** The choice that Label Studio's labelling config of {@code labels export} offers for "none of these". */
   public static final String NONE_CHOICE = "None of these";
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final String LABEL_STUDIO_PREFIX = "label-studio:";
+
+  static {
+    // the rows are Label records built here, before any serde has marked Avro's generated classes as trusted
+    RecordTypes.trustGeneratedClasses();
+  }
 
   private LabelFiles() {}
 
@@ -38,7 +51,7 @@ public final class LabelFiles {
     return switch (format) {
       case "label-studio" -> labelStudio(Files.readString(file, StandardCharsets.UTF_8), now);
       case "csv" -> csv(Files.readAllLines(file, StandardCharsets.UTF_8), now);
-      default -> throw new IllegalArgumentException("format " + format + ": want label-studio or csv");
+      default -> throw new IllegalArgumentException("--format " + format + ": want label-studio or csv");
     };
   }
 
@@ -72,9 +85,13 @@ public final class LabelFiles {
     if (chosen == null) {
       return ImportRow.bad(line, "task " + id + " has no annotation");
     }
+    String annotator = LABEL_STUDIO_PREFIX + who(chosen.path("completed_by"));
+    if (!validAnnotator(annotator)) {
+      return ImportRow.bad(line, "task " + id + ": " + annotatorProblem(annotator));
+    }
     Label.Builder b = Label.newBuilder().setId(id).setLabeledAt(now)
         .setQueryId(task.path("data").path("query_id").asText(null))
-        .setAnnotator("label-studio:" + who(chosen.path("completed_by")))
+        .setAnnotator(annotator)
         .setTimeSpentMs(Math.round(chosen.path("lead_time").asDouble(0) * 1000));
     if (chosen.path("was_cancelled").asBoolean(false)) {
       return ImportRow.ok(line, b.setOutcome(LabelOutcome.SKIPPED).build());
@@ -102,6 +119,17 @@ public final class LabelFiles {
     return completedBy.isMissingNode() || completedBy.isNull() ? "unknown" : completedBy.asText();
   }
 
+  /** A name as the workbench or an import writes it: {@code name}, {@code ann+bob} (votes), {@code label-studio:name}. */
+  static boolean validAnnotator(String annotator) {
+    String names = annotator.startsWith(LABEL_STUDIO_PREFIX) ? annotator.substring(LABEL_STUDIO_PREFIX.length()) : annotator;
+    return Arrays.stream(names.split("\\+", -1)).allMatch(Annotators::validName);
+  }
+
+  private static String annotatorProblem(String annotator) {
+    String shown = annotator.length() > 40 ? annotator.substring(0, 40) + "…" : annotator;
+    return "annotator '" + shown + "' is not a name of " + Annotators.NAME_RULE + " (the rule of annotate.tokens)";
+  }
+
   static List<ImportRow> csv(List<String> lines, Instant now) {
     List<ImportRow> rows = new ArrayList<>();
     if (lines.isEmpty()) {
@@ -122,10 +150,17 @@ public final class LabelFiles {
       if (lines.get(i).isBlank()) {
         continue;
       }
-      List<String> f = CsvLine.split(lines.get(i));
-      if (f.size() != header.size()) {
+      List<String> f = new ArrayList<>(CsvLine.split(lines.get(i)));
+      if (f.size() > header.size()) {
         rows.add(ImportRow.bad(i + 1, f.size() + " fields, the header has " + header.size()));
         continue;
+      }
+      if (f.size() <= Math.max(id, cls)) {
+        rows.add(ImportRow.bad(i + 1, f.size() + " field(s): the row ends before its " + (f.size() <= id ? "id" : "class")));
+        continue;
+      }
+      while (f.size() < header.size()) {
+        f.add(""); // optional trailing columns left out
       }
       String c = f.get(cls).trim();
       LabelOutcome o;
@@ -140,9 +175,14 @@ public final class LabelFiles {
         rows.add(ImportRow.bad(i + 1, "want an id, and a class exactly when the outcome is LABELED"));
         continue;
       }
+      String who = annotator >= 0 && !f.get(annotator).isBlank() ? f.get(annotator).trim() : "csv-import";
+      if (!validAnnotator(who)) {
+        rows.add(ImportRow.bad(i + 1, annotatorProblem(who)));
+        continue;
+      }
       rows.add(ImportRow.ok(i + 1, Label.newBuilder().setId(f.get(id).trim()).setOutcome(o)
           .setClassName(o == LabelOutcome.LABELED ? c : null)
-          .setAnnotator(annotator >= 0 && !f.get(annotator).isBlank() ? f.get(annotator).trim() : "csv-import")
+          .setAnnotator(who)
           .setQueryId(query >= 0 && !f.get(query).isBlank() ? f.get(query).trim() : null).setLabeledAt(now).build()));
     }
     return rows;

@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Imports labels: every row is checked first (shape, an image the topics have seen, a configured
- * class); with any problem nothing is written unless {@code skipInvalid}. A row whose label is
+ * class, a query id that {@code alvlm.queries} has asked for that image); with any problem nothing
+ * is written unless {@code skipInvalid}. A row whose label is
  * already the image's latest on {@code alvlm.labels} (same outcome and class) is left out, so
  * importing the same file twice writes nothing the second time. The rest is written in one Kafka
  * transaction.
@@ -33,16 +34,31 @@ public final class LabelImport {
 
   private LabelImport() {}
 
-  /** The problems of {@code rows} against known image ids and class names, one message per bad row. */
-  public static List<String> problems(List<ImportRow> rows, Set<String> images, Collection<String> classes) {
+  /** The rows that are malformed in themselves (no topic needed), one message each. */
+  public static List<String> shapeProblems(List<ImportRow> rows) {
+    return rows.stream().filter(r -> r.problem() != null).map(r -> "line " + r.line() + ": " + r.problem()).toList();
+  }
+
+  /**
+   * The problems of {@code rows} against known image ids, class names and query ids (query id →
+   * the image it asked for), one message per bad row.
+   */
+  public static List<String> problems(List<ImportRow> rows, Set<String> images, Collection<String> classes,
+      Map<String, String> queries) {
     List<String> out = new ArrayList<>();
     for (ImportRow r : rows) {
+      String q = r.label() == null ? null : r.label().getQueryId();
       if (r.problem() != null) {
         out.add("line " + r.line() + ": " + r.problem());
       } else if (!images.contains(r.label().getId())) {
         out.add("line " + r.line() + ": unknown image " + r.label().getId());
       } else if (r.label().getClassName() != null && !classes.contains(r.label().getClassName())) {
         out.add("line " + r.line() + ": unknown class '" + r.label().getClassName() + "' (classes: " + classes + ")");
+      } else if (q != null && !queries.containsKey(q)) {
+        out.add("line " + r.line() + ": unknown query id " + q + ": no request on the queries topic has it (leave query_id "
+            + "empty for a label that answers no request)");
+      } else if (q != null && !queries.get(q).equals(r.label().getId())) {
+        out.add("line " + r.line() + ": query id " + q + " asked for image " + queries.get(q) + ", not " + r.label().getId());
       }
     }
     return out;
@@ -52,7 +68,12 @@ public final class LabelImport {
       boolean skipInvalid) {
     Set<String> images = new java.util.HashSet<>();
     TopicSnapshot.read(clientConfig, topics.images.name(), new ByteArrayDeserializer(), READ_TIMEOUT).forEach(r -> images.add(r.key()));
-    List<String> problems = problems(rows, images, classes);
+    Map<String, String> queries = new HashMap<>();
+    if (rows.stream().anyMatch(r -> r.label() != null && r.label().getQueryId() != null)) {
+      TopicSnapshot.read(clientConfig, topics.queries.name(), topics.queries.valueSerde().deserializer(), READ_TIMEOUT)
+          .forEach(r -> queries.put(r.value().getQueryId(), r.value().getId()));
+    }
+    List<String> problems = problems(rows, images, classes, queries);
     if (!problems.isEmpty() && !skipInvalid) {
       return new Result(0, 0, problems);
     }

@@ -42,6 +42,11 @@ public final class AvroSerdes {
     return registry.map(SchemaRegistryClient::health);
   }
 
+  /** With a registry: fails within {@code wait}, naming its address, when it does not answer. */
+  public void probeRegistry(java.time.Duration wait) {
+    registry.ifPresent(r -> r.probe(wait));
+  }
+
   /** The embedded default: single-object encoding, no registry. */
   public static AvroSerdes singleObject() {
     return new AvroSerdes(SerdeConfig.singleObject());

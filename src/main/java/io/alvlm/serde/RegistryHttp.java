@@ -104,6 +104,31 @@ final class RegistryHttp {
     }
   }
 
+  /**
+   * One {@code GET /subjects}, no retry, within {@code wait}: fails fast, naming the registry's
+   * address, when nothing answers there or it refuses the credentials. Any other answer will do.
+   */
+  void probe(Duration wait) {
+    URI uri = URI.create(baseUrl + "/subjects");
+    String where = "the schema registry at " + baseUrl + " (" + SerdeConfig.REGISTRY_URL + ")";
+    try {
+      HttpResponse<String> resp = http.send(request("GET", uri, null, wait), HttpResponse.BodyHandlers.ofString());
+      if (resp.statusCode() == 401 || resp.statusCode() == 403) {
+        throw new SchemaRegistryException(resp.statusCode(), -1, where + " refuses the credentials (HTTP "
+            + resp.statusCode() + "); check " + SerdeConfig.BASIC_AUTH_USER_INFO + " or " + SerdeConfig.BEARER_TOKEN, null);
+      }
+      health.answered();
+    } catch (HttpTimeoutException e) {
+      throw new SchemaRegistryException(-1, -1, "cannot reach " + where + ": no answer within " + wait.toMillis() + " ms", e);
+    } catch (IOException e) {
+      throw new SchemaRegistryException(-1, -1, "cannot reach " + where + ": " + (e.getMessage() == null
+          ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SchemaRegistryException(-1, -1, "interrupted while reaching " + where, e);
+    }
+  }
+
   private HttpRequest request(String method, URI uri, Schema schema, Duration left) {
     Duration limit = left.compareTo(timeout) < 0 && !left.isNegative() && !left.isZero() ? left : timeout;
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(limit).header("Accept", CONTENT_TYPE);

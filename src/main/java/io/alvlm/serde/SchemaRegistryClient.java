@@ -40,6 +40,11 @@ public final class SchemaRegistryClient {
     return RegistryHttp.authorizationHeader(config);
   }
 
+  /** Fails within {@code wait}, naming the registry's address, when it does not answer or refuses the credentials. */
+  public void probe(java.time.Duration wait) {
+    http.probe(wait);
+  }
+
   /** What this client has seen of the registry's availability. */
   public RegistryHealth health() {
     return health;

@@ -92,6 +92,8 @@ public final class AlvlmService implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     ServiceMetrics metrics = new ServiceMetrics(registry);
+    AvroSerdes serdes = AvroSerdes.from(c.asMap());
+    Reachable.check(c, serdes);
     try (Admin admin = Admin.create(clientConfig(c))) {
       Map<String, Object> specCfg = new HashMap<>(c.asMap());
       new TopicProvisioner(admin).ensure(TopicSpecs.from(specCfg), c.get(Settings.TOPICS_CREATE));
@@ -107,7 +109,6 @@ public final class AlvlmService implements AutoCloseable {
             ? CoopPromptTrainer.owning(c, ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))), metrics::trainingEpoch)
         : CoopPromptTrainer.from(c, model, metrics::trainingEpoch);
     Strategy strategy = c.runs("pool") ? strategy(c) : null;
-    AvroSerdes serdes = AvroSerdes.from(c.asMap());
     serdes.registryHealth().ifPresent(metrics::registryHealth);
     Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, strategy, trainer, metrics, null,
         decode));

@@ -41,14 +41,42 @@ class LabelFilesTest {
 
   @Test
   void listsEveryBadRowWithItsLine() {
-    List<ImportRow> rows = LabelFiles.csv(List.of("id,class,annotator", "img-1,Coat,ann", "img-9,Coat,ann", "img-2,Dragon,ann",
-        "img-3,,ann", "img-4,Bag"), NOW);
-    List<String> problems = LabelImport.problems(rows, Set.of("img-1", "img-2", "img-3", "img-4"), CLASSES);
-    assertEquals(4, problems.size(), problems.toString());
-    assertTrue(problems.get(0).startsWith("line 3: unknown image img-9"), problems.get(0));
-    assertTrue(problems.get(1).startsWith("line 4: unknown class 'Dragon'"), problems.get(1));
-    assertTrue(problems.get(2).startsWith("line 5: "), problems.get(2));
-    assertTrue(problems.get(3).startsWith("line 6: 2 fields"), problems.get(3));
+    List<ImportRow> rows = LabelFiles.csv(List.of("id,class,annotator,query_id", "img-1,Coat,ann", "img-9,Coat,ann",
+        "img-2,Dragon,ann", "img-3,,ann", "img-4,Bag,ann,q-4,extra", "img-5,Bag,ann,alvlm-r9-img-5", "img-6,Bag,ann,q-4",
+        "img-7"), NOW);
+    List<String> problems = LabelImport.problems(rows, Set.of("img-1", "img-2", "img-3", "img-4", "img-5", "img-6", "img-7"),
+        CLASSES, java.util.Map.of("q-4", "img-4"));
+    assertEquals(List.of("line 3: unknown image img-9", "line 4: unknown class 'Dragon' (classes: [Bag, Coat, T-shirt/top])",
+        "line 5: want an id, and a class exactly when the outcome is LABELED", "line 6: 5 fields, the header has 4",
+        "line 7: unknown query id alvlm-r9-img-5: no request on the queries topic has it (leave query_id empty for a label "
+            + "that answers no request)", "line 8: query id q-4 asked for image img-4, not img-6",
+        "line 9: 1 field(s): the row ends before its class"), problems);
+  }
+
+  @Test
+  void optionalTrailingColumnsMayBeLeftOut() {
+    List<ImportRow> rows = LabelFiles.csv(List.of("id,class,outcome,annotator,query_id", "img-1,Coat", "img-2,,SKIPPED",
+        "img-3,Bag,LABELED,ann,q-3"), NOW);
+    assertEquals(List.of(), LabelImport.shapeProblems(rows));
+    assertEquals("csv-import", rows.get(0).label().getAnnotator());
+    assertEquals(null, rows.get(0).label().getQueryId());
+    assertEquals(LabelOutcome.SKIPPED, rows.get(1).label().getOutcome());
+    assertEquals("q-3", rows.get(2).label().getQueryId());
+  }
+
+  @Test
+  void annotatorNamesFollowTheTokensRule() throws Exception {
+    List<ImportRow> rows = LabelFiles.csv(List.of("id,class,annotator", "img-1,Coat,<script>alert(1)</script>",
+        "img-2,Coat,ann+bob", "img-3,Coat,label-studio:ann@x.org", "img-4,Coat,ann bob", "img-5,Coat,ann+"), NOW);
+    assertEquals(List.of("line 2: annotator '<script>alert(1)</script>' is not a name of 1 to 64 letters, digits and "
+        + "._@- (the rule of annotate.tokens)", "line 5: annotator 'ann bob' is not a name of 1 to 64 letters, digits and "
+        + "._@- (the rule of annotate.tokens)", "line 6: annotator 'ann+' is not a name of 1 to 64 letters, digits and ._@- "
+        + "(the rule of annotate.tokens)"), LabelImport.shapeProblems(rows));
+    String export = """
+        [{"data": {"alvlm_id": "img-1"}, "annotations": [{"completed_by": "<img src=x>",
+          "result": [{"value": {"choices": ["Coat"]}}]}]}]""";
+    assertTrue(LabelImport.shapeProblems(LabelFiles.labelStudio(export, NOW)).get(0)
+        .startsWith("line 1: task img-1: annotator 'label-studio:<img src=x>' is not a name"));
   }
 
   @Test
