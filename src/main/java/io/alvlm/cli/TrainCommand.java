@@ -86,15 +86,14 @@ final class TrainCommand implements Callable<Integer> {
     CoopConfig cfg = CoopConfig.defaults().withNCtx(nCtx).withCtxInit(ctxInit).withClassSpecific(csc)
         .withPosition(position).withEpochs(epochs).withBatchSize(batchSize).withLr(lr).withMomentum(momentum)
         .withWeightDecay(weightDecay).withWarmupEpochs(warmupEpochs).withWarmupLr(warmupLr).withSeed(seed);
-    System.err.printf("train: %d labels, %d classes, %d epochs; loading %s%n", data.labels().length, data.classes().size(),
+    System.out.printf("train: %d labels, %d classes, %d epochs; loading %s%n", data.labels().length, data.classes().size(),
         epochs, model);
     try (ClipModel clip = ClipModel.load(model)) {
-      PromptModel pm = trained(new CoopTrainer(clip, cfg, new EpochProgress(System.err)), data);
+      PromptModel pm = trained(new CoopTrainer(clip, cfg, new EpochProgress(System.out)), data);
       pm.save(out);
       Accuracy zs = Accuracy.of(ZeroShot.classFeatures(clip, data.classes(), ZeroShot.DEFAULT_TEMPLATES),
           data.features(), data.labels());
-      System.out.printf("train: %d labels, %d classes, %d epochs → %s%n", data.labels().length, data.classes().size(),
-          epochs, out);
+      System.out.printf("train: wrote %s%n", out);
       System.out.printf("metrics: %s%n", pm.metrics());
       System.out.printf("training-set accuracy: coop %.4f, zero-shot %.4f%n",
           pm.accuracy(data.features(), data.labels()).top1(), zs.top1());
@@ -126,12 +125,12 @@ final class TrainCommand implements Callable<Integer> {
     Check.within("--weight-decay", weightDecay, 0, 1);
   }
 
-  /** A progress line on standard error about every tenth of the epochs, so a long training is not silent. */
-  record EpochProgress(java.io.PrintStream err) implements CoopTrainer.Progress {
+  /** A progress line about every tenth of the epochs, so a long training is not silent. */
+  record EpochProgress(java.io.PrintStream out) implements CoopTrainer.Progress {
     @Override
     public void epochEnded(int epoch, int epochs, double meanLoss, double accuracy) {
       if ((epoch + 1) % Math.max(1, epochs / 10) == 0 || epoch + 1 == epochs) {
-        err.printf("train: epoch %d/%d, loss %.4f, training accuracy %.3f%n", epoch + 1, epochs, meanLoss, accuracy);
+        out.printf("train: epoch %d/%d, loss %.4f, training accuracy %.3f%n", epoch + 1, epochs, meanLoss, accuracy);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.alvlm.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,14 +41,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The workbench in Debian's headless Chromium, driven by WebDriver, against the whole service on a
- * real broker with the demo's Fashion-MNIST images: two annotators log in, label with the keyboard
- * only, undo, and never see the same request; forged writes are refused and write nothing.
+ * real broker with the demo's Fashion-MNIST images: the login page shows no desk; two annotators
+ * log in, label with the keyboard only, undo, and never see the same request; ten labels retrain
+ * the model, whose new round waits behind the one on screen, which the progress panel names; forged
+ * writes are refused and write nothing; malformed JSON is a 400, OPTIONS a 405; twenty wrong logins
+ * from one address meet 429 and the right token works again after the backoff.
  */
+@org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class WorkbenchBrowserIT {
   private static final int IMAGES = 160;
   private static final String ALICE = "alice-token-7f3a9c1e55d2";
   private static final String BOB = "bob-token-0b8e62d4a9f1c3";
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration RETRAIN = Duration.ofSeconds(180);
   @TempDir Path state;
 
   @Test
@@ -59,8 +65,11 @@ class WorkbenchBrowserIT {
       s.put("query.budget", "30");
       s.put("query.min-new", Integer.toString(IMAGES));
       s.put("query.interval.ms", "600000");
-      s.put("train.min-new-labels", "100000");
+      s.put("train.min-new-labels", "10");
+      s.put("train.epochs", "2");
+      s.put("train.gate", "always");
       s.put("annotate.port", "0");
+      s.put("annotate.login.backoff.ms", "3000");
       s.put("annotate.tokens", "alice=" + ALICE + ",bob=" + BOB);
       ServiceConfig config = ServiceConfig.of(s);
       try (AlvlmService service = AlvlmService.start(config); Workbench workbench = Workbench.start(config)) {
@@ -88,8 +97,25 @@ class WorkbenchBrowserIT {
           }
           String bobHeld = q;
           q = shown(alice, null);
+          HttpClient http = HttpClient.newHttpClient();
+          String api = "http://127.0.0.1:" + service.httpPort();
           for (int i = 0; i < 20; i++) {
             assertTrue(alices.add(q), "alice is shown " + q + " twice");
+            if (i == 10) {
+              // alice's ten labels retrained the model; its new round waits behind round 1
+              new WebDriverWait(alice, RETRAIN).until(d -> json(get(http, api + "/model")).path("version").asLong() >= 1);
+              new WebDriverWait(alice, RETRAIN).until(d -> get(http, api + "/rounds").contains("\"round\":2"));
+              assertEquals(1L, asked.get(q).getRound(), "the desk serves the oldest open round first");
+            }
+            if (i == 12) {
+              String caption = alice.findElement(By.id("caption")).getText();
+              String progress = new WebDriverWait(alice, WAIT).until(d -> {
+                String p = d.findElement(By.id("progress")).getText();
+                return p.isEmpty() ? null : p;
+              });
+              assertTrue(caption.endsWith("round 1") && progress.startsWith("round 1: "),
+                  "the panel names the round on screen, not the newest: " + caption + " / " + progress);
+            }
             int choice = i % 3;
             aliceClass.put(q, asked.get(q).getGuesses().get(choice).getClassName());
             if (i == 10) {
@@ -151,10 +177,10 @@ class WorkbenchBrowserIT {
               "only alice's own answer reached the held request: the forged ones wrote nothing");
 
           // the pool acts on them: the correction is a relabel
-          HttpClient http = HttpClient.newHttpClient();
-          String api = "http://127.0.0.1:" + service.httpPort();
           new WebDriverWait(alice, WAIT).until(d -> get(http, api + "/metrics").contains("alvlm_labels_total{outcome=\"relabel\"} 1.0"));
           assertTrue(get(http, api + "/images/" + asked.get(last).getId()).contains("\"label\":\"" + corrected + "\""));
+          malformedJsonAndOptions(base, session.getValue(), csrf);
+          wrongLoginsAreThrottled(base, alice);
         } finally {
           alice.quit();
           bob.quit();
@@ -175,6 +201,7 @@ class WorkbenchBrowserIT {
   private static void login(WebDriver d, String base, String token) {
     d.get(base);
     new WebDriverWait(d, WAIT).until(x -> x.findElement(By.id("login-token")).isDisplayed());
+    assertFalse(d.findElement(By.id("desk")).isDisplayed(), "the login page shows no desk beneath it");
     new Actions(d).sendKeys(d.findElement(By.id("login-token")), token + "\n").perform();
     new WebDriverWait(d, WAIT).until(x -> x.findElement(By.id("desk")).isDisplayed());
   }
@@ -219,6 +246,63 @@ class WorkbenchBrowserIT {
       b.header("X-CSRF-Token", csrf);
     }
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void malformedJsonAndOptions(String base, String session, String csrf) throws Exception {
+    HttpResponse<String> bad = post(base, "{\"queryId\": ", session, csrf);
+    assertEquals(400, bad.statusCode());
+    assertTrue(bad.body().contains("malformed JSON at line 1"), bad.body());
+    HttpResponse<String> options = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/answer"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, options.statusCode());
+  }
+
+  /** Twenty wrong tokens: ten refused (401), ten more held back (429); the right one works after the wait. */
+  private static void wrongLoginsAreThrottled(String base, WebDriver alice) throws Exception {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+    List<Integer> codes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        codes.add(login(base, "wrong-token-" + i + "-5f0c2e9a").statusCode());
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    List<Integer> want = new ArrayList<>(java.util.Collections.nCopies(10, 401));
+    want.addAll(java.util.Collections.nCopies(10, 429));
+    assertEquals(want, codes);
+    String log = logged.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(log.contains("failed logins from 127.0.0.1 within a minute"), log);
+    assertFalse(log.contains("wrong-token"), "tokens are never logged: " + log);
+    HttpResponse<String> early = login(base, ALICE);
+    assertEquals(429, early.statusCode(), "the right token waits out the backoff too");
+    assertTrue(early.headers().firstValue("Retry-After").isPresent());
+    new WebDriverWait(alice, WAIT).until(d -> {
+      try {
+        return login(base, ALICE).statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    String metrics = get(HttpClient.newHttpClient(), base + "metrics");
+    assertTrue(metrics.contains("alvlm_workbench_login_failures_total{reason=\"unknown-token\"} 10.0"), metrics);
+    assertTrue(metrics.contains("alvlm_workbench_login_failures_total{reason=\"throttled\"}"), metrics);
+  }
+
+  private static HttpResponse<String> login(String base, String token) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/login"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode json(String body) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.isEmpty() ? "{}" : body);
+    } catch (java.io.IOException e) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
   }
 
   private static String get(HttpClient http, String url) {
