@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.Label;
+import io.alvlm.avro.PromptModel;
+import io.alvlm.avro.TrainingEventType;
 import io.alvlm.cli.AlvlmProcess;
 import io.alvlm.cli.AlvlmProcess.Run;
 import io.alvlm.data.IdxDataset;
@@ -28,9 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code labels export} and {@code labels import} as the README shows them, each in a fresh JVM
  * through {@code bin/alvlm} (the Avro trust bug only showed there), against the service on a real
- * broker: half the requests come back through Label Studio, the other half as a CSV in the README's
- * shape, the CSV that {@code labels export} wrote imports again as a no-op, and every label arrives
- * exactly once. An unknown query id and an unreachable schema registry are one line each.
+ * broker: a file with bad rows is refused with their lines and writes nothing; half the requests
+ * come back through Label Studio, the other half as a CSV in the README's shape; the CSV that
+ * {@code labels export} wrote imports again as a no-op; every label arrives exactly once, the pool
+ * applies them and the trainer retrains on them. An unknown query id and an unreachable schema
+ * registry are one line each.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class LabelsCommandIT {
@@ -48,7 +52,9 @@ class LabelsCommandIT {
       s.put("query.budget", Integer.toString(BUDGET));
       s.put("query.min-new", Integer.toString(IMAGES));
       s.put("query.interval.ms", "3600000");
-      s.put("train.min-new-labels", "1000");
+      s.put("train.min-new-labels", Integer.toString(BUDGET));
+      s.put("train.epochs", "2");
+      s.put("train.gate", "always");
       Path config = dir.resolve("alvlm.properties");
       ServiceHarness.writeConfig(config, s);
       ServiceHarness.createTopics(kafka, s);
@@ -75,6 +81,20 @@ class LabelsCommandIT {
           answered.add(t);
         }
         JSON.writeValue(dir.resolve("answered.json").toFile(), answered);
+
+        // one unanswered task and one unknown class: both lines named, nothing written
+        ArrayNode bad = answered.deepCopy();
+        ((ObjectNode) bad.get(0)).remove("annotations");
+        answer((ObjectNode) bad.get(1), "Not a class");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("bad.json").toFile(), bad);
+        Run refused = alvlm("labels", "import", "bad.json", "--config", config.toString(), "--format", "label-studio");
+        assertEquals(1, refused.exit(), refused.err());
+        List<String> said = launcherless(refused.errLines());
+        assertEquals(3, said.size(), refused.err());
+        assertTrue(said.get(0).startsWith("bad.json: line ") && said.get(0).endsWith("has no annotation"), said.get(0));
+        assertTrue(said.get(1).contains("unknown class 'Not a class'"), said.get(1));
+        assertEquals("alvlm labels import: bad.json: 2 problems (above); nothing written (--skip-invalid writes the valid "
+            + "rows)", said.get(2));
         Run imported = alvlm("labels", "import", "answered.json", "--config", config.toString(), "--format", "label-studio");
         assertEquals(0, imported.exit(), imported.err());
         assertTrue(imported.err().contains("5 label(s) written, 0 unchanged, 0 refused"), imported.err());
@@ -122,6 +142,20 @@ class LabelsCommandIT {
           assertEquals(null, got.put(r.key(), r.value().getClassName()), "a second label for " + r.key());
         }
         assertEquals(truth, new TreeMap<>(got), "every answer once, nothing else");
+
+        // the pool applies them (one EXAMPLE each, on to the trainer) and the trainer retrains on them
+        Map<String, String> applied = new TreeMap<>();
+        ServiceHarness.readUntil(kafka, topics.training.name(), topics.training.valueSerde().deserializer(),
+            l -> l.stream().filter(e -> e.value().getType() == TrainingEventType.EXAMPLE).count() >= BUDGET,
+            Duration.ofSeconds(60)).stream().filter(e -> e.value().getType() == TrainingEventType.EXAMPLE)
+            .forEach(e -> applied.put(e.value().getId(), e.value().getClassName()));
+        assertEquals(truth, applied);
+        PromptModel retrained = ServiceHarness.readUntil(kafka, topics.models.name(), topics.models.valueSerde().deserializer(),
+            l -> l.stream().anyMatch(m -> m.value().getVersion() >= 1), Duration.ofSeconds(120)).stream()
+            .map(ConsumerRecord::value).filter(m -> m.getVersion() >= 1).findFirst()
+            .orElseThrow(() -> new AssertionError("the trainer published no model trained on the imported labels"));
+        assertTrue(retrained.getMetrics().get("train_labels") + retrained.getMetrics().get("heldout_labels") >= BUDGET,
+            retrained.getMetrics().toString());
       }
 
       // an unreachable schema registry is named at once
