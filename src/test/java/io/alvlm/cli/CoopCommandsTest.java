@@ -64,6 +64,20 @@ class CoopCommandsTest {
   }
 
   @Test
+  void keepIfWorseWritesAModelWhoseLossRose() throws Exception {
+    // the overshooting settings of TrainingCheckTest: the training-set loss rises
+    Path out = dir.resolve("worse.safetensors");
+    String printed = run("train", "--model", Fixtures.clipTinyModel().toString(), "--features", features.toString(),
+        "--labels", labels.toString(), "--classes", classes.toString(), "--out", out.toString(), "--n-ctx", "4",
+        "--ctx-init", "", "--csc", "--class-position", "FRONT", "--epochs", "5", "--batch-size", "4", "--lr", "0.01",
+        "--momentum", "0.9", "--weight-decay", "5e-4", "--warmup-epochs", "1", "--warmup-lr", "1e-5", "--seed", "7",
+        "--keep-if-worse");
+    assertTrue(printed.contains("train: wrote " + out), printed);
+    PromptModel pm = PromptModel.load(out);
+    assertTrue(pm.metrics().get("train_loss_after") > pm.metrics().get("train_loss_before"), pm.metrics().toString());
+  }
+
+  @Test
   void evalPrintsAccuracyOfPromptsAndZeroShot() throws Exception {
     Path out = dir.resolve("p.safetensors");
     run("train", "--model", Fixtures.clipTinyModel().toString(), "--features", features.toString(), "--labels",

@@ -71,6 +71,9 @@ class TrainingCheckTest {
           () -> new CoopTrainer(clip, overshoot).train(rows, LABELS, CLASSES));
       assertEquals(TrainingCheck.inputsHash(views(rows), LABELS, CLASSES, overshoot), e.inputsHash());
       assertTrue(e.getMessage().contains("did not fall"), e.getMessage());
+      PromptModel worse = e.worse().orElseThrow(() -> new AssertionError("a finite model whose loss rose is offered"));
+      assertEquals(CLASSES, worse.classNames());
+      for (float x : worse.context()) assertTrue(Float.isFinite(x));
     }
   }
 }
