@@ -50,7 +50,13 @@ public final class WebServer implements AutoCloseable {
   public static WebServer start(String name, String bind, int port, int threads, Set<String> methods, Handler handler)
       throws IOException {
     Objects.requireNonNull(handler);
-    HttpServer s = HttpServer.create(new InetSocketAddress(bind, port), 64);
+    HttpServer s;
+    try {
+      s = HttpServer.create(new InetSocketAddress(bind, port), 64);
+    } catch (java.net.BindException e) {
+      throw new IOException("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "): another process "
+          + "holds the port, or the address is not this machine's", e);
+    }
     ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

@@ -53,6 +53,13 @@ class ServiceConfigTest {
   }
 
   @Test
+  void openBelowIsOffOrACount() {
+    assertEquals(0, ServiceConfig.defaults().get(Settings.QUERY_OPEN_BELOW));
+    assertEquals("bad configuration: query.open-below=-1: want 0 (off) or a number of open requests",
+        refusal(Map.of(), Map.of("query.open-below", "-1")));
+  }
+
+  @Test
   void missingConfigFileIsNamed() {
     Path nope = dir.resolve("nope.properties");
     assertEquals("cannot read config file " + nope + ": no such file",
