@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
         "annotator answering from the true labels; with --annotate a person labels in the workbench",
         "instead, and rounds follow their answers. Ctrl-C prints the summary and removes the demo's state."})
 final class DemoCommand implements Callable<Integer> {
+  private static final String QUIET_SERVICE_LOG = "org.slf4j.simpleLogger.log.io.alvlm";
+
   @Option(names = "--model", description = "Hugging Face CLIP directory (default: the tiny random CLIP in models/clip-tiny).")
   Path model;
 
@@ -59,6 +61,11 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     checkOptions();
+    // the demo's report is its output: the service in this JVM logs warnings and errors only, unless
+    // the user asked for more (-Dorg.slf4j.simpleLogger.log.io.alvlm=info in ALVLM_JAVA_OPTS)
+    if (System.getProperty(QUIET_SERVICE_LOG) == null) {
+      System.setProperty(QUIET_SERVICE_LOG, "warn");
+    }
     Demo.Options o = new Demo.Options(model, rounds, budget, strategy, images, testImages, epochs,
         lr != null ? lr : (model == null ? 0.05 : 0.002), csc != null ? csc : model == null, full,
         timeoutSeconds != null ? timeoutSeconds : annotate ? 3600 : 280, annotate);
