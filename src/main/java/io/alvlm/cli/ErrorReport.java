@@ -31,7 +31,8 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler, Comma
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
-    report(cl, Problem.oneLine(ex.getMessage()) + help(cl), ex, List.of(args));
+    // picocli starts some of its messages with "Error: ", which the command's prefix already says
+    report(cl, Problem.oneLine(ex.getMessage()).replaceFirst("^Error: ", "") + help(cl), ex, List.of(args));
     return 2;
   }
 

@@ -42,7 +42,14 @@ final class RepeatTrainingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ClipModel clip = ClipModel.load(model)) {
+    Check.atLeast("--calls", calls, 1);
+    Check.atLeast("--images", images, 1);
+    Check.atLeast("--classes", classes, 2);
+    Check.atLeast("--epochs", epochs, 1);
+    // the default is the checkout's tiny CLIP, wherever the command runs from
+    Path dir = model.isAbsolute() || java.nio.file.Files.isDirectory(model) ? model
+        : Path.of(System.getProperty("alvlm.home", ".")).resolve(model);
+    try (ClipModel clip = ClipModel.load(dir)) {
       Random r = new Random(7);
       float[][] features = new float[images][clip.projectionDim()];
       int[] labels = new int[images];

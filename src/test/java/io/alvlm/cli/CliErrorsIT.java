@@ -150,6 +150,21 @@ class CliErrorsIT {
         // 8. workbench and API rough edges
         row("annotate.tokens with a guessable token", 1, "annotate", List.of("fewer than 8 different characters"),
             config("classes=a,b\nannotate.tokens=ann=aaaaaaaaaaaaaaaaaaaa"), "annotate", "--config", "c.properties"),
+        // the other commands, one bad input each
+        row("eval --prompt that does not exist", 1, "eval", List.of("no such file: p.safetensors"), CliErrorsIT::trainSet,
+            "eval", "--model", TINY.toString(), "--prompt", "p.safetensors", "--features", "f.npy", "--labels", "l.npy",
+            "--classes", "classes.txt"),
+        row("encode-text --model that is not a directory", 1, "encode-text", List.of("nope has no config.json"), none,
+            "encode-text", "--model", "nope", "--out", "out/t.npy", "a photo of a dog"),
+        row("labels export --format that does not exist", 2, "labels export", List.of("--format xml"), config("classes=a"),
+            "labels", "export", "--config", "c.properties", "--format", "xml", "--out", "out/x.csv"),
+        row("chaos --images 0", 1, "chaos", List.of("--images >= 1"), none, "chaos", "--images", "0"),
+        row("repeat-training --calls 0", 2, "repeat-training", List.of("--calls 0: want 1 or more"), none,
+            "repeat-training", "--calls", "0"),
+        row("parity --dtype that does not exist", 1, "parity", List.of("'bf99'", "fp32, fp16"), none, "parity",
+            "--dtype", "bf99"),
+        row("bench coop without a model", 2, "bench coop", List.of("Missing required argument", "--arch"), none, "bench",
+            "coop"),
         // issue #30, item 8: train refuses a model whose loss rose, naming the option that keeps it
         row("train whose training-set loss rose", 1, "train", List.of("did not fall", "--keep-if-worse"),
             CliErrorsIT::overshootSet, "train", "--model", Fixtures.clipTinyModel().toAbsolutePath().toString(),
