@@ -242,10 +242,10 @@ public final class Demo {
       }
     }
     out.println();
-    out.printf("%-6s %-8s %-10s %-10s %-10s%n", "round", "labels", "accuracy", "query ms", "train s");
-    out.printf("%-6s %-8d %-10s %-10s %-10s%n", "0", 0, String.format("%.1f%%", 100 * zeroShot), "-", "-");
+    out.printf("%-6s %-8s %-10s %-10s %s%n", "round", "labels", "accuracy", "query ms", "train s");
+    out.printf("%-6s %-8d %-10s %-10s %s%n", "0", 0, String.format("%.1f%%", 100 * zeroShot), "-", "-");
     for (Row r : rows) {
-      out.printf("%-6d %-8d %-10s %-10.0f %-10.1f%n", r.round(), r.labels(), String.format("%.1f%%", 100 * r.accuracy()),
+      out.printf("%-6d %-8d %-10s %-10.0f %.1f%n", r.round(), r.labels(), String.format("%.1f%%", 100 * r.accuracy()),
           r.queryMs(), r.trainSeconds());
     }
     boolean ok = rows.size() >= o.rounds();
