@@ -68,6 +68,11 @@ final class ServiceHarness {
     Map<String, Object> p = new HashMap<>(kafka.clientConfig());
     p.put("enable.idempotence", true);
     p.put("acks", "all");
+    // one batch in flight: on a loaded machine a first batch whose answer timed out was retried after
+    // later ones had landed, and the broker refused it (OutOfOrderSequenceException) until the images
+    // were dropped and the test waited for a round that never came
+    p.put("max.in.flight.requests.per.connection", 1);
+    p.put("linger.ms", 20);
     try (KafkaProducer<String, ImageEvent> producer =
         new KafkaProducer<>(p, new StringSerializer(), topics.images.valueSerde().serializer())) {
       for (int i = from; i < to; i++) {

@@ -105,6 +105,12 @@ class WorkbenchBrowserIT {
               // alice's ten labels retrained the model; its new round waits behind round 1
               new WebDriverWait(alice, RETRAIN).until(d -> json(get(http, api + "/model")).path("version").asLong() >= 1);
               new WebDriverWait(alice, RETRAIN).until(d -> get(http, api + "/rounds").contains("\"round\":2"));
+              // and the desk holds round 2's requests too, so a panel counting the newest round would say 2
+              String cookie = "alvlm_session=" + alice.manage().getCookieNamed("alvlm_session").getValue();
+              new WebDriverWait(alice, RETRAIN).until(d -> {
+                com.fasterxml.jackson.databind.JsonNode p = json(getWithCookie(http, base + "api/progress", cookie));
+                return p.path("remaining").asLong() > p.path("remainingThisRound").asLong();
+              });
               assertEquals(1L, asked.get(q).getRound(), "the desk serves the oldest open round first");
             }
             if (i == 12) {
@@ -302,6 +308,15 @@ class WorkbenchBrowserIT {
       return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.isEmpty() ? "{}" : body);
     } catch (java.io.IOException e) {
       return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+  }
+
+  private static String getWithCookie(HttpClient http, String url, String cookie) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      return "";
     }
   }
 
