@@ -91,9 +91,9 @@ final class LabelsCommand {
       ServiceConfig c = ServiceConfig.load(config, System.getenv(), Map.of());
       List<String> classes = c.classNames();
       Check.readableFile(file);
-      // the file's own problems are reported before any broker is asked about its images
+      // the file's own problems (its rows, its classes) are reported before any broker is asked about its images
       List<ImportRow> rows = LabelFiles.read(file, format, Instant.now());
-      refuseUnlessSkipping(LabelImport.shapeProblems(rows));
+      refuseUnlessSkipping(LabelImport.localProblems(rows, classes));
       AvroSerdes serdes = AvroSerdes.from(c.asMap());
       Reachable.check(c, serdes);
       LabelImport.Result r = LabelImport.run(AlvlmService.clientConfig(c), new Topics(serdes), rows, classes, skipInvalid);

@@ -39,6 +39,23 @@ public final class LabelImport {
     return rows.stream().filter(r -> r.problem() != null).map(r -> "line " + r.line() + ": " + r.problem()).toList();
   }
 
+  /** The problems found without a broker: malformed rows and unknown classes, one message per bad row. */
+  public static List<String> localProblems(List<ImportRow> rows, Collection<String> classes) {
+    List<String> out = new ArrayList<>();
+    for (ImportRow r : rows) {
+      if (r.problem() != null) {
+        out.add("line " + r.line() + ": " + r.problem());
+      } else if (r.label().getClassName() != null && !classes.contains(r.label().getClassName())) {
+        out.add(unknownClass(r, classes));
+      }
+    }
+    return out;
+  }
+
+  private static String unknownClass(ImportRow r, Collection<String> classes) {
+    return "line " + r.line() + ": unknown class '" + r.label().getClassName() + "' (classes: " + classes + ")";
+  }
+
   /**
    * The problems of {@code rows} against known image ids, class names and query ids (query id →
    * the image it asked for), one message per bad row.
@@ -53,7 +70,7 @@ public final class LabelImport {
       } else if (!images.contains(r.label().getId())) {
         out.add("line " + r.line() + ": unknown image " + r.label().getId());
       } else if (r.label().getClassName() != null && !classes.contains(r.label().getClassName())) {
-        out.add("line " + r.line() + ": unknown class '" + r.label().getClassName() + "' (classes: " + classes + ")");
+        out.add(unknownClass(r, classes));
       } else if (q != null && !queries.containsKey(q)) {
         out.add("line " + r.line() + ": unknown query id " + q + ": no request on the queries topic has it (leave query_id "
             + "empty for a label that answers no request)");

@@ -54,6 +54,13 @@ class LabelFilesTest {
   }
 
   @Test
+  void rowsAndClassesAreCheckedWithoutABroker() {
+    List<ImportRow> rows = LabelFiles.csv(List.of("id,class", "img-1,Coat", "img-2,Dragon", "img-3"), NOW);
+    assertEquals(List.of("line 3: unknown class 'Dragon' (classes: [Bag, Coat, T-shirt/top])",
+        "line 4: 1 field(s): the row ends before its class"), LabelImport.localProblems(rows, CLASSES));
+  }
+
+  @Test
   void optionalTrailingColumnsMayBeLeftOut() {
     List<ImportRow> rows = LabelFiles.csv(List.of("id,class,outcome,annotator,query_id", "img-1,Coat", "img-2,,SKIPPED",
         "img-3,Bag,LABELED,ann,q-3"), NOW);
