@@ -1,6 +1,6 @@
 package io.alvlm.chaos;
 
-import io.alvlm.stream.TopicSnapshot;
+import io.alvlm.topics.TopicSnapshot;
 
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.DeadLetter;
@@ -12,9 +12,9 @@ import io.alvlm.data.IdxDataset;
 import io.alvlm.demo.SimulatedAnnotator;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.stream.EmbeddedKafka;
-import io.alvlm.stream.TopicProvisioner;
-import io.alvlm.stream.TopicSpecs;
-import io.alvlm.stream.Topics;
+import io.alvlm.topics.TopicProvisioner;
+import io.alvlm.topics.TopicSpecs;
+import io.alvlm.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

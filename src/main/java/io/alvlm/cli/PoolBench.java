@@ -11,11 +11,11 @@ import io.alvlm.selection.NeighborTable;
 import io.alvlm.selection.NeighborUncertainty;
 import io.alvlm.selection.ZeroShotProbabilities;
 import io.alvlm.stream.EmbeddedKafka;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.TopicProvisioner;
-import io.alvlm.stream.TopicSpecs;
-import io.alvlm.stream.TopicSnapshot;
-import io.alvlm.stream.Topics;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.topics.TopicProvisioner;
+import io.alvlm.topics.TopicSpecs;
+import io.alvlm.topics.TopicSnapshot;
+import io.alvlm.topics.Topics;
 import io.alvlm.serde.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -97,8 +97,8 @@ final class PoolBench implements Callable<Integer> {
     if ("auto".equals(poolHeap)) {
       // cells take over (and auto precision turns fp16) for approximate, and for auto past its threshold
       boolean cells = "approximate".equals(neighbors) || ("auto".equals(neighbors)
-          && (long) images * dim > Long.parseLong(io.alvlm.stream.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
-      poolHeap = PoolHeap.forPool(images, dim, k, io.alvlm.stream.FeaturePrecision.parse(featurePrecision), cells);
+          && (long) images * dim > Long.parseLong(io.alvlm.config.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
+      poolHeap = PoolHeap.forPool(images, dim, k, io.alvlm.selection.FeaturePrecision.parse(featurePrecision), cells);
     }
     System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
         + "k-means inits %d (%d on a sample of at most %d rows per centre), fold batch %d / max-work %d; features %s; pool JVM heap %s, %s; "
@@ -305,7 +305,7 @@ final class PoolBench implements Callable<Integer> {
   /** The last committed list of every row, from the neighbour store's changelog (centroids, keys < 0, skipped). */
   private Map<Integer, Stored> storedLists(EmbeddedKafka kafka, ServiceConfig config) {
     Map<Integer, Stored> out = new HashMap<>();
-    String topic = config.get(io.alvlm.stream.Settings.APPLICATION_ID) + "-pool-neighbors-changelog";
+    String topic = config.get(io.alvlm.config.Settings.APPLICATION_ID) + "-pool-neighbors-changelog";
     for (ConsumerRecord<Integer, byte[]> r : TopicSnapshot.read(kafka.clientConfig(), topic, new IntegerDeserializer(),
         new ByteArrayDeserializer(), Duration.ofMinutes(5))) {
       if (r.key() < 0 || r.value() == null) continue;

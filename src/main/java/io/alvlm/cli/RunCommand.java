@@ -1,9 +1,9 @@
 package io.alvlm.cli;
 
-import io.alvlm.stream.AlvlmService;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Setting;
-import io.alvlm.stream.Settings;
+import io.alvlm.service.AlvlmService;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Setting;
+import io.alvlm.config.Settings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

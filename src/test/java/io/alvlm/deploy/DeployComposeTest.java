@@ -3,8 +3,8 @@ package io.alvlm.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Settings;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

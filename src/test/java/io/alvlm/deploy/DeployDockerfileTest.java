@@ -3,7 +3,7 @@ package io.alvlm.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.alvlm.stream.Settings;
+import io.alvlm.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

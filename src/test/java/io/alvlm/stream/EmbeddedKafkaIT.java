@@ -1,5 +1,10 @@
 package io.alvlm.stream;
 
+import io.alvlm.topics.TopicMismatchException;
+import io.alvlm.topics.TopicProvisioner;
+import io.alvlm.topics.TopicSpec;
+import io.alvlm.topics.TopicSpecs;
+import io.alvlm.topics.Topics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -22,4 +22,15 @@ class EmbeddedKafkaPortsTest {
       }
     }
   }
+
+  @Test
+  void brokerConfigReplicatesEverythingOnceOnLoopback() {
+    var p = EmbeddedKafka.brokerConfig(java.nio.file.Path.of("/tmp/x"), 9092, 9093);
+    assertEquals("1", p.getProperty("transaction.state.log.replication.factor"));
+    assertEquals("1", p.getProperty("transaction.state.log.min.isr"));
+    assertEquals("1", p.getProperty("offsets.topic.replication.factor"));
+    assertEquals("0", p.getProperty("group.initial.rebalance.delay.ms"));
+    assertEquals(9092, EmbeddedKafka.port(p.getProperty("listeners"), "PLAINTEXT"));
+    assertEquals(9093, EmbeddedKafka.port(p.getProperty("listeners"), "CONTROLLER"));
+  }
 }

@@ -1,0 +1,43 @@
+package io.alvlm.topics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.alvlm.serde.AvroSerdes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TopicSpecsTest {
+  @Test
+  void onlyImagesScaleOutAndOnlyModelsAreCompacted() {
+    List<TopicSpec> specs = TopicSpecs.from(Map.of());
+    assertEquals(List.of("alvlm.images", "alvlm.embeddings", "alvlm.queries", "alvlm.labels", "alvlm.models",
+        "alvlm.rounds", "alvlm.dlq", "alvlm.training"), specs.stream().map(TopicSpec::name).toList());
+    assertEquals(List.of(3, 1, 1, 1, 1, 1, 1, 1), specs.stream().map(TopicSpec::partitions).toList());
+    assertEquals(List.of("alvlm.models"), specs.stream().filter(TopicSpec::compacted).map(TopicSpec::name).toList());
+    specs.forEach(s -> assertEquals(Optional.empty(), s.replicationFactor()));
+  }
+
+  @Test
+  void readsPartitionsAndReplicationFromConfig() {
+    List<TopicSpec> specs = TopicSpecs.from(Map.of(TopicSpecs.IMAGES_PARTITIONS, "12", TopicSpecs.REPLICATION_FACTOR, "3"));
+    assertEquals(12, specs.get(0).partitions());
+    specs.forEach(s -> assertEquals(Optional.of((short) 3), s.replicationFactor()));
+    assertThrows(IllegalArgumentException.class, () -> TopicSpecs.from(Map.of(TopicSpecs.IMAGES_PARTITIONS, "0")));
+  }
+
+  @Test
+  void topicsMatchTheirSpecsByName() {
+    Topics topics = new Topics(AvroSerdes.singleObject());
+    assertEquals(TopicSpecs.from(Map.of()).stream().map(TopicSpec::name).toList(),
+        topics.all().stream().map(Topic::name).toList());
+  }
+
+  @Test
+  void provisioningIsOnUnlessTurnedOff() {
+    assertEquals(true, TopicProvisioner.creationAllowed(Map.of()));
+    assertEquals(false, TopicProvisioner.creationAllowed(Map.of(TopicProvisioner.CREATE, "false")));
+  }
+}
