@@ -1,5 +1,6 @@
 package io.alvlm.chaos;
 
+import io.alvlm.config.ServiceConfig;
 import io.alvlm.topics.TopicSnapshot;
 
 import io.alvlm.avro.AnnotationRequest;
@@ -114,7 +115,7 @@ public final class ChaosRun {
     config = o.dir().resolve("alvlm.properties");
     ChaosSettings.write(config, settings);
     try (Admin admin = Admin.create(clients)) {
-      new TopicProvisioner(admin).ensure(TopicSpecs.from(settings), true);
+      new TopicProvisioner(admin).ensure(TopicSpecs.from(ServiceConfig.of(settings)), true);
     }
     out.printf("chaos: %d images (%d corrupt), %d kills, %d broker restarts%s, seed %d; work dir %s%n", o.images(),
         o.images() - good.size(), o.kills(), o.brokerRestarts(), o.wipeState() ? ", one state wipe" : "", o.seed(), o.dir());

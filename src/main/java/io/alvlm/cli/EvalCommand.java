@@ -28,7 +28,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--classes", required = true, description = "Class names, one per line.")
   Path classes;
 
-  @Option(names = "--template", defaultValue = "a photo of a {}.", description = "Zero-shot template(s) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--template", defaultValue = io.alvlm.coop.ZeroShot.DEFAULT_TEMPLATE, description = "Zero-shot template(s) (default: ${DEFAULT-VALUE}).")
   java.util.List<String> templates;
 
   @Override

@@ -121,7 +121,7 @@ final class PoolBench implements Callable<Integer> {
       }
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       try (Admin admin = Admin.create(kafka.clientConfig())) {
-        new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
+        new TopicProvisioner(admin).ensure(TopicSpecs.from(config), true);
       }
       produce(kafka, topics, pool);
       System.out.printf("produced %d embeddings and model v0; load average %.2f%n", images, BenchDeadline.load());

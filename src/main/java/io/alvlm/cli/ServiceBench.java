@@ -145,7 +145,7 @@ final class ServiceBench implements Callable<Integer> {
       ServiceConfig config = ServiceConfig.of(s);
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       try (Admin admin = Admin.create(kafka.clientConfig())) {
-        new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
+        new TopicProvisioner(admin).ensure(TopicSpecs.from(config), true);
       }
       Map<String, Object> p = new HashMap<>(kafka.clientConfig());
       p.put("linger.ms", 20);

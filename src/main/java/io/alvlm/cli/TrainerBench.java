@@ -52,8 +52,8 @@ final class TrainerBench implements Callable<Integer> {
   @Option(names = "--model", description = "Hugging Face CLIP directory (default: models/clip-tiny).") Path model;
   @Option(names = "--classes", defaultValue = "100", description = "Classes (default ${DEFAULT-VALUE}).") int classes;
   @Option(names = "--labels", defaultValue = "2000", description = "Labelled examples that start the retraining (default ${DEFAULT-VALUE}).") int labels;
-  @Option(names = "--epochs", defaultValue = "40", description = "CoOp epochs of the retraining (default ${DEFAULT-VALUE}: "
-      + "about 50 s with models/clip-tiny, 100 classes and 2000 labels on 2 cores).") int epochs;
+  @Option(names = "--epochs", defaultValue = "40", description = "CoOp epochs of the retraining (default ${DEFAULT-VALUE}; "
+      + "docs/benchmarks.md has how long it ran).") int epochs;
   @Option(names = "--idle-seconds", defaultValue = "20", description = "Idle window measured before the retraining (default ${DEFAULT-VALUE}).") double idleSeconds;
   @Option(names = "--pool", defaultValue = "2000", description = "Distinct image ids fed in a loop (default ${DEFAULT-VALUE}).") int poolIds;
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the synthetic features (default ${DEFAULT-VALUE}).") long seed;
@@ -85,7 +85,7 @@ final class TrainerBench implements Callable<Integer> {
           config.get(Settings.TRAIN_BATCH), config.get(Settings.TRAIN_HOLDOUT), pngs.size(), BenchDeadline.load());
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       try (Admin admin = Admin.create(kafka.clientConfig())) {
-        new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
+        new TopicProvisioner(admin).ensure(TopicSpecs.from(config), true);
       }
       return measure(kafka, config, topics, pngs, names, features, chosen);
     } finally {

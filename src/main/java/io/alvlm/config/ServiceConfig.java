@@ -101,32 +101,13 @@ public final class ServiceConfig {
         continue;
       }
       try {
-        s.parser().apply(e.getValue());
-      } catch (RuntimeException ex) {
-        problems.add(e.getKey() + "=" + e.getValue() + ": " + ex.getMessage());
+        s.parse(e.getValue());
+      } catch (IllegalArgumentException ex) {
+        problems.add(ex.getMessage());
       }
-    }
-    String role = values.get(Settings.ROLE.key());
-    if (!Arrays.asList("all", "embedder", "pool", "trainer").contains(role)) {
-      problems.add("role=" + role + ": want all, embedder, pool or trainer");
     }
     if (problems.isEmpty() && get(Settings.ANNOTATE_VOTES) < 1) {
       problems.add("annotate.votes=" + get(Settings.ANNOTATE_VOTES) + ": want 1 or more answers per request");
-    }
-    try {
-      io.alvlm.selection.NeighborSearch.Mode.parse(values.get(Settings.CEC_NEIGHBORS.key()));
-    } catch (IllegalArgumentException ex) {
-      problems.add(ex.getMessage());
-    }
-    try {
-      FeaturePrecision.parse(values.get(Settings.POOL_FEATURES_PRECISION.key()));
-    } catch (IllegalArgumentException ex) {
-      problems.add(ex.getMessage());
-    }
-    try {
-      QueryBudget.parse(values.get(Settings.QUERY_BUDGET.key()));
-    } catch (IllegalArgumentException ex) {
-      problems.add(ex.getMessage());
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", problems));
@@ -134,7 +115,7 @@ public final class ServiceConfig {
   }
 
   public <T> T get(Setting<T> s) {
-    return s.parser().apply(Objects.requireNonNull(values.get(s.key()), s.key()));
+    return s.parse(Objects.requireNonNull(values.get(s.key()), s.key()));
   }
 
   /** A copy with some settings changed. */
@@ -181,9 +162,9 @@ public final class ServiceConfig {
         || k.contains("user.info") || k.endsWith(".key") || k.contains("credentials");
   }
 
-  public boolean runs(String subTopology) {
-    String role = get(Settings.ROLE);
-    return role.equals("all") || role.equals(subTopology);
+  /** Whether this instance's {@code role} runs {@code part}'s sub-topology. */
+  public boolean runs(Role part) {
+    return get(Settings.ROLE).runs(part);
   }
 
   public List<String> list(Setting<String> s) {

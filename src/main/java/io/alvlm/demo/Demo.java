@@ -76,7 +76,6 @@ public final class Demo {
       settings.put("state.dir", state.toString());
       settings.put("model.dir", modelDir.toString());
       settings.put("classes", String.join(",", classes));
-      settings.put("prompt.template", "a photo of a {}.");
       settings.put("query.strategy", o.strategy());
       settings.put("query.budget", o.budget());
       settings.put("query.min-new", Integer.toString(nTrain));

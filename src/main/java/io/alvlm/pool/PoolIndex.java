@@ -8,15 +8,9 @@ import io.alvlm.selection.MaintainedNeighbors;
 import io.alvlm.selection.NeighborSearch;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
-import java.util.ArrayList;
-import java.util.Arrays;
+import io.alvlm.selection.Vectors;
 import java.util.BitSet;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -37,21 +31,16 @@ import java.util.function.Supplier;
  * <p>With approximate neighbours ({@link NeighborSearch}) the lists switch, once the pool is large
  * enough, from exact scans to probing a {@link CellIndex}: the caller trains the cells off the stream
  * thread on {@link #cellTrainingSample}, {@link #installCells} hands them over, {@link #maintain} files
- * every row under its cell in bounded steps and then lets the scans probe them. Each row's cell is
- * stored with its list, the centroids under negative keys of the same store, so a restart or a
- * takeover reads them back instead of retraining. Not thread-safe: owned by the pool task's thread.
+ * every row under its cell in bounded steps and then lets the scans probe them; each row's cell is
+ * stored with its list ({@link NeighborStore}). Not thread-safe: owned by the pool task's thread.
  */
 public final class PoolIndex {
   private final int dim;
   private final MaintainedNeighbors neighbors;
-  private final Map<String, Integer> rows = new HashMap<>();
-  private final List<String> ids = new ArrayList<>();
+  private final RowTable table = new RowTable();
   /** The rows; switched to fp16 once under {@link FeaturePrecision#AUTO} ({@link #cellsWanted}), old chunks converted a step at a time. */
   private FeatureRows features;
   private final FeaturePrecision precision;
-  private PoolStatus[] status = new PoolStatus[0];
-  private int[] labels = new int[0];
-  private final EnumMap<PoolStatus, Integer> counts = new EnumMap<>(PoolStatus.class);
   /** Rows of the unlabelled pool whose neighbours are not folded in yet. */
   private final BitSet unfolded = new BitSet();
   /** Rows that left the unlabelled pool since the last repair. */
@@ -59,10 +48,9 @@ public final class PoolIndex {
   /** Rows of the unlabelled pool (UNLABELED or PENDING): what a fold job copies as its members. */
   private final BitSet members = new BitSet();
   /** The step a fold job is running, null when none is out. */
-  private Step running;
+  private FoldStep running;
   /** Rows below which every row with a list lies: what a fold scans (arrivals beyond it wait for their own job). */
   private int foldedExtent;
-  private int size;
   private final NeighborSearch search;
   /** The cells, once installed or restored; the scans probe them once every row is filed. */
   private CellIndex cells;
@@ -81,7 +69,6 @@ public final class PoolIndex {
     this.precision = precision;
     this.features = precision == FeaturePrecision.FP16 ? FeatureRows.growing(dim).halfFromNowOn() : FeatureRows.growing(dim);
     this.search = search;
-    for (PoolStatus s : PoolStatus.values()) counts.put(s, 0);
   }
 
   public int dim() {
@@ -90,28 +77,28 @@ public final class PoolIndex {
 
   /** Rows in use: one past the largest row placed. */
   public int size() {
-    return size;
+    return table.size();
   }
 
   public Integer row(String id) {
-    return rows.get(id);
+    return table.row(id);
   }
 
   public String id(int row) {
-    return ids.get(row);
+    return table.id(row);
   }
 
   public PoolStatus status(int row) {
-    return status[row];
+    return table.status(row);
   }
 
   public int count(PoolStatus s) {
-    return counts.get(s);
+    return table.count(s);
   }
 
   /** The row the next arrival takes. */
   public int nextRow() {
-    return size;
+    return table.size();
   }
 
   /**
@@ -123,23 +110,10 @@ public final class PoolIndex {
     if (vector.length != dim) {
       throw new IllegalArgumentException("image " + id + ": vector has " + vector.length + " values, the pool holds " + dim);
     }
-    if (rows.containsKey(id)) {
-      throw new IllegalArgumentException("image " + id + " is already in the pool");
-    }
-    if (row < size && ids.get(row) != null) {
-      throw new IllegalArgumentException("image " + id + ": row " + row + " already holds image " + ids.get(row));
-    }
-    ensureCapacity(row + 1);
+    table.checkFree(id, row);
     convertAChunk();
-    float[] v = normalised(vector);
-    features.set(row, v, 0);
-    while (ids.size() <= row) ids.add(null);
-    ids.set(row, id);
-    rows.put(id, row);
-    size = Math.max(size, row + 1);
-    status[row] = s;
-    labels[row] = label;
-    counts.merge(s, 1, Integer::sum);
+    features.set(row, Vectors.normalizedRows(vector, dim), 0);
+    table.place(id, row, s, label);
     if (s != PoolStatus.LABELED) {
       members.set(row);
       if (lists != null) {
@@ -160,14 +134,10 @@ public final class PoolIndex {
 
   /** Moves a row to a new status; leaving the unlabelled pool empties its list and repairs those that held it. */
   public void setStatus(int row, PoolStatus s, int label) {
-    PoolStatus old = status[row];
-    labels[row] = label;
+    PoolStatus old = table.setStatus(row, s, label);
     if (old == s) {
       return;
     }
-    counts.merge(old, -1, Integer::sum);
-    counts.merge(s, 1, Integer::sum);
-    status[row] = s;
     if (s == PoolStatus.LABELED) {
       unfolded.clear(row);
       left.set(row);
@@ -187,7 +157,7 @@ public final class PoolIndex {
     if (cells != null && unfiled.isEmpty()) {
       neighbors.useCells(cells, search.nprobe());
     }
-    for (int r = 0; r < size; r++) {
+    for (int r = 0; r < table.size(); r++) {
       if (!member(r)) continue;
       for (int other : neighbors.neighbors(r)) {
         if (!member(other)) left.set(other);
@@ -207,12 +177,9 @@ public final class PoolIndex {
 
   /** Rows still to fold in, those of a running fold job included. */
   public int unfolded() {
-    Step r = running;
+    FoldStep r = running;
     return unfolded.cardinality() + (r == null ? 0 : r.batch().length);
   }
-
-  /** What one fold job does: rows to file under their cells, departed rows to repair, newcomers to fold in. */
-  private record Step(int[] file, boolean thenUseCells, BitSet repair, int[] batch, int extent) {}
 
   /**
    * One step inline: {@link #startFold} and the job run on this thread, then {@link #finishFold}.
@@ -253,29 +220,13 @@ public final class PoolIndex {
     }
     if (file.length == 0 && repair.isEmpty() && batch.length == 0) return Optional.empty();
     int extent = Math.max(foldedExtent, Math.max(repair.length(), batch.length == 0 ? 0 : batch[batch.length - 1] + 1));
-    Step step = new Step(file, useCells, repair, batch, extent);
+    FoldStep step = new FoldStep(file, useCells, repair, batch, extent);
     running = step;
     // what the job reads: rows placed so far (chunks never move), the members as they are now, less
     // the arrivals still waiting for a later job: those get their lists, and enter others', when folded
-    int n = size;
-    FeatureRows rows = features.view(n);
     BitSet member = (BitSet) members.clone();
     member.andNot(unfolded);
-    IntPredicate isMember = r -> member.get(r);
-    CellIndex c = cells;
-    int nprobe = search.nprobe();
-    return Optional.of(() -> {
-      BitSet changed = new BitSet();
-      if (step.file().length > 0) {
-        c.assign(rows, step.file(), products);
-        for (int r : step.file()) changed.set(r); // its stored bytes now carry the cell
-        if (step.thenUseCells()) neighbors.useCells(c, nprobe);
-      }
-      // the scans reach only as far as rows with lists: the arrivals behind them are not compared with yet
-      if (!step.repair().isEmpty()) changed.or(neighbors.repair(rows, extent, isMember, step.repair(), products));
-      if (step.batch().length > 0) changed.or(neighbors.fold(rows, extent, isMember, step.batch(), products));
-      return changed;
-    });
+    return Optional.of(step.job(features.view(table.size()), member, cells, search.nprobe(), neighbors, products));
   }
 
   /** Takes the lists and cells back from a finished fold job; returns {@code changed}, the rows to persist. */
@@ -291,7 +242,7 @@ public final class PoolIndex {
    * folded by the next job), so nothing is lost; lists it half-changed are rebuilt by that job.
    */
   public void abandonFold() {
-    Step s = running;
+    FoldStep s = running;
     if (s == null) throw new IllegalStateException("no fold job is out");
     running = null;
     for (int r : s.file()) unfiled.set(r);
@@ -324,11 +275,9 @@ public final class PoolIndex {
 
   /**
    * Call when the pool starts training its cells: under {@link FeaturePrecision#AUTO} the rows turn
-   * fp16 now, not when the cells are installed. Training takes a while (about two minutes at a million
-   * images on two cores) and rows keep being placed meanwhile, faster than they are folded when a
-   * backlog streams in: converting at installation found 500,000 fp32 rows and held them twice, in
-   * fp32 and fp16, which overflowed a heap sized for fp16 rows. Now every later row is placed in fp16
-   * and the rows already held are converted a chunk (16,384 rows) a step ({@link #place}, {@link #startFold}).
+   * fp16 now, not when the cells are installed: rows keep arriving while the cells train, and
+   * converting them all at installation held them twice, in fp32 and fp16 (docs/benchmarks.md). Every
+   * later row is placed in fp16; the rows held are converted a chunk a step ({@link #place}, {@link #startFold}).
    */
   public void cellsWanted() {
     if (precision == FeaturePrecision.AUTO) features = features.halfFromNowOn();
@@ -351,8 +300,8 @@ public final class PoolIndex {
     // cells restored before any row is placed (a restart), or installed without being trained here;
     // views already handed out (a round's snapshot) keep their fp32 chunks
     cellsWanted();
-    for (int r = 0; r < size; r++) {
-      if (status[r] != null) unfiled.set(r);
+    for (int r = 0; r < table.size(); r++) {
+      if (table.status(r) != null) unfiled.set(r);
     }
   }
 
@@ -387,14 +336,10 @@ public final class PoolIndex {
    */
   public PoolView snapshot(float[] classText, int classes, float logitScale) {
     requireNoFold("a snapshot");
-    int n = size;
-    PoolStatus[] st = Arrays.copyOf(status, n);
-    for (int r = 0; r < n; r++) {
-      if (st[r] == null) st[r] = PoolStatus.LABELED; // a hole (a row lost with its record) takes no part
-    }
+    int n = table.size();
     // rows below n never change once placed, and chunks never move: share, do not copy
-    return new PoolView(features.view(n), n, dim, classText, classes, logitScale, st,
-        Arrays.copyOf(labels, n), Optional.of(neighbors.copy(n)), Optional.empty());
+    return new PoolView(features.view(n), n, dim, classText, classes, logitScale, table.statuses(n), table.labels(n),
+        Optional.of(neighbors.copy(n)), Optional.empty());
   }
 
   /** Row {@code row}'s normalised features (a copy). */
@@ -402,24 +347,4 @@ public final class PoolIndex {
     return features.row(row);
   }
 
-  private void ensureCapacity(int n) {
-    if (status.length >= n) {
-      return;
-    }
-    int cap = Math.max(n, Math.max(16, status.length + (status.length >> 1)));
-    status = Arrays.copyOf(status, cap);
-    labels = Arrays.copyOf(labels, cap);
-    // the lists grow in the fold job that first needs the room: a job may own them now
-  }
-
-  private static float[] normalised(float[] v) {
-    double s = 0;
-    for (float x : v) s += (double) x * x;
-    float[] out = v.clone();
-    if (s > 0) {
-      float inv = (float) (1.0 / Math.sqrt(s));
-      for (int i = 0; i < out.length; i++) out[i] *= inv;
-    }
-    return out;
-  }
 }

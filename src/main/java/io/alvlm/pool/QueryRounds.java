@@ -1,12 +1,10 @@
 package io.alvlm.pool;
 
-import io.alvlm.config.ServiceConfig;
-import io.alvlm.config.Settings;
-import io.alvlm.selection.QueryBudget;
 import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.ClassGuess;
 import io.alvlm.avro.ImageStatus;
+import io.alvlm.avro.PickScores;
 import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.QueryRound;
 import io.alvlm.selection.Pick;
@@ -20,8 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -37,37 +33,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class QueryRounds {
   public static final String ROUNDS_STORE = "rounds";
   public static final String SCORES_STORE = "scores";
-  public static final String TO_QUERIES = "to-queries";
-  public static final String TO_ROUNDS = "to-rounds";
 
   private final Strategy strategy;
-  private final QueryBudget budget;
-  private final long deadlineMs;
-  private final long seed;
-  private final String applicationId;
+  private final RoundSettings settings;
   private final ServiceMetrics metrics;
-  private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, PoolEntry> pool;
-  private PoolMeta meta;
-  private KeyValueStore<Long, QueryRound> roundStore;
-  private KeyValueStore<String, String> scores;
+  private final PoolState state;
+  private final KeyValueStore<Long, QueryRound> roundStore;
+  private final KeyValueStore<String, PickScores> scores;
+  private final PoolOutputs out;
 
-  public QueryRounds(Strategy strategy, ServiceConfig config, ServiceMetrics metrics) {
+  QueryRounds(Strategy strategy, RoundSettings settings, ServiceMetrics metrics, PoolState state,
+      KeyValueStore<Long, QueryRound> roundStore, KeyValueStore<String, PickScores> scores, PoolOutputs out) {
     this.strategy = Objects.requireNonNull(strategy);
-    this.budget = QueryBudget.parse(config.get(Settings.QUERY_BUDGET));
-    this.deadlineMs = config.get(Settings.QUERY_DEADLINE_MS);
-    this.seed = config.get(Settings.QUERY_SEED);
-    this.applicationId = config.get(Settings.APPLICATION_ID);
+    this.settings = Objects.requireNonNull(settings);
     this.metrics = Objects.requireNonNull(metrics);
-  }
-
-  void init(ProcessorContext<String, Object> context, KeyValueStore<String, PoolEntry> pool, PoolMeta meta,
-      KeyValueStore<Long, QueryRound> roundStore, KeyValueStore<String, String> scores) {
-    this.context = context;
-    this.pool = pool;
-    this.meta = meta;
-    this.roundStore = roundStore;
-    this.scores = scores;
+    this.state = Objects.requireNonNull(state);
+    this.roundStore = Objects.requireNonNull(roundStore);
+    this.scores = Objects.requireNonNull(scores);
+    this.out = Objects.requireNonNull(out);
   }
 
   /** A round planned on the stream thread: its number, why it opened, its budget and the pool snapshot. */
@@ -100,9 +83,9 @@ public final class QueryRounds {
      */
     Outcome select() {
       long t0 = System.nanoTime();
-      Selection sel = strategy.select(snapshot, wanted, seed + round);
+      Selection sel = strategy.select(snapshot, wanted, settings.seed() + round);
       List<List<ClassGuess>> guesses = new ArrayList<>(sel.picks().size());
-      List<String> scoreRecords = new ArrayList<>(sel.picks().size());
+      List<PickScores> scoreRecords = new ArrayList<>(sel.picks().size());
       for (Pick p : sel.picks()) {
         guesses.add(guesses(model, snapshot.features().row(p.row()), 3));
         scoreRecords.add(scoreRecord(round, model.version(), p.scores()));
@@ -115,38 +98,38 @@ public final class QueryRounds {
    * What the worker hands back: the plan, the strategy's selection, each pick's class guesses and
    * score record (in pick order), and how long it took.
    */
-  public record Outcome(Plan plan, Selection selection, List<List<ClassGuess>> guesses, List<String> scoreRecords,
+  public record Outcome(Plan plan, Selection selection, List<List<ClassGuess>> guesses, List<PickScores> scoreRecords,
       double selectMs) {}
 
   /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
   Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger) {
-    return new Plan(meta.round() + 1, trigger, budget.images(index.size(), model.classes()), index, model,
-        meta.newSinceRound());
+    return new Plan(state.meta.round() + 1, trigger, settings.budget().images(index.size(), model.classes()), index, model,
+        state.meta.newSinceRound());
   }
 
   /**
    * Reads the pool entries of {@code o}'s picks from {@code from} on, at least one and then until
-   * {@code deadlineNanos}, only so that {@link #apply} finds them in the store's caches (at a million
-   * images 1,000 cold reads took 2 s of one punctuation); returns the next pick to read.
+   * {@code deadlineNanos}, only so that {@link #apply} finds them in the store's caches (cold reads of a
+   * large round's picks stalled one punctuation for seconds; docs/benchmarks.md); returns the next pick to read.
    */
   int warm(Outcome o, PoolIndex index, int from, long deadlineNanos) {
     List<Pick> picks = o.selection().picks();
     int q = from;
     while (q < picks.size()) {
-      pool.get(index.id(picks.get(q++).row()));
+      state.pool.get(index.id(picks.get(q++).row()));
       if (System.nanoTime() >= deadlineNanos) break;
     }
     return q;
   }
 
   /** Applies a finished round (stream thread): requests for the picks still eligible, the round's record. */
-  List<PoolProcessor.PendingRequest> apply(Outcome o, PoolIndex index, long now) {
+  List<PendingRequest> apply(Outcome o, PoolIndex index, long now) {
     long t0 = System.nanoTime();
     Plan plan = o.plan();
     long round = plan.round;
     io.alvlm.coop.PromptModel model = plan.model;
-    List<PoolProcessor.PendingRequest> opened = new ArrayList<>();
-    long deadline = now + deadlineMs;
+    List<PendingRequest> opened = new ArrayList<>();
+    long deadline = now + settings.deadlineMs();
     int dropped = 0;
     long reads = 0; // the picks' pool entries read back from the store
     List<Pick> picks = o.selection().picks();
@@ -154,22 +137,22 @@ public final class QueryRounds {
       Pick p = picks.get(q);
       String id = index.id(p.row());
       long r0 = System.nanoTime();
-      PoolEntry e = pool.get(id);
+      PoolEntry e = state.pool.get(id);
       reads += System.nanoTime() - r0;
       if (e == null || e.getStatus() != ImageStatus.UNLABELED) {
         dropped++; // labelled or requested while the worker ran
         continue;
       }
-      String queryId = applicationId + "-r" + round + "-" + id;
+      String queryId = settings.applicationId() + "-r" + round + "-" + id;
       e.setStatus(ImageStatus.PENDING);
       e.setQueryId(queryId);
       e.setDeadline(deadline);
       List<Long> rs = new ArrayList<>(e.getRounds());
       rs.add(round);
       e.setRounds(rs);
-      pool.put(id, e);
+      state.pool.put(id, e);
       index.setStatus(p.row(), PoolStatus.PENDING, -1);
-      opened.add(new PoolProcessor.PendingRequest(id, deadline));
+      opened.add(new PendingRequest(id, deadline));
       Map<String, Double> parts = p.scores();
       AnnotationRequest req = AnnotationRequest.newBuilder()
           .setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri()).setStrategy(strategy.name())
@@ -183,12 +166,12 @@ public final class QueryRounds {
           .setCreatedAt(Instant.ofEpochMilli(now))
           .setDeadline(Instant.ofEpochMilli(deadline))
           .build();
-      context.forward(new Record<>(id, req, now), TO_QUERIES);
+      out.request(id, req, now);
       scores.put(id, o.scoreRecords().get(q));
     }
-    meta.opened(round, now, opened.size(), plan.newSinceRound);
+    state.meta.opened(round, now, opened.size(), plan.newSinceRound);
     if ("model".equals(plan.trigger)) {
-      meta.put("scoredVersion", model.version());
+      state.meta.scoredWith(model.version());
     }
     Map<String, Double> timings = new HashMap<>(o.selection().timingsMs());
     timings.put("select", o.selectMs());
@@ -205,19 +188,18 @@ public final class QueryRounds {
         .setPending(plan.pending).setLabeled(plan.labeled).setModelVersion(model.version()).setTimingsMs(timings)
         .setClassPrior(priorList).setOpenedAt(Instant.ofEpochMilli(now)).build();
     roundStore.put(round, qr);
-    context.forward(new Record<>(Long.toString(round), qr, now), TO_ROUNDS);
+    out.round(qr, now);
     metrics.round(opened.size(), (long) (timings.get("round_total") * 1e6));
     return opened;
   }
 
-  private static String scoreRecord(long round, long version, Map<String, Double> parts) {
-    StringBuilder json = new StringBuilder("{\"round\":").append(round).append(",\"model_version\":").append(version);
-    for (Map.Entry<String, Double> e : new java.util.TreeMap<>(parts).entrySet()) {
-      if (!e.getValue().isNaN()) {
-        json.append(",\"").append(e.getKey()).append("\":").append(e.getValue());
-      }
-    }
-    return json.append('}').toString();
+  /** The score parts of a pick as the store keeps them: NaN parts (a strategy without that part) left out. */
+  static PickScores scoreRecord(long round, long version, Map<String, Double> parts) {
+    Map<String, Double> kept = new java.util.TreeMap<>();
+    parts.forEach((k, v) -> {
+      if (!v.isNaN()) kept.put(k, v);
+    });
+    return PickScores.newBuilder().setRound(round).setModelVersion(version).setParts(kept).build();
   }
 
   static List<ClassGuess> guesses(io.alvlm.coop.PromptModel model, float[] normalised, int top) {

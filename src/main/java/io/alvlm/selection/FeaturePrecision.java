@@ -1,10 +1,9 @@
 package io.alvlm.selection;
 
-import io.alvlm.config.Settings;
 import java.util.Locale;
 
 /**
- * How the pool holds its features ({@link Settings#POOL_FEATURES_PRECISION}): fp32, fp16 (half the
+ * How the pool holds its features ({@code pool.features.precision}): fp32, fp16 (half the
  * memory, each value rounded to the nearest half), or auto: fp32 while the neighbour lists are exact
  * scans, fp16 from when the pool starts training its cells (it is large; its lists will be approximate).
  */
@@ -15,7 +14,7 @@ public enum FeaturePrecision {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(Settings.POOL_FEATURES_PRECISION.key() + "=" + s + ": want fp32, fp16 or auto");
+      throw new IllegalArgumentException("pool.features.precision=" + s + ": want fp32, fp16 or auto");
     }
   }
 

@@ -26,7 +26,7 @@ public final class WeightedKMeans {
    * Rows per centre the seeding draws from when k-means trains on a sample: a uniform subsample of
    * the training rows, new for every init. k-means++ adds one centre at a time, each a pass over
    * every row it seeds on, so at 256 rows per centre it cost more than all the Lloyd steps together
-   * (102 s of a 185 s round at a million images, budget 1,000); Lloyd then runs on the whole
+   * (docs/benchmarks.md); Lloyd then runs on the whole
    * sample. scikit-learn's MiniBatchKMeans seeds on {@code 3 · K} rows the same way. Pools small
    * enough to train on every row seed on every row, as before.
    */
@@ -64,8 +64,8 @@ public final class WeightedKMeans {
 
     /**
      * Three inits on all rows, one on a sample (as FAISS's k-means, {@code nredo} 1, and scikit-learn's
-     * {@code KMeans(n_init="auto")} with k-means++: each init is a whole clustering, about 45 s at a
-     * million rows), at most 100 steps, tolerance 1e-4.
+     * {@code KMeans(n_init="auto")} with k-means++: each init is a whole clustering), at most 100
+     * steps, tolerance 1e-4.
      */
     public static Settings defaults() {
       return new Settings(3, 100, 1e-4, 256, 1, Compute.Settings.defaults());

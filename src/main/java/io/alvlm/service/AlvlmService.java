@@ -1,6 +1,8 @@
 package io.alvlm.service;
 
+import io.alvlm.config.Role;
 import io.alvlm.config.ServiceConfig;
+import io.alvlm.pool.PoolParts;
 import io.alvlm.config.Settings;
 import io.alvlm.embedder.ClipImageTower;
 import io.alvlm.embedder.DecodeThreads;
@@ -16,8 +18,6 @@ import io.alvlm.trainer.PromptTrainer;
 import io.alvlm.clip.ClipModel;
 import io.alvlm.clip.Precision;
 import io.alvlm.http.HttpApi;
-import io.alvlm.selection.Strategies;
-import io.alvlm.selection.Strategy;
 import io.alvlm.serde.AvroSerdes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -106,23 +106,22 @@ public final class AlvlmService implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     ServiceMetrics metrics = new ServiceMetrics(registry);
     try (Admin admin = Admin.create(clientConfig(c))) {
-      Map<String, Object> specCfg = new HashMap<>(c.asMap());
-      new TopicProvisioner(admin).ensure(TopicSpecs.from(specCfg), c.get(Settings.TOPICS_CREATE));
+      new TopicProvisioner(admin).ensure(TopicSpecs.from(c), c.get(Settings.TOPICS_CREATE));
     }
-    boolean needsModel = c.runs("embedder") || c.runs("trainer");
+    boolean needsModel = c.runs(Role.EMBEDDER) || c.runs(Role.TRAINER);
     // model.dtype is the embedder's: a trainer-only instance keeps the text tower's fp32 model as it is
     ClipModel model = needsModel ? ClipModel.load(Path.of(c.get(Settings.MODEL_DIR)),
-        c.runs("embedder") ? c.get(Settings.MODEL_DTYPE) : Precision.FP32) : null;
-    ImageTower tower = c.runs("embedder") ? new ClipImageTower(model, ClipImageTower.decoder(c, metrics), false) : null;
-    DecodeThreads decode = c.runs("embedder") ? DecodeThreads.of(c) : null;
-    PromptTrainer trainer = !c.runs("trainer") ? null
-        : c.runs("embedder")
+        c.runs(Role.EMBEDDER) ? c.get(Settings.MODEL_DTYPE) : Precision.FP32) : null;
+    ImageTower tower = c.runs(Role.EMBEDDER) ? new ClipImageTower(model, ClipImageTower.decoder(c, metrics), false) : null;
+    DecodeThreads decode = c.runs(Role.EMBEDDER) ? DecodeThreads.of(c) : null;
+    PromptTrainer trainer = !c.runs(Role.TRAINER) ? null
+        : c.runs(Role.EMBEDDER)
             ? CoopPromptTrainer.owning(c, ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))), metrics::trainingEpoch)
         : CoopPromptTrainer.from(c, model, metrics::trainingEpoch);
-    Strategy strategy = c.runs("pool") ? strategy(c) : null;
+    PoolParts pool = c.runs(Role.POOL) ? PoolParts.from(c) : null;
     AvroSerdes serdes = AvroSerdes.from(c.asMap());
     serdes.registryHealth().ifPresent(metrics::registryHealth);
-    Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, strategy, trainer, metrics, null,
+    Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, pool, trainer, metrics, null,
         decode));
     Properties props = streamsConfig(c);
     props.put(AvroSerdes.SHARED, serdes); // the dead-letter handlers use the same registry client and health
@@ -141,32 +140,6 @@ public final class AlvlmService implements AutoCloseable {
       http = HttpApi.start(c.get(Settings.HTTP_BIND), port, view);
     }
     return new AlvlmService(streams, http, model, trainer, tower, decode, km, registry, metrics, view);
-  }
-
-  public static Strategy strategy(ServiceConfig c) {
-    Map<String, String> params = new HashMap<>();
-    params.put("top-n", Integer.toString(c.get(Settings.CEC_TOP_N)));
-    params.put("k", Integer.toString(c.get(Settings.CEC_K)));
-    params.put("lambda", Double.toString(c.get(Settings.CEC_LAMBDA)));
-    params.put("inits", Integer.toString(c.get(Settings.CEC_KMEANS_INITS)));
-    params.put("sample-per-centre", Integer.toString(c.get(Settings.CEC_KMEANS_MAX_ROWS)));
-    params.put("sampled-inits", Integer.toString(c.get(Settings.CEC_KMEANS_SAMPLED_INITS)));
-    params.put("device", c.get(Settings.COMPUTE_DEVICE));
-    params.put("half", Boolean.toString(c.get(Settings.COMPUTE_HALF)));
-    String name = c.get(Settings.QUERY_STRATEGY);
-    return Strategies.create(name, name.endsWith("cec") ? params : Map.of());
-  }
-
-  /** The {@code compute.*} settings. */
-  public static io.alvlm.selection.Compute.Settings compute(ServiceConfig c) {
-    return new io.alvlm.selection.Compute.Settings(io.alvlm.selection.Compute.Target.parse(c.get(Settings.COMPUTE_DEVICE)),
-        c.get(Settings.COMPUTE_HALF));
-  }
-
-  /** {@code cec.neighbors} and its knobs. */
-  public static io.alvlm.selection.NeighborSearch neighborSearch(ServiceConfig c) {
-    return new io.alvlm.selection.NeighborSearch(io.alvlm.selection.NeighborSearch.Mode.parse(c.get(Settings.CEC_NEIGHBORS)),
-        c.get(Settings.CEC_NEIGHBORS_CELLS), c.get(Settings.CEC_NEIGHBORS_NPROBE), c.get(Settings.CEC_NEIGHBORS_AUTO_WORK));
   }
 
   public KafkaStreams streams() {

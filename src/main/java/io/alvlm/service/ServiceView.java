@@ -2,7 +2,9 @@ package io.alvlm.service;
 
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.config.Settings;
-import io.alvlm.pool.PoolProcessor;
+import io.alvlm.avro.PickScores;
+import io.alvlm.pool.PoolStores;
+import io.alvlm.stream.ModelStore;
 import io.alvlm.pool.QueryRounds;
 import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.PromptModel;
@@ -87,7 +89,7 @@ final class ServiceView implements HttpApi.View {
 
   @Override
   public Optional<Map<String, Object>> image(String id) {
-    PoolEntry e = this.<PoolEntry>store(PoolProcessor.POOL_STORE).get(id);
+    PoolEntry e = this.<PoolEntry>store(PoolStores.POOL).get(id);
     if (e == null) {
       return Optional.empty();
     }
@@ -103,13 +105,13 @@ final class ServiceView implements HttpApi.View {
     if (e.getDeadline() > 0) {
       out.put("deadline", e.getDeadline());
     }
-    String scores = this.<String>store(QueryRounds.SCORES_STORE).get(id);
+    PickScores scores = this.<PickScores>store(QueryRounds.SCORES_STORE).get(id);
     if (scores != null) {
-      try {
-        out.put("scores", new com.fasterxml.jackson.databind.ObjectMapper().readValue(scores, Map.class));
-      } catch (java.io.IOException ex) {
-        out.put("scores", scores);
-      }
+      Map<String, Object> parts = new LinkedHashMap<>();
+      parts.put("round", scores.getRound());
+      parts.put("model_version", scores.getModelVersion());
+      parts.putAll(new java.util.TreeMap<>(scores.getParts()));
+      out.put("scores", parts);
     }
     return Optional.of(out);
   }
@@ -141,7 +143,7 @@ final class ServiceView implements HttpApi.View {
 
   @Override
   public Optional<Map<String, Object>> model() {
-    PromptModel m = this.<PromptModel>store(PoolProcessor.MODELS_STORE).get(config.get(Settings.MODEL_NAME));
+    PromptModel m = this.<PromptModel>store(ModelStore.NAME).get(config.get(Settings.MODEL_NAME));
     if (m == null) {
       return Optional.empty();
     }

@@ -1,7 +1,6 @@
 package io.alvlm.stream;
 
 import io.alvlm.config.Settings;
-import io.alvlm.service.AlvlmService;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
@@ -24,7 +23,7 @@ import org.rocksdb.WriteBufferManager;
  * store of the process shares them for its lifetime).
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
-  /** The key the size is read from: the setting's own, which {@link AlvlmService#streamsConfig} passes to Streams. */
+  /** The key the size is read from: the setting's own, which the service passes to Streams. */
   public static final String KEY = Settings.STATE_ROCKSDB_MEMORY.key();
 
   private static final Map<Long, Shared> SHARED = new ConcurrentHashMap<>();

@@ -1,7 +1,8 @@
 package io.alvlm.topics;
 
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Settings;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,8 +10,8 @@ import java.util.Optional;
  * runs one task per partition); the pool and trainer each run as one task, so the topics they read
  * and write have one partition; {@code alvlm.models} is compacted (latest model per name).
  *
- * <p>Config: {@code topics.images.partitions} (default 3), {@code topics.replication.factor}
- * (default: the broker's default).
+ * <p>Config: {@code topics.images.partitions} and {@code topics.replication.factor}, parsed once as
+ * typed settings.
  */
 public final class TopicSpecs {
   public static final String IMAGES = "alvlm.images";
@@ -23,18 +24,15 @@ public final class TopicSpecs {
   /** Internal: labelled examples and round completions from the pool to the trainer. */
   public static final String TRAINING = "alvlm.training";
 
-  public static final String IMAGES_PARTITIONS = "topics.images.partitions";
-  public static final String REPLICATION_FACTOR = "topics.replication.factor";
-
   private TopicSpecs() {}
 
-  /** The specs for the given config (see the keys above). */
-  public static List<TopicSpec> from(Map<String, ?> config) {
-    Object p = config.get(IMAGES_PARTITIONS);
-    int imagePartitions = p == null ? 3 : Integer.parseInt(p.toString().trim());
-    Object rf = config.get(REPLICATION_FACTOR);
-    Optional<Short> replication = rf == null || rf.toString().isBlank()
-        ? Optional.empty() : Optional.of(Short.parseShort(rf.toString().trim()));
+  /** The specs for a service config: {@code topics.images.partitions} and {@code topics.replication.factor}. */
+  public static List<TopicSpec> from(ServiceConfig c) {
+    return of(c.get(Settings.IMAGES_PARTITIONS), c.get(Settings.REPLICATION_FACTOR));
+  }
+
+  /** The specs with {@code imagePartitions} partitions of {@code alvlm.images}; empty replication: the broker's default. */
+  public static List<TopicSpec> of(int imagePartitions, Optional<Short> replication) {
     return List.of(
         new TopicSpec(IMAGES, imagePartitions, false, replication),
         new TopicSpec(EMBEDDINGS, 1, false, replication),

@@ -2,7 +2,7 @@ package io.alvlm.trainer;
 
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.config.Settings;
-import io.alvlm.pool.PoolProcessor;
+import io.alvlm.stream.ModelStore;
 import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.stream.Worker;
 import io.alvlm.avro.PromptModel;
@@ -18,6 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,14 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class TrainerProcessor implements Processor<String, TrainingEvent, String, PromptModel> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
   public static final String LABELED_STORE = "labeled-set";
-  public static final String META_STORE = "trainer-meta";
   public static final String TO_MODELS = "to-models";
-  /**
-   * Why a retraining failed. The failures since the last published model are counted in the meta
-   * store and recorded in that model's metrics as {@code failures_<reason>} (dashes as underscores).
-   */
-  static final List<String> FAILURE_REASONS = List.of("check-failed", "timeout", "error");
-  private static final String FAILED = "failed.";
 
   private final ServiceConfig config;
   private final PromptTrainer trainer;
@@ -54,8 +52,8 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
   private final String modelName;
   private ProcessorContext<String, PromptModel> context;
   private KeyValueStore<String, TrainingEvent> labeled;
-  private KeyValueStore<String, Long> meta;
-  private KeyValueStore<String, PromptModel> models;
+  private TrainerMeta meta;
+  private ModelStore models;
   private final Worker<Retraining> worker;
   /** No retraining starts before this (wall-clock ms): set after a failed one. */
   private long retryAt;
@@ -71,14 +69,21 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     this.modelName = config.get(Settings.MODEL_NAME);
   }
 
+  /** The trainer task's stores: the labelled set and its {@link TrainerMeta}. */
+  public static Set<StoreBuilder<?>> stores(Serde<TrainingEvent> training) {
+    return Set.of(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LABELED_STORE), Serdes.String(), training),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrainerMeta.STORE), Serdes.String(), Serdes.Long()));
+  }
+
   @Override
   public void init(ProcessorContext<String, PromptModel> context) {
     this.context = context;
     this.labeled = context.getStateStore(LABELED_STORE);
-    this.meta = context.getStateStore(META_STORE);
-    this.models = context.getStateStore(PoolProcessor.MODELS_STORE);
-    if (meta.get("training") != null) {
-      meta.put("retrain", 1L); // the instance stopped mid-training: train again on the same labels
+    this.meta = new TrainerMeta(context.getStateStore(TrainerMeta.STORE));
+    this.models = new ModelStore(context.getStateStore(ModelStore.NAME), modelName);
+    if (meta.wasTraining()) {
+      meta.wantRetraining(); // the instance stopped mid-training: train again on the same labels
     }
     context.schedule(Duration.ofMillis(config.get(Settings.QUERY_TICK_MS)), PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
@@ -88,19 +93,14 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     worker.close();
   }
 
-  private long get(String k) {
-    Long v = meta.get(k);
-    return v == null ? 0 : v;
-  }
-
   /** Publishes version 0 once, when neither the models topic nor this task has published one. */
   private void tick(long now) {
     metrics.streamThreadStep();
-    if (models.get(modelName) == null && meta.get("published") == null) {
+    if (models.record().isEmpty() && !meta.hasPublished()) {
       publish(trainer.zeroShot(classNames), 0, now);
     }
     applyFinishedRetraining(now);
-    if (meta.get("retrain") != null && !worker.busy() && now >= retryAt) {
+    if (meta.retrainingWanted() && !worker.busy() && now >= retryAt) {
       startRetraining();
       applyFinishedRetraining(now); // an inline executor has finished already
     }
@@ -112,12 +112,11 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     TrainingEvent e = record.value();
     if (e.getType() == TrainingEventType.EXAMPLE) {
       labeled.put(e.getId(), e);
-      meta.put("newLabels", get("newLabels") + 1);
-      if (get("newLabels") >= config.get(Settings.TRAIN_MIN_NEW)) {
-        meta.put("retrain", 1L);
+      if (meta.labelArrived() >= config.get(Settings.TRAIN_MIN_NEW)) {
+        meta.wantRetraining();
       }
-    } else if (e.getType() == TrainingEventType.ROUND_COMPLETE && get("newLabels") > 0) {
-      meta.put("retrain", 1L);
+    } else if (e.getType() == TrainingEventType.ROUND_COMPLETE && meta.newLabels() > 0) {
+      meta.wantRetraining();
     }
   }
 
@@ -158,14 +157,12 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
         }
       }
     }
-    meta.delete("retrain");
-    meta.put("newLabels", 0L);
+    meta.retrainingTaken();
     if (trainX.isEmpty()) {
       return;
     }
-    // committed with the trigger's removal: an instance that dies mid-training retrains after restart
-    meta.put("training", 1L);
-    PromptModel current = models.get(modelName);
+    meta.trainingStarted();
+    PromptModel current = models.record().orElse(null);
     float[][] x = trainX.toArray(float[][]::new);
     int[] y = trainY.stream().mapToInt(i -> i).toArray();
     long deadline = System.nanoTime() + config.get(Settings.TRAIN_MAX_SECONDS) * 1_000_000_000L;
@@ -194,28 +191,28 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
       return;
     }
     Retraining r = done.get();
-    meta.delete("training");
+    meta.trainingEnded();
     if (r.failure() != null) {
       failures++;
       long backoff = Math.min(config.get(Settings.TRAIN_RETRY_MS) << Math.min(failures - 1, 10), 3_600_000L);
       retryAt = now + backoff;
-      meta.put("retrain", 1L); // the labels that triggered it are trained on at the retry
+      meta.wantRetraining(); // the labels that triggered it are trained on at the retry
       String reason = r.failure() instanceof TrainingCheck.Failed ? "check-failed"
           : r.failure() instanceof java.util.concurrent.CancellationException ? "timeout" : "error";
       metrics.trainingRejected(reason);
-      meta.put(FAILED + reason, get(FAILED + reason) + 1); // recorded in the next published model's metrics
+      meta.failed(reason); // recorded in the next published model's metrics
       LOG.warn("retraining on {} labels failed ({}), current model kept, retry in {} ms: {}", r.trainLabels(), reason,
           backoff, r.failure().toString());
       return;
     }
     failures = 0;
     PromptModel candidate = r.candidate();
-    PromptModel current = models.get(modelName);
+    PromptModel current = models.record().orElse(null);
     double loss = candidate.getMetrics().getOrDefault("loss", Double.NaN);
     metrics.trained(r.nanos(), loss, r.candidateAccuracy(), r.currentAccuracy());
     boolean publish = switch (config.get(Settings.TRAIN_GATE)) {
-      case "always" -> true;
-      default -> current == null || r.heldOutLabels() == 0
+      case ALWAYS -> true;
+      case NOT_WORSE -> current == null || r.heldOutLabels() == 0
           || r.candidateAccuracy() >= r.currentAccuracy() - config.get(Settings.TRAIN_GATE_TOLERANCE);
     };
     Map<String, Double> m = new HashMap<>(candidate.getMetrics());
@@ -224,15 +221,15 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     m.put("train_labels", (double) r.trainLabels());
     m.put("heldout_labels", (double) r.heldOutLabels());
     m.put("train_seconds", r.nanos() / 1e9);
-    for (String reason : FAILURE_REASONS) {
-      if (get(FAILED + reason) > 0) {
-        m.put("failures_" + reason.replace('-', '_'), (double) get(FAILED + reason));
+    for (String reason : TrainerMeta.FAILURE_REASONS) {
+      if (meta.failures(reason) > 0) {
+        m.put("failures_" + reason.replace('-', '_'), (double) meta.failures(reason));
       }
     }
     candidate.setMetrics(m);
     if (publish) {
-      long version = Math.max(current == null ? 0 : current.getVersion(), get("published")) + 1;
-      FAILURE_REASONS.forEach(reason -> meta.delete(FAILED + reason));
+      long version = Math.max(current == null ? 0 : current.getVersion(), meta.published()) + 1;
+      meta.clearFailures();
       publish(candidate, version, now);
     } else {
       metrics.trainingRejected("gate");
@@ -243,7 +240,7 @@ public final class TrainerProcessor implements Processor<String, TrainingEvent, 
     m.setName(modelName);
     m.setVersion(version);
     m.setCreatedAt(Instant.ofEpochMilli(now));
-    meta.put("published", version);
+    meta.published(version);
     metrics.modelVersion(version);
     context.forward(new Record<>(modelName, m, now), TO_MODELS);
   }

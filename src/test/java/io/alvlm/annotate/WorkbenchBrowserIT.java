@@ -1,5 +1,7 @@
 package io.alvlm.annotate;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.service.AlvlmService;
 import io.alvlm.service.ServiceHarness;
@@ -47,6 +49,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * real broker with the demo's Fashion-MNIST images: two annotators log in, label with the keyboard
  * only, undo, and never see the same request; forged writes are refused and write nothing.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WorkbenchBrowserIT {
   private static final int IMAGES = 160;
   private static final String ALICE = "alice-token-7f3a9c1e55d2";

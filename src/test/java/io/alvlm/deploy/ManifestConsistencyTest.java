@@ -131,7 +131,7 @@ class ManifestConsistencyTest {
       assertTrue(ids.add(env.get(Settings.APPLICATION_ID.envName())), role + ": application.id shared with another role");
       Map<String, String> overrides = new HashMap<>(Map.of(Settings.ROLE.key(), role));
       ServiceConfig config = ServiceConfig.load(null, env, overrides);
-      assertEquals(role, config.get(Settings.ROLE));
+      assertEquals(role, io.alvlm.config.Setting.name(config.get(Settings.ROLE)));
       assertFalse(config.classNames().isEmpty());
     }
   }

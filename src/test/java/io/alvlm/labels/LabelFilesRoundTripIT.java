@@ -1,5 +1,7 @@
 package io.alvlm.labels;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.service.AlvlmService;
 import io.alvlm.service.ServiceHarness;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trainer retrains on them. A file with a bad row is refused with its line numbers and writes
  * nothing; importing the same answers again writes nothing.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class LabelFilesRoundTripIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int IMAGES = 60;

@@ -173,25 +173,25 @@ class ApproximateNeighborsTest {
         () -> new NeighborSearch(NeighborSearch.Mode.APPROXIMATE, 0, 4, 1));
     var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> ServiceConfig.of(java.util.Map.of("cec.neighbors", "faiss")));
-    assertTrue(bad.getMessage().contains("cec.neighbors=faiss: want exact, approximate or auto"), bad.getMessage());
-    NeighborSearch configured = AlvlmService.neighborSearch(ServiceConfig.of(java.util.Map.of("cec.neighbors", "approximate",
+    assertTrue(bad.getMessage().contains("cec.neighbors=faiss: want one of exact, approximate, auto"), bad.getMessage());
+    NeighborSearch configured = io.alvlm.config.SelectionSettings.neighborSearch(ServiceConfig.of(java.util.Map.of("cec.neighbors", "approximate",
         "cec.neighbors.cells", "256", "cec.neighbors.nprobe", "8")));
     assertEquals(new NeighborSearch(NeighborSearch.Mode.APPROXIMATE, 256, 8, 51_200_000L), configured);
   }
 
   @Test
   void kmeansInitsReachTheRoundsStrategy() {
-    var one = (io.alvlm.selection.CecStrategy) AlvlmService.strategy(ServiceConfig.of(java.util.Map.of("cec.kmeans.inits", "1")));
-    var dflt = (io.alvlm.selection.CecStrategy) AlvlmService.strategy(ServiceConfig.of(java.util.Map.of()));
+    var one = (io.alvlm.selection.CecStrategy) io.alvlm.config.SelectionSettings.strategy(ServiceConfig.of(java.util.Map.of("cec.kmeans.inits", "1")));
+    var dflt = (io.alvlm.selection.CecStrategy) io.alvlm.config.SelectionSettings.strategy(ServiceConfig.of(java.util.Map.of()));
     assertEquals(1, one.settings().kmeans().inits());
     assertEquals(3, dflt.settings().kmeans().inits());
   }
 
   @Test
   void kmeansRowCapReachesTheRoundsStrategy() {
-    var three = (io.alvlm.selection.CecStrategy) AlvlmService.strategy(
+    var three = (io.alvlm.selection.CecStrategy) io.alvlm.config.SelectionSettings.strategy(
         ServiceConfig.of(java.util.Map.of("cec.kmeans.max-rows-per-centre", "3")));
-    var dflt = (io.alvlm.selection.CecStrategy) AlvlmService.strategy(ServiceConfig.of(java.util.Map.of()));
+    var dflt = (io.alvlm.selection.CecStrategy) io.alvlm.config.SelectionSettings.strategy(ServiceConfig.of(java.util.Map.of()));
     assertEquals(3, three.settings().kmeans().samplePerCentre());
     assertEquals(256, dflt.settings().kmeans().samplePerCentre());
   }

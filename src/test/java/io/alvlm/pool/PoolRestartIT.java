@@ -1,5 +1,7 @@
 package io.alvlm.pool;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import io.alvlm.service.ServiceHarness;
 import io.alvlm.service.ServiceProcess;
 import io.alvlm.stream.EmbeddedKafka;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same picks as a pool that never stopped: rows keep their arrival order and the neighbour lists come
  * back from the stores, not from a rebuild.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PoolRestartIT {
   private static final int IMAGES = 300;
   private static final int DIM = 64;
@@ -149,37 +152,28 @@ class PoolRestartIT {
   }
 
   private static void awaitTopic(EmbeddedKafka kafka, String topic) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientConfig())) {
-      while (!admin.listTopics().names().get().contains(topic)) {
-        assertTrue(System.nanoTime() < end, topic + " was never created");
-        Thread.sleep(100);
-      }
+      io.alvlm.Await.until(topic + " created", Duration.ofSeconds(60), () -> admin.listTopics().names().get().contains(topic));
     }
   }
 
   /** Polls the instance's {@code /pool} until it holds {@code images} unlabelled images and its index is current. */
   private static String awaitPool(Path log, int images) throws Exception {
     java.util.regex.Pattern port = java.util.regex.Pattern.compile("HTTP on port (\\d+)");
-    long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String body = "";
-    while (System.nanoTime() < end) {
-      java.util.regex.Matcher m = port.matcher(Files.readString(log));
-      if (m.find()) {
+    String[] last = {""};
+    try {
+      return io.alvlm.Await.value("the pool holding " + images + " folded images", Duration.ofSeconds(120), () -> {
+        java.util.regex.Matcher m = port.matcher(Files.readString(log));
+        if (!m.find()) return java.util.Optional.empty(); // the server starts with the service
         java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + m.group(1) + "/pool");
-        try {
-          body = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-          if (body.contains("\"unlabeled\":" + images + ",") && body.contains("\"index\":\"current\"")) {
-            return body;
-          }
-        } catch (java.io.IOException notUpYet) {
-          // the server starts with the service
-        }
-      }
-      Thread.sleep(100);
+        last[0] = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        boolean held = last[0].contains("\"unlabeled\":" + images + ",") && last[0].contains("\"index\":\"current\"");
+        return held ? java.util.Optional.of(last[0]) : java.util.Optional.empty();
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; last /pool: " + last[0] + "; log:\n" + tail(log), e);
     }
-    throw new AssertionError("the pool never held " + images + " folded images; last /pool: " + body + "; log:\n" + tail(log));
   }
 }

@@ -94,7 +94,7 @@ class PoolTopologyTest {
     AvroSerdes serdes = AvroSerdes.singleObject();
     topics = new Topics(serdes);
     metrics = new ServiceMetrics(new SimpleMeterRegistry());
-    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(null, AlvlmService.strategy(c), null, metrics,
+    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(null, io.alvlm.pool.PoolParts.from(c), null, metrics,
         roundExecutor));
     Properties p = AlvlmService.streamsConfig(c);
     driver = new TopologyTestDriver(topo, p, Instant.ofEpochMilli(1_000_000));
@@ -133,7 +133,7 @@ class PoolTopologyTest {
   }
 
   private KeyValueStore<String, PoolEntry> pool() {
-    return driver.getKeyValueStore(PoolProcessor.POOL_STORE);
+    return driver.getKeyValueStore(PoolStores.POOL);
   }
 
   private List<AnnotationRequest> openRound() {
@@ -366,7 +366,7 @@ class PoolTopologyTest {
     publishModel(0);
     sendImages(0, 50);
     driver.advanceWallClockTime(Duration.ofSeconds(1));
-    KeyValueStore<Integer, byte[]> lists = driver.getKeyValueStore(PoolProcessor.NEIGHBORS_STORE);
+    KeyValueStore<Integer, byte[]> lists = driver.getKeyValueStore(NeighborStore.STORE);
     for (int i = 0; i < 50; i++) {
       assertEquals(i, pool().get("img" + i).getRow(), "rows follow arrival order");
       byte[] b = lists.get(i);
@@ -395,7 +395,7 @@ class PoolTopologyTest {
         + "step with no fold job out, here a punctuation");
     for (int i = 0; i < 4 && probedCells() == 0; i++) driver.advanceWallClockTime(Duration.ofSeconds(1));
     assertEquals(8.0, probedCells(), "cells trained on the worker, installed and every row filed");
-    KeyValueStore<Integer, byte[]> lists = driver.getKeyValueStore(PoolProcessor.NEIGHBORS_STORE);
+    KeyValueStore<Integer, byte[]> lists = driver.getKeyValueStore(NeighborStore.STORE);
     for (int c = 0; c < 8; c++) assertNotNull(lists.get(-1 - c), "centroid " + c + " is stored");
     assertNull(lists.get(-9));
     sendImages(400, 450);

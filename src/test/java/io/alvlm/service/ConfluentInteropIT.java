@@ -1,5 +1,6 @@
 package io.alvlm.service;
 
+import org.junit.jupiter.api.Timeout;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.topics.TopicSpecs;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * subject name strategy, behind a registry that drops every pooled connection, and with a registry
  * that is down for the first 30 s. No record may reach the dead-letter topic.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ConfluentInteropIT {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final Path SCRIPT = Path.of("src/test/python/confluent_interop.py");
@@ -195,14 +197,7 @@ class ConfluentInteropIT {
   }
 
   private static boolean waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return false;
+    return io.alvlm.Await.within(timeout, condition::getAsBoolean);
   }
 
   private static int status(String url) {

@@ -52,7 +52,7 @@ class HostileAvroInputTest {
         "query.min-new", "1000", "query.interval.ms", "3600000", "state.dir", state.toString()));
     AvroSerdes serdes = AvroSerdes.singleObject();
     topics = new Topics(serdes);
-    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(null, AlvlmService.strategy(c), null,
+    var topo = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(null, io.alvlm.pool.PoolParts.from(c), null,
         new ServiceMetrics(new SimpleMeterRegistry())));
     driver = new TopologyTestDriver(topo, HostileInput.driverConfig(c), Instant.ofEpochMilli(1_000_000));
     TestInputTopic<String, ImageEmbedding> embeddings = driver.createInputTopic(topics.embeddings.name(),

@@ -1,5 +1,6 @@
 package io.alvlm.service;
 
+import org.junit.jupiter.api.Timeout;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.topics.Topics;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its admin client, consumers, producer and global consumer all authenticate and the loop runs; a wrong
  * password is refused.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SaslBrokerIT {
   private static final String PASSWORD = "sasl-S3cret-9";
   @TempDir Path dir;

@@ -1,5 +1,8 @@
 package io.alvlm.service;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+import io.alvlm.Await;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.topics.Topics;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registry basic auth) and Kafka's own config dumps switched on, through start, a dead letter, a
  * failing schema registry and shutdown: no credential ever appears in its log.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SecretsNotLoggedIT {
   private static final List<String> SECRETS = List.of("jaas-S3cret-7731", "ks-S3cret-2", "key-S3cret-3",
       "registry-S3cret-4", Base64.getEncoder().encodeToString("alvlm:registry-S3cret-4".getBytes(StandardCharsets.UTF_8)));
@@ -62,7 +66,8 @@ class SecretsNotLoggedIT {
       s.put("application.id", "alvlm-registry-down");
       ServiceHarness.writeConfig(config, s);
       try (ServiceChild service = ServiceChild.start(jar, config, log, VERBOSE)) {
-        Thread.sleep(15_000);
+        Await.until("the registry failure in the service's log", Duration.ofSeconds(120),
+            () -> Files.readString(log).contains("127.0.0.1:9"));
       }
       String text = Files.readString(log);
       assertTrue(text.contains("sasl.jaas.config = [hidden]"), "Kafka's config dumps were logged (the test sees them)");

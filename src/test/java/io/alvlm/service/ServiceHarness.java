@@ -1,5 +1,6 @@
 package io.alvlm.service;
 
+import io.alvlm.config.ServiceConfig;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.topics.TopicProvisioner;
 import io.alvlm.topics.TopicSpecs;
@@ -63,7 +64,7 @@ public final class ServiceHarness {
   /** Creates alvlm's topics as the service would (a producer may run before the service). */
   public static void createTopics(EmbeddedKafka kafka, Map<String, String> settings) {
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientConfig())) {
-      new TopicProvisioner(admin).ensure(TopicSpecs.from(settings), true);
+      new TopicProvisioner(admin).ensure(TopicSpecs.from(ServiceConfig.of(settings)), true);
     }
   }
 

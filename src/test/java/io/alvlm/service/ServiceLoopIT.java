@@ -1,5 +1,7 @@
 package io.alvlm.service;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.topics.Topics;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole loop on a real broker: embed, pool, rounds, labels from an annotator, retraining, re-scoring, HTTP. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ServiceLoopIT {
   private static final int IMAGES = 400;
   @TempDir Path state;

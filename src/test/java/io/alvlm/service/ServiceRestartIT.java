@@ -1,5 +1,7 @@
 package io.alvlm.service;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import io.alvlm.stream.EmbeddedKafka;
 import io.alvlm.topics.Topics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly once (read-committed view of alvlm.embeddings), none lost, none doubled; and a restart on a
  * wiped state directory restores the pool from its changelogs.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ServiceRestartIT {
   private static final int IMAGES = 3000;
   @TempDir Path dir;

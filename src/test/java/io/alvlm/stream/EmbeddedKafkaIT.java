@@ -1,5 +1,7 @@
 package io.alvlm.stream;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import io.alvlm.topics.TopicMismatchException;
 import io.alvlm.topics.TopicProvisioner;
 import io.alvlm.topics.TopicSpec;
@@ -49,6 +51,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real KRaft broker in the test JVM, driven with alvlm's serdes, topics and handlers. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EmbeddedKafkaIT {
   private static EmbeddedKafka kafka;
 
@@ -131,7 +134,7 @@ class EmbeddedKafkaIT {
 
   @Test
   void provisionerCreatesAlvlmsTopicsThenFindsThemMatching() throws Exception {
-    List<TopicSpec> specs = TopicSpecs.from(Map.of(TopicSpecs.IMAGES_PARTITIONS, 2));
+    List<TopicSpec> specs = TopicSpecs.of(2, java.util.Optional.empty());
     try (Admin admin = Admin.create(kafka.clientConfig())) {
       TopicProvisioner provisioner = new TopicProvisioner(admin);
       assertEquals(specs.size(), provisioner.ensure(specs, true).size());
@@ -202,7 +205,7 @@ class EmbeddedKafkaIT {
     try (EmbeddedKafka first = EmbeddedKafka.start(dir.resolve("broker"))) {
       bootstrap = first.bootstrapServers();
       try (Admin admin = Admin.create(first.clientConfig())) {
-        new TopicProvisioner(admin).ensure(TopicSpecs.from(Map.of(TopicSpecs.IMAGES_PARTITIONS, 1)), true);
+        new TopicProvisioner(admin).ensure(TopicSpecs.of(1, java.util.Optional.empty()), true);
       }
       try (KafkaProducer<String, Label> p = new KafkaProducer<>(Map.of("bootstrap.servers", first.bootstrapServers()),
           topics.labels.keySerde().serializer(), topics.labels.valueSerde().serializer())) {

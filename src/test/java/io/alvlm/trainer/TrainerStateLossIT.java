@@ -1,5 +1,7 @@
 package io.alvlm.trainer;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import io.alvlm.service.ServiceHarness;
 import io.alvlm.service.ServiceProcess;
 import io.alvlm.stream.EmbeddedKafka;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * aborts it after {@code transaction.timeout.ms}. With Kafka's default (60 s) the models topic
  * advances again within 60 s of the restart, with versions neither skipped nor reused.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TrainerStateLossIT {
   private static final int DIM = 32; // clip-tiny's projection
   @TempDir Path dir;
