@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class PackageLayersTest {
   /** Bottom first. A new package takes its place here, on the lowest layer above everything it uses. */
   static final List<Set<String>> LAYERS = List.of(
-      Set.of("data", "serde", "http"),
+      Set.of("data", "serde", "http", "broker"),
       Set.of("clip", "selection"),
       Set.of("coop"),
       Set.of("config", "eval"),
@@ -86,6 +86,19 @@ class PackageLayersTest {
       if (layer(u) >= layer(pkg)) upward.add(pkg + " -> " + u);
     }));
     assertEquals(List.of(), upward, "arrows that do not run down the layers");
+  }
+
+  /** What {@code alvlm run} loads: none of it may use the embedded broker, which its image does not ship. */
+  static final Set<String> SERVICE_PATH = Set.of("data", "serde", "http", "clip", "selection", "coop", "config", "topics",
+      "stream", "pool", "trainer", "embedder", "service");
+
+  @Test
+  void theServiceNeverUsesTheEmbeddedBroker() throws IOException {
+    List<String> users = new ArrayList<>();
+    uses().forEach((pkg, used) -> {
+      if (SERVICE_PATH.contains(pkg) && used.contains("broker")) users.add(pkg);
+    });
+    assertEquals(List.of(), users, "service packages that use the embedded broker");
   }
 
   @Test

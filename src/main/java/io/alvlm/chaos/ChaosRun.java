@@ -12,7 +12,7 @@ import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.demo.SimulatedAnnotator;
 import io.alvlm.serde.AvroSerdes;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.topics.TopicProvisioner;
 import io.alvlm.topics.TopicSpecs;
 import io.alvlm.topics.Topics;

@@ -10,7 +10,7 @@ import io.alvlm.selection.FlatIndex;
 import io.alvlm.selection.NeighborTable;
 import io.alvlm.selection.NeighborUncertainty;
 import io.alvlm.selection.ZeroShotProbabilities;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.topics.TopicProvisioner;
 import io.alvlm.topics.TopicSpecs;

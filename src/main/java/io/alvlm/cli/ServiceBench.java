@@ -7,7 +7,7 @@ import io.alvlm.clip.ImagePreprocessor;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.service.AlvlmService;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.topics.TopicProvisioner;
 import io.alvlm.topics.TopicSpecs;

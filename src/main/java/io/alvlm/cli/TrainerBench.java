@@ -8,7 +8,7 @@ import io.alvlm.data.IdxDataset;
 import io.alvlm.data.VectorBytes;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.service.AlvlmService;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.config.Settings;
 import io.alvlm.topics.TopicProvisioner;

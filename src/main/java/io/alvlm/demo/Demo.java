@@ -9,7 +9,7 @@ import io.alvlm.data.IdxDataset;
 import io.alvlm.selection.Vectors;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.service.AlvlmService;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.topics.Topics;
 import java.io.IOException;

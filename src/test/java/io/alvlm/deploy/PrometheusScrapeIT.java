@@ -13,7 +13,7 @@ import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.service.AlvlmService;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.topics.Topics;
 import java.net.URI;

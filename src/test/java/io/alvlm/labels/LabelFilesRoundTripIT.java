@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.service.AlvlmService;
 import io.alvlm.service.ServiceHarness;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.topics.Topics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,7 +2,7 @@ package io.alvlm.service;
 
 import org.junit.jupiter.api.Timeout;
 import io.alvlm.config.ServiceConfig;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.topics.Topics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

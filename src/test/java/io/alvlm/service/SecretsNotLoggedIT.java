@@ -3,7 +3,7 @@ package io.alvlm.service;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 import io.alvlm.Await;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.topics.Topics;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

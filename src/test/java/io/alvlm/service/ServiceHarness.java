@@ -1,7 +1,7 @@
 package io.alvlm.service;
 
 import io.alvlm.config.ServiceConfig;
-import io.alvlm.stream.EmbeddedKafka;
+import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.topics.TopicProvisioner;
 import io.alvlm.topics.TopicSpecs;
 import io.alvlm.topics.Topics;

@@ -1,4 +1,4 @@
-package io.alvlm.stream;
+package io.alvlm.broker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

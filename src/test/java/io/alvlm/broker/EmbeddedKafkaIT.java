@@ -1,5 +1,6 @@
-package io.alvlm.stream;
+package io.alvlm.broker;
 
+import io.alvlm.stream.DeadLetterDeserializationHandler;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 import io.alvlm.topics.TopicMismatchException;

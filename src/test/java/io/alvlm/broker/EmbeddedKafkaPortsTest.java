@@ -1,4 +1,4 @@
-package io.alvlm.stream;
+package io.alvlm.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
