@@ -14,11 +14,6 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /** {@link PoolOutputs} onto the pool processor's sinks, in the task's transaction. */
 final class PoolForwarding implements PoolOutputs {
-  static final String TO_TRAINING = PoolProcessor.TO_TRAINING;
-  static final String TO_DLQ = PoolProcessor.TO_DLQ;
-  static final String TO_QUERIES = PoolProcessor.TO_QUERIES;
-  static final String TO_ROUNDS = PoolProcessor.TO_ROUNDS;
-
   private final ProcessorContext<String, Object> context;
   private final Map<String, Serializer<?>> originals;
   private final ServiceMetrics metrics;
@@ -32,17 +27,17 @@ final class PoolForwarding implements PoolOutputs {
 
   @Override
   public void training(String key, TrainingEvent event, long now) {
-    context.forward(new Record<>(key, event, now), TO_TRAINING);
+    context.forward(new Record<>(key, event, now), PoolSinks.TO_TRAINING);
   }
 
   @Override
   public void request(String id, AnnotationRequest request, long now) {
-    context.forward(new Record<>(id, request, now), TO_QUERIES);
+    context.forward(new Record<>(id, request, now), PoolSinks.TO_QUERIES);
   }
 
   @Override
   public void round(QueryRound round, long now) {
-    context.forward(new Record<>(Long.toString(round.getRound()), round, now), TO_ROUNDS);
+    context.forward(new Record<>(Long.toString(round.getRound()), round, now), PoolSinks.TO_ROUNDS);
   }
 
   @Override
@@ -61,6 +56,6 @@ final class PoolForwarding implements PoolOutputs {
     }
     long now = context.currentSystemTimeMs();
     metrics.deadLetter("pool", reason);
-    context.forward(new Record<>(id, DeadLetters.of("pool", reason, message, context.recordMetadata(), id, value, now), now), TO_DLQ);
+    context.forward(new Record<>(id, DeadLetters.of("pool", reason, message, context.recordMetadata(), id, value, now), now), PoolSinks.TO_DLQ);
   }
 }

@@ -34,11 +34,6 @@ import org.apache.kafka.streams.processor.api.Record;
  * through changelogged stores in the same transaction as the outputs.
  */
 public final class PoolProcessor implements Processor<String, SpecificRecord, String, Object> {
-  public static final String TO_TRAINING = "to-training";
-  public static final String TO_DLQ = "pool-to-dlq";
-  public static final String TO_QUERIES = "to-queries";
-  public static final String TO_ROUNDS = "to-rounds";
-
   private final ServiceConfig config;
   private final PoolParts parts;
   private final ServiceMetrics metrics;

@@ -15,6 +15,7 @@ import io.alvlm.embedder.ImageFetcher;
 import io.alvlm.embedder.ImageTower;
 import io.alvlm.pool.PoolParts;
 import io.alvlm.pool.PoolProcessor;
+import io.alvlm.pool.PoolSinks;
 import io.alvlm.pool.PoolStores;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.stream.ModelStore;
@@ -118,10 +119,10 @@ public final class ServiceTopology {
         }
       };
       t.addProcessor("pool", pool, "embeddings-source", "labels-source");
-      t.addSink(PoolProcessor.TO_QUERIES, topics.queries.name(), keys, topics.queries.valueSerde().serializer(), "pool");
-      t.addSink(PoolProcessor.TO_ROUNDS, topics.rounds.name(), keys, topics.rounds.valueSerde().serializer(), "pool");
-      t.addSink(PoolProcessor.TO_TRAINING, topics.training.name(), keys, topics.training.valueSerde().serializer(), "pool");
-      t.addSink(PoolProcessor.TO_DLQ, topics.dlq.name(), keys, dlq, "pool");
+      t.addSink(PoolSinks.TO_QUERIES, topics.queries.name(), keys, topics.queries.valueSerde().serializer(), "pool");
+      t.addSink(PoolSinks.TO_ROUNDS, topics.rounds.name(), keys, topics.rounds.valueSerde().serializer(), "pool");
+      t.addSink(PoolSinks.TO_TRAINING, topics.training.name(), keys, topics.training.valueSerde().serializer(), "pool");
+      t.addSink(PoolSinks.TO_DLQ, topics.dlq.name(), keys, dlq, "pool");
     }
 
     if (config.runs(Role.TRAINER)) {
