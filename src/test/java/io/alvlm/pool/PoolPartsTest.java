@@ -269,4 +269,33 @@ class PoolPartsTest {
     assertEquals(Map.of("uncertainty", 0.5), Map.copyOf(s.getParts()));
     assertEquals(5, s.getRound());
   }
+
+  @Test
+  void foldedListsAreStoredAndARestoreReadsThemBackWithoutRecomputing() {
+    KeyValueStore<Integer, byte[]> raw = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NeighborStore.STORE),
+        Serdes.Integer(), Serdes.ByteArray()).withLoggingDisabled().build();
+    raw.init(context.getStateStoreContext(), raw);
+    NeighborStore store = new NeighborStore(raw);
+    NeighborMaintenance maintenance = new NeighborMaintenance(state, store, Worker.on(Runnable::run), Worker.on(Runnable::run),
+        new NeighborMaintenance.Settings(4, Long.MAX_VALUE, NeighborSearch.exact(), io.alvlm.selection.Compute.Settings.defaults(), 1),
+        new SlowSteps(metrics));
+    for (int i = 0; i < 5 && !state.index().current(); i++) maintenance.tick(); // 12 arrivals, 4 a fold job
+    assertTrue(state.index().current());
+    assertEquals(12, java.util.Arrays.stream(store.lists()).filter(java.util.Objects::nonNull).count(), "one stored list per row");
+    pending("img2", 1, 9_000);
+
+    PoolState restarted = new PoolState(state.pool, new PoolMeta(metaStore), CLASSES, 3, NeighborSearch.exact(),
+        FeaturePrecision.FP32);
+    DeadlineQueue restoredDeadlines = new DeadlineQueue();
+    PoolRestore.restore(restarted, store, restoredDeadlines);
+    PoolIndex again = restarted.index();
+    assertEquals(12, again.size());
+    for (int r = 0; r < 12; r++) {
+      assertEquals(state.index().id(r), again.id(r), "rows keep arrival order");
+      assertTrue(java.util.Arrays.equals(state.index().encodedList(r), again.encodedList(r)), "row " + r + "'s list read back");
+    }
+    assertEquals(0, again.unfolded(), "nothing to fold again");
+    assertEquals(PoolStatus.PENDING, again.status(again.row("img2")));
+    assertEquals(List.of("img2"), restoredDeadlines.due(9_000), "pending requests get their deadlines back");
+  }
 }
