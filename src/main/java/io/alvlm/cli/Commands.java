@@ -14,6 +14,6 @@ final class Commands {
 
   /** The subcommands of {@code alvlm bench}. */
   static List<Object> benches() {
-    return List.of(new ClipBench(), new SelectBench(), new CoopBench(), new ServiceBench(), new PoolBench(), new TrainerBench());
+    return List.of(new ClipBench(), new SelectBench(), new CoopBench(), new ServiceBench(), new EmbedBench(), new PoolBench(), new TrainerBench());
   }
 }
