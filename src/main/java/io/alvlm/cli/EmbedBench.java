@@ -64,6 +64,24 @@ final class EmbedBench implements Callable<Integer> {
       System.err.println("bench embed: --batch must be at least 1, --images at least --batch, --width at least 8");
       return 2;
     }
+    // the tower runs on a thread of its own, as on the embedder's stream thread: PyTorch on the JVM's main
+    // thread has run many times slower here (README, bench service)
+    Throwable[] failed = new Throwable[1];
+    Thread run = new Thread(() -> {
+      try {
+        measure();
+      } catch (Throwable t) {
+        failed[0] = t;
+      }
+    }, "alvlm-embed-bench");
+    run.start();
+    run.join();
+    if (failed[0] instanceof Exception e) throw e;
+    if (failed[0] instanceof Error e) throw e;
+    return 0;
+  }
+
+  private void measure() throws Exception {
     Precision precision = Precision.of(dtype);
     List<byte[]> jpegs = jpegs(64, width, width * 3 / 4);
     ModelSource src = source != null ? source : ModelSource.tiny();
@@ -89,8 +107,8 @@ final class EmbedBench implements Callable<Integer> {
       System.out.printf("pipeline end to end:            %10.1f images/s (%.0f%% of the slower half)%n", endToEnd,
           100 * endToEnd / Math.min(decoded, towerOnly));
       System.out.printf("bound by: %s%n", decoded < towerOnly ? "decoding and preprocessing on the CPU threads" : "the tower");
+      System.out.printf("host staging of pixels: %s%n", clip.hostStaging());
     }
-    return 0;
   }
 
   /** Images/s through the pipeline: {@code n} images, decoding at most {@link #AHEAD} batches ahead of the tower. */
