@@ -93,6 +93,7 @@ final class ClipBench implements Callable<Integer> {
                 + "keeps its peak reserved)"
             : "n/a (CPU)");
         System.out.printf("dtype: image tower %s, text tower fp32%n", precision.label());
+        System.out.printf("host staging of pixels: %s%n", clip.hostStaging());
       }
       return 0;
     }

@@ -25,6 +25,13 @@ final class ModelSource implements AutoCloseable {
 
   private Path temporary;
 
+  /** {@code models/clip-tiny} of the installation ({@code alvlm.home}). */
+  static ModelSource tiny() {
+    ModelSource s = new ModelSource();
+    s.model = Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath().normalize().resolve("models/clip-tiny");
+    return s;
+  }
+
   /** The directory to load; for {@code --arch}, written now (seconds; 1.7 GB for ViT-L/14). */
   Path directory() throws IOException {
     if (model != null) return model;

@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import io.alvlm.data.SafeTensorShards;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,7 +27,10 @@ import java.util.function.Function;
  * with {@link IllegalStateException}.
  */
 public final class ClipModel implements AutoCloseable {
-  /** System property that lets {@link Precision#BF16} through, to re-check it in a child JVM. */
+  /**
+   * System property that lets {@link Precision#BF16} through: for a DJL JNI built with a bfloat16 type
+   * mapping (the GPU run's); DJL's prebuilt one aborts the JVM on the first bfloat16 array.
+   */
   public static final String TRY_BF16 = "alvlm.try-bf16";
 
   /** Images and texts per engine call. */
@@ -43,6 +45,7 @@ public final class ClipModel implements AutoCloseable {
   private final ClipTokenizer tokenizer;
   private final float logitScale;
   private final Precision precision;
+  private final PixelStaging staging;
   private int batchSize = DEFAULT_BATCH;
   private boolean cutAfterEndOfText = true;
   private volatile boolean closed;
@@ -58,6 +61,7 @@ public final class ClipModel implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.logitScale = logitScale;
     this.precision = precision;
+    this.staging = new PixelStaging(base.getDevice().isGpu());
   }
 
   /** Loads {@code dir} on the GPU when the engine sees one, else the CPU, in fp32. */
@@ -85,10 +89,10 @@ public final class ClipModel implements AutoCloseable {
    */
   public static ClipModel load(Path dir, Device device, Precision precision) throws IOException {
     if (precision == Precision.BF16 && !Boolean.getBoolean(TRY_BF16)) {
-      throw new IllegalArgumentException("model.dtype=bf16 is refused: DJL's PyTorch engine aborts the JVM when it "
-          + "converts an array to bfloat16 ('terminate called without an active exception', checked with DJL 0.36 / "
-          + "PyTorch 2.7.1 on the CPU); use fp16 on a GPU, or fp32. -D" + TRY_BF16 + "=true tries it anyway (in a "
-          + "child JVM: `alvlm parity --dtype bf16`)");
+      throw new IllegalArgumentException("model.dtype=bf16 is refused: DJL's PyTorch engine aborts the JVM on any "
+          + "bfloat16 array, on every device ('terminate called without an active exception': DJL 0.36's prebuilt JNI "
+          + "maps no bfloat16 type); use fp16 on a GPU, or fp32. A JNI built with that mapping (scripts/gpu-run, "
+          + "docs/gpu.md) takes -D" + TRY_BF16 + "=true");
     }
     ClipConfig cfg = ClipConfig.read(dir);
     PreprocessorConfig pre = PreprocessorConfig.read(dir, cfg.imageSize());
@@ -176,17 +180,20 @@ public final class ClipModel implements AutoCloseable {
     int s = config.imageSize();
     int per = 3 * s * s;
     return batched(pixels.size(), (range) -> {
-      float[] flat = new float[range.length * per];
-      for (int i = 0; i < range.length; i++) {
-        float[] p = pixels.get(range[i]);
+      for (int i : range) {
+        float[] p = pixels.get(i);
         if (p.length != per) {
-          throw new IllegalArgumentException("image " + range[i] + " has " + p.length + " values, expected 3×" + s
+          throw new IllegalArgumentException("image " + i + " has " + p.length + " values, expected 3×" + s
               + "×" + s + "=" + per);
         }
-        System.arraycopy(p, 0, flat, i * per, per);
       }
-      return flat;
-    }, (m, flat) -> vision.forward(m.create(flat, new Shape(flat.length / per, 3, s, s))));
+      return pixels.subList(range[0], range[0] + range.length);
+    }, (m, batch) -> vision.forward(staging.upload(m, batch, per, s)));
+  }
+
+  /** Whether the host buffer that batches of pixels go through is page-locked for the GPU, or why not. */
+  public String hostStaging() {
+    return staging.pinning();
   }
 
   /** Text features {@code [n][projection]} of texts, in input order. */
@@ -265,6 +272,7 @@ public final class ClipModel implements AutoCloseable {
     if (closed) return;
     closed = true;
     base.close();
+    staging.close();
     tokenizer.close();
   }
 }
