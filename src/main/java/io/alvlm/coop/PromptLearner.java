@@ -19,7 +19,8 @@ import java.util.Random;
  * embeddings, fed through the frozen text tower. The special tokens are the tokenizer's: CLIP's
  * start and end-of-text tokens; for SigLIP no start token, so the context takes positions
  * 0..n−1, {@code </s>} after the period, and padding to the full context, which SigLIP's text
- * tower reads. Context is a flat float32 array,
+ * tower reads. A name too long for the context loses its last tokens, as {@link ClipTokenizer}
+ * truncates a long text (the tiny SigLIP of the tests has 16 positions). Context is a flat float32 array,
  * {@code [nCtx, width]} shared or {@code [classes, nCtx, width]} class-specific.
  *
  * <p>All prompts are built by one gather over {@code concat(ctx, token embeddings)}, so the class
@@ -63,11 +64,13 @@ public final class PromptLearner {
       // give the name with its period other ids than the two apart; CLIP's BPE gives the same
       long[] name = tok.words(end ? words + "." : words);
       long[] tail = end ? new long[0] : period;
-      int len = prefix.length + nCtx + name.length + tail.length + suffix.length;
-      if (len > context) {
-        throw new IllegalArgumentException("class '" + classNames.get(k) + "' makes a prompt of " + len
-            + " tokens, above the context of " + context + "; shorten the name or use fewer context vectors");
+      int room = context - prefix.length - nCtx - tail.length - suffix.length;
+      if (room < 1) {
+        throw new IllegalArgumentException(nCtx + " context vectors leave no room for class '" + classNames.get(k)
+            + "' in the text context of " + context + " tokens; use fewer context vectors");
       }
+      // a longer name is cut as the tokenizer cuts a long text: its last tokens go, the end token stays
+      name = java.util.Arrays.copyOf(name, Math.min(name.length, room));
       java.util.Arrays.fill(contextRow[k], -1);
       java.util.Arrays.fill(ids[k], tok.padId());
       int p = put(prefix, k, 0);

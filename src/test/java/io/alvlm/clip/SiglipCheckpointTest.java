@@ -138,6 +138,20 @@ class SiglipCheckpointTest {
   }
 
   @Test
+  void anImageSideNotAMultipleOfThePatchLosesTheRemainderAsTheConvolutionDoes() throws Exception {
+    Path fixture = Fixtures.root().resolve("siglip-odd-size");
+    Path d = Files.createDirectories(dir.resolve("odd"));
+    Files.copy(fixture.resolve("model/config.json"), d.resolve("config.json"));
+    Files.copy(fixture.resolve("model/model.safetensors"), d.resolve("model.safetensors"));
+    Files.copy(Fixtures.siglipTinyModel().resolve("tokenizer.json"), d.resolve("tokenizer.json"));
+    Reference odd = Reference.of(fixture);
+    try (ClipModel m = ClipModel.load(d, Device.cpu())) {
+      assertEquals(16, m.config().visionTokens());
+      assertTrue(Expected.relativeError(m.embedImages(odd.rowList("pixel_values")), odd.rows("image_embeds")) <= 1e-4);
+    }
+  }
+
+  @Test
   void aMissingHeadTensorIsNamed() throws Exception {
     Path d = modelDir("headless", "config.json", "tokenizer.json");
     Map<String, SafeTensors.Floats> w = weights();

@@ -90,6 +90,20 @@ class SiglipCoopTest {
   }
 
   @Test
+  void aNameTooLongForTheContextLosesItsLastTokensAndKeepsTheEndToken() {
+    PromptLearner learner = new PromptLearner(model, List.of("T-shirt/top", "ankle boot"), CoopConfig.defaults());
+    long[] words = model.tokenizer().words("T-shirt/top.");
+    assertTrue(words.length > 11, "the name with its period is longer than the 11 tokens left: " + words.length);
+    long[] row = learner.promptIds()[0];
+    assertArrayEquals(Arrays.copyOf(words, 11), Arrays.copyOfRange(row, 4, 15));
+    assertEquals(1, row[15], "</s> ends the prompt");
+    assertEquals(15, learner.endOfText()[0]);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new PromptLearner(model, List.of("dog"), CoopConfig.defaults().withNCtx(15).withCtxInit("")));
+    assertTrue(e.getMessage().contains("15 context vectors leave no room for class 'dog'"), e.getMessage());
+  }
+
+  @Test
   void classSpecificContextTrainsAndEveryClassContextMoves() {
     PromptModel pm = new CoopTrainer(model, config(true, 30, 0.5)).train(EXPECTED.rows("coop_image_feats"), LABELS,
         classes);
