@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Print top-1 and per-class accuracy of a prompt model and of zero-shot prompts on labelled image features.")
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory (for the zero-shot baseline).")
+  @Option(names = "--model", required = true, description = "Hugging Face CLIP or SigLIP directory (for the zero-shot baseline).")
   Path model;
 
   @Option(names = "--prompt", required = true, description = "Prompt model from `alvlm train`.")

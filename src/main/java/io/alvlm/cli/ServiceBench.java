@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "service", mixinStandardHelpOptions = true,
     description = "Embedder throughput on the real broker vs the bare image tower at the same batch size.")
 final class ServiceBench implements Callable<Integer> {
-  @Option(names = "--model", description = "Hugging Face CLIP directory (default: models/clip-tiny).")
+  @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: models/clip-tiny).")
   Path model;
 
   @Option(names = "--images", defaultValue = "2000", description = "Images embedded per figure (default ${DEFAULT-VALUE}).")

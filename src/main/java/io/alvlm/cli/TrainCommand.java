@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Learn CoOp context vectors on labelled image features and save the prompt model (safetensors + JSON metadata).")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory.")
+  @Option(names = "--model", required = true, description = "Hugging Face CLIP or SigLIP directory.")
   Path model;
 
   @Option(names = "--features", required = true, description = "Image features .npy [n, proj] (from `alvlm embed`).")

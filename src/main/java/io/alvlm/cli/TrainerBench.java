@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
 final class TrainerBench implements Callable<Integer> {
   private static final long TICK_MS = 50;
 
-  @Option(names = "--model", description = "Hugging Face CLIP directory (default: models/clip-tiny).") Path model;
+  @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: models/clip-tiny).") Path model;
   @Option(names = "--classes", defaultValue = "100", description = "Classes (default ${DEFAULT-VALUE}).") int classes;
   @Option(names = "--labels", defaultValue = "2000", description = "Labelled examples that start the retraining (default ${DEFAULT-VALUE}).") int labels;
   @Option(names = "--epochs", defaultValue = "40", description = "CoOp epochs of the retraining (default ${DEFAULT-VALUE}; "

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The pre-norm transformer stack shared by CLIP's two towers ({@code CLIPEncoder}): per layer,
+ * The pre-norm transformer stack shared by the towers of CLIP and SigLIP ({@code CLIPEncoder},
+ * {@code SiglipEncoder}; the tower config gives the activation and layer-norm epsilon, the caller
+ * the mask: causal, or null for bidirectional attention): per layer,
  * {@code x + attn(ln1(x))} then {@code x + mlp(ln2(x))}. Weights live in the model's capped weight
  * manager; every intermediate is created on the manager of the input.
  *
@@ -99,6 +101,12 @@ final class TransformerEncoder {
     return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
   }
 
+  /** {@code fc2(act(fc1(x)))} with this tower's activation, for an MLP outside the layers (SigLIP's pooling head),
+   * in the products' type like the layers' MLP; float32 in, float32 out. */
+  NDArray feedForward(NDArray x, NDArray fc1, NDArray fc1b, NDArray fc2, NDArray fc2b) {
+    return up(linear(activate(linear(down(x), fc1, fc1b)), fc2, fc2b));
+  }
+
   private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
     return Linear.linear(x, weight, bias).singletonOrThrow();
   }
@@ -135,7 +143,20 @@ final class TransformerEncoder {
     if (tower.activation().equals("gelu")) {
       return Activation.gelu(h);
     }
-    NDArray gate = Activation.sigmoid(EngineScalar.times(h, 1.702f));
+    NDArray gate = Activation.sigmoid(tower.activation().equals("gelu_pytorch_tanh") ? tanhGeluGateInput(h)
+        : EngineScalar.times(h, 1.702f));
     return inferenceOnly ? gate.muli(h) : h.mul(gate);
+  }
+
+  /**
+   * SigLIP's {@code gelu_pytorch_tanh}, {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}, is
+   * {@code x·σ(2√(2/π)·x·(1 + 0.044715·x²))} (as 0.5·(1 + tanh z) = σ(2z)): this is the argument
+   * of that σ, so the gate shares quick_gelu's code. DJL has no tanh-approximate GELU.
+   */
+  private NDArray tanhGeluGateInput(NDArray h) {
+    float k = (float) (2 * Math.sqrt(2 / Math.PI));
+    NDArray u = EngineScalar.times(h.square(), 0.044715f * k);
+    NDArray kOne = EngineScalar.of(h.getManager(), k);
+    return inferenceOnly ? u.addi(kOne).muli(h) : u.add(kOne).mul(h);
   }
 }

@@ -15,7 +15,7 @@ import java.io.IOException;
  * checkpoint it was built from (fp32, fp16, bf16); embeddings, norms and the residual stream in float32
  * ({@link TransformerEncoder}).
  */
-final class VisionTower {
+final class VisionTower implements VisionModel {
   private final ClipConfig cfg;
   private final DataType type;
   private final NDArray classEmbedding;
@@ -36,9 +36,7 @@ final class VisionTower {
     type = ck.type();
     Checkpoint stream = ck.as(DataType.FLOAT32);
     classEmbedding = stream.array(ck.floats(e + "class_embedding", d), 1, 1, d);
-    // conv weight [D, 3, p, p] as a [3·p·p, D] matrix: the stride-p convolution is one matMul
-    float[] conv = ck.floats(e + "patch_embedding.weight", d, 3, p, p);
-    patchWeight = ck.array(Checkpoint.transpose(conv, (int) d, 3 * p * p), 3L * p * p, d);
+    patchWeight = ck.patchMatrix(e + "patch_embedding.weight", d, p);
     positions = stream.tensor(e + "position_embedding.weight", cfg.visionTokens(), d);
     preW = stream.tensor("vision_model.pre_layrnorm.weight", d);
     preB = stream.tensor("vision_model.pre_layrnorm.bias", d);
@@ -48,13 +46,11 @@ final class VisionTower {
     encoder = new TransformerEncoder(ck, "vision_model", cfg.vision(), true);
   }
 
-  NDArray forward(NDArray pixels) {
-    Shape s = pixels.getShape();
+  @Override
+  public NDArray forward(NDArray pixels) {
     int size = cfg.imageSize();
-    if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != size || s.get(3) != size) {
-      throw new IllegalArgumentException("pixels have shape " + s + ", expected [B, 3, " + size + ", " + size + "]");
-    }
-    long b = s.get(0);
+    VisionModel.checkPixels(pixels, size);
+    long b = pixels.getShape().get(0);
     int p = cfg.patchSize();
     long g = size / p;
     long d = cfg.vision().width();

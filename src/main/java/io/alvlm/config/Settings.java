@@ -28,7 +28,7 @@ public final class Settings {
   public static final Setting<Role> ROLE = Setting.choice("role", Role.ALL,
       "Which sub-topologies this instance runs: all, embedder, pool or trainer.", Role.class);
   public static final Setting<String> MODEL_DIR = Setting.text("model.dir", "models/clip-tiny",
-      "Local Hugging Face CLIP directory (config.json, model.safetensors or shards with their index, "
+      "Local Hugging Face CLIP or SigLIP directory (config.json, model.safetensors or shards with their index, "
           + "tokenizer.json, optional preprocessor_config.json).");
   public static final Setting<Precision> MODEL_DTYPE = Setting.choice("model.dtype", Precision.FP32,
       "Type the embedder's image tower computes in: fp32, or fp16 (for a GPU; on a CPU it runs, within 1e-2 of fp32, "
