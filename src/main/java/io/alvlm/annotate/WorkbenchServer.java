@@ -7,7 +7,7 @@ import io.alvlm.http.Reply;
 import io.alvlm.http.Request;
 import io.alvlm.http.Routes;
 import io.alvlm.http.WebServer;
-import io.alvlm.stream.ImageRejected;
+import io.alvlm.embedder.ImageRejected;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   private static final String QUIET_SERVICE_LOG = "org.slf4j.simpleLogger.log.io.alvlm";
 
-  @Option(names = "--model", description = "Hugging Face CLIP directory (default: the tiny random CLIP in models/clip-tiny).")
+  @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: the tiny random CLIP in models/clip-tiny).")
   Path model;
 
   @Option(names = "--rounds", defaultValue = "5", description = "Query rounds to run (default ${DEFAULT-VALUE}).")

@@ -39,7 +39,8 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--iterations", description = "CEC: max Lloyd steps per init (default 100)") Integer iterations;
   @Option(names = "--tolerance", description = "CEC: k-means tolerance (default 1e-4)") Double tolerance;
   @Option(names = "--candidates", description = "PCB: proposals per budget slot (default 5)") Integer candidates;
-  @Option(names = "--scale", defaultValue = "100", description = "logit scale τ (default ${DEFAULT-VALUE})") float scale;
+  @Option(names = "--scale", defaultValue = "100", description = "logit scale τ of the model: 100 for OpenAI CLIP, "
+      + "SigLIP's own (encode-text prints it) (default ${DEFAULT-VALUE})") float scale;
   @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})") long seed;
   @Option(names = "--exclude", description = "File of labelled row ids, one per line, left out of the pool (default: none).") Path exclude;
   @Option(names = "--pending", description = "File of pending row ids, one per line, in the pool but not eligible (default: none).") Path pending;
