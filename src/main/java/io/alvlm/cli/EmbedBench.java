@@ -65,7 +65,7 @@ final class EmbedBench implements Callable<Integer> {
       return 2;
     }
     // the tower runs on a thread of its own, as on the embedder's stream thread: PyTorch on the JVM's main
-    // thread has run many times slower here (README, bench service)
+    // thread has run many times slower here (docs/benchmarks.md, bench service)
     Throwable[] failed = new Throwable[1];
     Thread run = new Thread(() -> {
       try {

@@ -77,7 +77,7 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--feature-precision", defaultValue = "auto",
       description = "pool.features.precision: fp32, fp16 or auto (default ${DEFAULT-VALUE}).") String featurePrecision;
   @Option(names = "--pool-heap", defaultValue = "auto",
-      description = "Heap of the pool service's own JVM (-Xmx syntax), or auto: sized for the pool as the README's sizing "
+      description = "Heap of the pool service's own JVM (-Xmx syntax), or auto: sized for the pool as docs/deploying.md's sizing "
           + "says (" + PoolHeap.RULE + "); the memory figures are that JVM's peak heap and resident set, the broker and "
           + "producer run in the bench's JVM (default ${DEFAULT-VALUE}).")
   String poolHeap;

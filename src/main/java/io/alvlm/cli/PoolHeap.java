@@ -3,7 +3,7 @@ package io.alvlm.cli;
 import io.alvlm.selection.FeaturePrecision;
 
 /**
- * The heap a pool task needs, as the README's sizing gives it: each image's features (two bytes a value
+ * The heap a pool task needs, as docs/deploying.md's sizing gives it: each image's features (two bytes a value
  * once they are fp16, four while fp32), its neighbour list ({@code 8·k} bytes) and about 120 bytes of
  * id and status, plus 1 GiB for everything else (Kafka's clients and caches, a round's per-image arrays,
  * the young generation).

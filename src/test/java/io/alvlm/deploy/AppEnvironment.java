@@ -30,6 +30,7 @@ final class AppEnvironment {
       "ALVLM_MAVEN_ARGS", "bin/alvlm: extra Maven arguments when it rebuilds the jar (e.g. -Pcuda)",
       "ALVLM_POOL_JVM_OPTS", "bin/alvlm bench pool: more JVM flags for the pool service's own JVM",
       "ALVLM_MKL_ANY_CPU", "bin/alvlm: 0 turns off the shim that lets DJL's oneMKL use its fast sgemm on non-Intel CPUs",
+      "ALVLM_DEBUG", "every command: 1 prints an error's stack trace after its one-line message, as --debug does",
       "ALVLM_MALLOC", "bin/alvlm: auto (tcmalloc when installed, except run --role pool), tcmalloc or glibc"));
   /** Set in images for the base image's own tools, not read by alvlm. */
   static final Set<String> IMAGE_PLUMBING = Set.of("HOME", "JAVA_HOME", "PATH", "NVIDIA_VISIBLE_DEVICES",
