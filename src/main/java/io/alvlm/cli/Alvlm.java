@@ -31,7 +31,7 @@ public final class Alvlm implements Runnable {
     return commandLine(System.getenv());
   }
 
-  static CommandLine commandLine(java.util.Map<String, String> env) {
+  public static CommandLine commandLine(java.util.Map<String, String> env) {
     CommandLine cl = new CommandLine(new Alvlm());
     for (Object sub : Commands.all()) {
       cl.addSubcommand(sub);

@@ -1,5 +1,13 @@
 package io.alvlm.cli;
 
+import io.alvlm.bench.ClipBench;
+import io.alvlm.bench.CoopBench;
+import io.alvlm.bench.EmbedBench;
+import io.alvlm.bench.ParityCommand;
+import io.alvlm.bench.PoolBench;
+import io.alvlm.bench.SelectBench;
+import io.alvlm.bench.ServiceBench;
+import io.alvlm.bench.TrainerBench;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

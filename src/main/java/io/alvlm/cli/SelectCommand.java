@@ -1,5 +1,6 @@
 package io.alvlm.cli;
 
+import io.alvlm.bench.HeapPeak;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alvlm.data.Npy;

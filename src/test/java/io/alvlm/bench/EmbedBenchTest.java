@@ -1,5 +1,6 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
+import io.alvlm.cli.Alvlm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.alvlm.clip.ClipModel;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "clip", mixinStandardHelpOptions = true,
     description = "Images/s and prompts/s of a CLIP or SigLIP model per batch size (prompts with and without the end-of-text "
         + "cut), peak host and device memory.")
-final class ClipBench implements Callable<Integer> {
+public final class ClipBench implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   ModelSource source;
 

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.service.AlvlmService;
 import io.alvlm.config.ServiceConfig;
@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The pool service of {@code bench pool} in its own JVM, so that the bench measures the pool process
- * alone: {@code java -cp CLASSPATH io.alvlm.cli.PoolBenchChild CONFIG} starts {@link AlvlmService} from
+ * alone: {@code java -cp CLASSPATH io.alvlm.bench.PoolBenchChild CONFIG} starts {@link AlvlmService} from
  * the properties file {@code CONFIG} (no {@code ALVLM_*} variables), prints {@value #READY} and answers
  * one line per command read from stdin:
  * <ul>

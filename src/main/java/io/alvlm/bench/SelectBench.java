@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.selection.CecStrategy;
 import io.alvlm.selection.Compute;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "select", mixinStandardHelpOptions = true,
     description = "Time a CEC query from scratch and from maintained lists, phase by phase, at full size; peak heap.")
-final class SelectBench implements Callable<Integer> {
+public final class SelectBench implements Callable<Integer> {
   @Option(names = "--n", defaultValue = "100000", description = "Pool images, random unit vectors (default: ${DEFAULT-VALUE}).") int n;
   @Option(names = "--dim", defaultValue = "512", description = "Feature width (default: ${DEFAULT-VALUE}).") int dim;
   @Option(names = "--classes", defaultValue = "100", description = "Classes (default: ${DEFAULT-VALUE}).") int classes;

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.clip.ClipModel;
 import io.alvlm.clip.ImageDecoder;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
     description = "Embedder pipeline from JPEG bytes in memory (decode threads, preprocessing, tower) vs each half alone.")
-final class EmbedBench implements Callable<Integer> {
+public final class EmbedBench implements Callable<Integer> {
   /** Batches decoded ahead of the tower: the one being embedded, and two behind it. */
   private static final int AHEAD = 3;
 

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -8,16 +8,16 @@ import java.lang.management.MemoryType;
  * Peak Java heap use since the last {@link #reset}: the sum of each heap pool's peak, so an upper
  * bound (pools may peak at different moments). Native memory (the engine's arrays) is not included.
  */
-final class HeapPeak {
+public final class HeapPeak {
   private HeapPeak() {}
 
   /** Collects garbage, then starts a new peak. */
-  static void reset() {
+  public static void reset() {
     System.gc();
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
   }
 
-  static long bytes() {
+  public static long bytes() {
     long sum = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
       if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.avro.ImageEmbedding;
 import io.alvlm.avro.PromptModel;
@@ -53,7 +53,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pool", mixinStandardHelpOptions = true,
     description = "Pool ingest, round, stall, restart, takeover and memory on the real pool sub-topology; exact rebuild as baseline.")
-final class PoolBench implements Callable<Integer> {
+public final class PoolBench implements Callable<Integer> {
   @Option(names = "--images", defaultValue = "20000", description = "Pool size (default ${DEFAULT-VALUE}).") int images;
   @Option(names = "--dim", defaultValue = "512", description = "Feature width (default ${DEFAULT-VALUE}).") int dim;
   @Option(names = "--classes", defaultValue = "100", description = "Classes (default ${DEFAULT-VALUE}).") int classes;
@@ -77,8 +77,8 @@ final class PoolBench implements Callable<Integer> {
   @Option(names = "--feature-precision", defaultValue = "auto",
       description = "pool.features.precision: fp32, fp16 or auto (default ${DEFAULT-VALUE}).") String featurePrecision;
   @Option(names = "--pool-heap", defaultValue = "auto",
-      description = "Heap of the pool service's own JVM (-Xmx syntax), or auto: sized for the pool as docs/deploying.md's sizing "
-          + "says (" + PoolHeap.RULE + "); the memory figures are that JVM's peak heap and resident set, the broker and "
+      description = "Heap of the pool service's own JVM (-Xmx syntax), or auto: sized for the pool by the sizing rule of docs/deploying.md "
+          + "(" + PoolHeap.RULE + "); the memory figures are that JVM's peak heap and resident set, the broker and "
           + "producer run in the bench's JVM (default ${DEFAULT-VALUE}).")
   String poolHeap;
   @Option(names = "--timeout-minutes", defaultValue = "60", description = "Give up after (default ${DEFAULT-VALUE}).") long timeoutMinutes;

@@ -1,5 +1,6 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
+import io.alvlm.cli.Alvlm;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;

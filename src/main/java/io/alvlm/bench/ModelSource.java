@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.clip.ClipArch;
 import io.alvlm.clip.ModelFamily;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * with the shapes of an OpenAI checkpoint written to a temporary directory that {@link #close}
  * deletes. Used as an exclusive {@code @ArgGroup} of the bench commands.
  */
-final class ModelSource implements AutoCloseable {
+public final class ModelSource implements AutoCloseable {
   @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory.")
   Path model;
 
@@ -27,14 +27,14 @@ final class ModelSource implements AutoCloseable {
   private Path temporary;
 
   /** {@code models/clip-tiny} of the installation ({@code alvlm.home}). */
-  static ModelSource tiny() {
+  public static ModelSource tiny() {
     ModelSource s = new ModelSource();
     s.model = Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath().normalize().resolve("models/clip-tiny");
     return s;
   }
 
   /** The directory to load; for {@code --arch}, written now (seconds; 1.7 GB for ViT-L/14). */
-  Path directory() throws IOException {
+  public Path directory() throws IOException {
     if (model != null) return model;
     if (temporary == null) {
       ClipArch a = ClipArch.of(arch);
@@ -48,7 +48,7 @@ final class ModelSource implements AutoCloseable {
   }
 
   /** What was asked for, for headers: the directory or the arch. */
-  String describe() {
+  public String describe() {
     return model != null ? model.toString() : "random " + ClipArch.of(arch).label();
   }
 

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.avro.ImageEmbedding;
 import io.alvlm.avro.ImageEvent;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "service", mixinStandardHelpOptions = true,
     description = "Embedder throughput on the real broker vs the bare image tower at the same batch size.")
-final class ServiceBench implements Callable<Integer> {
+public final class ServiceBench implements Callable<Integer> {
   @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: models/clip-tiny).")
   Path model;
 

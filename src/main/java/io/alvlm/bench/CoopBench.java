@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.clip.ClipModel;
 import io.alvlm.coop.CoopConfig;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "coop", mixinStandardHelpOptions = true,
     description = "Seconds per CoOp training step (forward + backward + update), with and without the end-of-text cut.")
-final class CoopBench implements Callable<Integer> {
+public final class CoopBench implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   ModelSource source;
 

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.avro.ImageEvent;
 import io.alvlm.avro.TrainingEvent;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
     description = "Stream-thread stalls and embedder throughput while a retraining runs, vs an idle window before it.")
-final class TrainerBench implements Callable<Integer> {
+public final class TrainerBench implements Callable<Integer> {
   private static final long TICK_MS = 50;
 
   @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: models/clip-tiny).") Path model;

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import io.alvlm.clip.ClipModel;
 import io.alvlm.clip.Precision;
@@ -16,11 +16,16 @@ import java.util.concurrent.TimeUnit;
 final class ReducedPrecisionProbe {
   private ReducedPrecisionProbe() {}
 
+  /** The child JVM: {@code parity} with these arguments, its exit status the JVM's. */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new ParityCommand()).execute(args));
+  }
+
   /** Null when {@code p} runs on the CPU within its parity bound, else why it is refused. */
   static String refusal(Precision p) throws IOException, InterruptedException {
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
         "-Dai.djl.offline=true", "-D" + ClipModel.TRY_BF16 + "=true", "-Dalvlm.home=" + System.getProperty("alvlm.home", "."), "-cp",
-        System.getProperty("java.class.path"), Alvlm.class.getName(), "parity", "--device", "cpu", "--dtype", p.label());
+        System.getProperty("java.class.path"), ReducedPrecisionProbe.class.getName(), "--device", "cpu", "--dtype", p.label());
     Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = child.getInputStream().readAllBytes();
     if (!child.waitFor(300, TimeUnit.SECONDS)) {

@@ -1,4 +1,4 @@
-package io.alvlm.cli;
+package io.alvlm.bench;
 
 import ai.djl.Device;
 import io.alvlm.clip.ClipModel;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "parity", mixinStandardHelpOptions = true,
     description = "Features on --device in --dtype against the CPU in fp32: largest relative error, exit 1 above the bound.")
-final class ParityCommand implements Callable<Integer> {
+public final class ParityCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   ModelSource source;
 
