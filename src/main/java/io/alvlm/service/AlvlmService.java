@@ -106,7 +106,7 @@ public final class AlvlmService implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     ServiceMetrics metrics = new ServiceMetrics(registry);
     AvroSerdes serdes = AvroSerdes.from(c.asMap());
-    Reachable.check(c, serdes);
+    Reachable.checkForService(c, serdes);
     try (Admin admin = Admin.create(clientConfig(c))) {
       new TopicProvisioner(admin).ensure(TopicSpecs.from(c), c.get(Settings.TOPICS_CREATE));
     }

@@ -23,12 +23,28 @@ public final class Reachable {
   /** How long the first contact may take. */
   public static final Duration WAIT = Duration.ofSeconds(10);
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Reachable.class);
+
   private Reachable() {}
 
-  /** Kafka, then the registry when the wire format has one. */
+  /** Kafka, then the registry when the wire format has one: a one-shot command needs both now. */
   public static void check(ServiceConfig c, AvroSerdes serdes) {
     kafka(AlvlmService.clientConfig(c), WAIT);
     serdes.probeRegistry(WAIT);
+  }
+
+  /**
+   * The service's start: Kafka must answer, but a registry outage is one the service rides out (not
+   * ready, records waiting, no dead letters), so an unreachable registry is named in a warning and the
+   * service starts anyway.
+   */
+  static void checkForService(ServiceConfig c, AvroSerdes serdes) {
+    kafka(AlvlmService.clientConfig(c), WAIT);
+    try {
+      serdes.probeRegistry(WAIT);
+    } catch (RuntimeException e) {
+      LOG.warn("{}; starting anyway: not ready until it answers", e.getMessage());
+    }
   }
 
   /** A broker of {@code clientConfig}'s {@code bootstrap.servers} answers within {@code wait}. */
