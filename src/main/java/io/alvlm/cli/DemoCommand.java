@@ -18,6 +18,12 @@ import picocli.CommandLine.Option;
         "instead, and rounds follow their answers. Ctrl-C prints the summary and removes the demo's state."})
 final class DemoCommand implements Callable<Integer> {
   private static final String QUIET_SERVICE_LOG = "org.slf4j.simpleLogger.log.io.alvlm";
+  /**
+   * Kafka Streams warns when {@code state.dir} lies under the OS temp directory, as the demo's does in a
+   * checkout under /tmp: the demo's state is thrown away at its end anyway.
+   */
+  private static final String QUIET_STATE_DIRECTORY_LOG =
+      "org.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StateDirectory";
 
   @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: the tiny random CLIP in models/clip-tiny).")
   Path model;
@@ -65,6 +71,9 @@ final class DemoCommand implements Callable<Integer> {
     // the user asked for more (-Dorg.slf4j.simpleLogger.log.io.alvlm=info in ALVLM_JAVA_OPTS)
     if (System.getProperty(QUIET_SERVICE_LOG) == null) {
       System.setProperty(QUIET_SERVICE_LOG, "warn");
+    }
+    if (System.getProperty(QUIET_STATE_DIRECTORY_LOG) == null) {
+      System.setProperty(QUIET_STATE_DIRECTORY_LOG, "error");
     }
     Demo.Options o = new Demo.Options(model, rounds, budget, strategy, images, testImages, epochs,
         lr != null ? lr : (model == null ? 0.05 : 0.002), csc != null ? csc : model == null, full,
