@@ -4,6 +4,7 @@ import io.alvlm.selection.BlockProduct;
 import io.alvlm.selection.CellIndex;
 import io.alvlm.selection.Compute;
 import io.alvlm.selection.NeighborSearch;
+import io.alvlm.selection.PoolThreads;
 import io.alvlm.stream.Worker;
 import java.util.BitSet;
 import java.util.Objects;
@@ -21,11 +22,16 @@ import org.slf4j.LoggerFactory;
 final class NeighborMaintenance implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NeighborMaintenance.class);
 
-  /** The fold's limits and the cells' training: from {@code pool.fold.*}, {@code cec.neighbors*}, {@code compute.*}, {@code query.seed}. */
-  record Settings(int foldBatch, long foldWork, NeighborSearch search, Compute.Settings compute, long seed) {
+  /**
+   * The fold's limits and the cells' training: from {@code pool.fold.*}, {@code cec.neighbors*}, {@code compute.*},
+   * {@code query.seed}; the threads a fold job's scan splits over ({@code pool.threads}).
+   */
+  record Settings(int foldBatch, long foldWork, NeighborSearch search, Compute.Settings compute, long seed,
+      PoolThreads threads) {
     Settings {
       Objects.requireNonNull(search);
       Objects.requireNonNull(compute);
+      Objects.requireNonNull(threads);
     }
   }
 
@@ -109,7 +115,7 @@ final class NeighborMaintenance implements AutoCloseable {
   private BlockProduct products() {
     if (products == null) {
       // the engine loads on the fold worker at its first product, not on the stream thread
-      products = BlockProduct.lazily(() -> Compute.of(settings.compute()));
+      products = BlockProduct.lazily(() -> Compute.of(settings.compute()), settings.threads());
     }
     return products;
   }
