@@ -23,7 +23,8 @@ public final class SelectionSettings {
   /** {@code cec.neighbors} and its knobs. */
   public static NeighborSearch neighborSearch(ServiceConfig c) {
     return new NeighborSearch(c.get(Settings.CEC_NEIGHBORS), c.get(Settings.CEC_NEIGHBORS_CELLS),
-        c.get(Settings.CEC_NEIGHBORS_NPROBE), c.get(Settings.CEC_NEIGHBORS_AUTO_WORK));
+        c.get(Settings.CEC_NEIGHBORS_NPROBE), c.get(Settings.CEC_NEIGHBORS_AUTO_WORK),
+        c.get(Settings.CEC_NEIGHBORS_CELLS_PER_SQRT));
   }
 
   /** CEC's parameters: {@code cec.*} and {@code compute.*}; k-means' iterations and tolerance keep their defaults. */

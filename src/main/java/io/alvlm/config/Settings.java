@@ -8,6 +8,7 @@ import io.alvlm.selection.Compute;
 import io.alvlm.selection.FeaturePrecision;
 import io.alvlm.selection.NeighborSearch;
 import io.alvlm.selection.Budget;
+import io.alvlm.selection.PoolThreads;
 import io.alvlm.serde.RegistryRetry;
 import io.alvlm.serde.SerdeConfig;
 import io.alvlm.serde.SubjectNameStrategy;
@@ -105,6 +106,10 @@ public final class Settings {
       "fp16 products on a GPU (candidates re-ranked in double on the host); ignored on a CPU.");
   public static final Setting<Integer> POOL_FOLD_BATCH = Setting.integer("pool.fold.batch", 4096,
       "Most arrivals folded into the neighbour lists by one job of the fold worker (one product of the batch against the pool).");
+  public static final Setting<PoolThreads> POOL_THREADS = new Setting<>("pool.threads", "auto",
+      "Threads the pool task splits its work over: each fold job's scan of the neighbour lists (one part per thread) and "
+          + "a round's blocked host loops; auto: the processors the JVM may use. The products themselves also use the "
+          + "engine's own threads.", PoolThreads::parse);
   public static final Setting<Long> POOL_FOLD_WORK = Setting.longValue("pool.fold.max-work", 100_000_000_000L,
       "Multiply-adds one fold job may take (batch x pool x dim; with approximate neighbours batch x probed rows x dim): bounds how long a job holds the lists, which rounds wait for.");
   public static final Setting<FeaturePrecision> POOL_FEATURES_PRECISION = Setting.choice("pool.features.precision",
@@ -123,6 +128,10 @@ public final class Settings {
       NeighborSearch.Mode.class);
   public static final Setting<Integer> CEC_NEIGHBORS_CELLS = Setting.integer("cec.neighbors.cells", 1024,
       "Approximate neighbours: k-means cells of the inverted lists (trained on 64 images per cell, needs 39 per cell).");
+  public static final Setting<Double> CEC_NEIGHBORS_CELLS_PER_SQRT = Setting.decimal("cec.neighbors.cells.per-sqrt", 0,
+      "Approximate neighbours: cells that grow with the pool, about this many times the square root of its unlabelled images "
+          + "(4 is the usual IVF choice); re-split off the stream thread whenever that reaches twice the cells held, nprobe "
+          + "scaled by the square root of the growth. 0: a fixed cec.neighbors.cells.");
   public static final Setting<Integer> CEC_NEIGHBORS_NPROBE = Setting.integer("cec.neighbors.nprobe", 24,
       "Approximate neighbours: cells searched per image.");
   public static final Setting<Long> CEC_NEIGHBORS_AUTO_WORK = Setting.longValue("cec.neighbors.auto.max-work", 51_200_000L,
@@ -225,7 +234,7 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_OPEN_BELOW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_FOLD_WORK, POOL_FEATURES_PRECISION, STATE_ROCKSDB_MEMORY, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_OPEN_BELOW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_THREADS, POOL_FOLD_WORK, POOL_FEATURES_PRECISION, STATE_ROCKSDB_MEMORY, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_CELLS_PER_SQRT, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
         HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,

@@ -11,18 +11,19 @@ import java.util.function.Supplier;
  * What one fold job of the neighbour lists does ({@link PoolIndex#startFold}): rows to file under
  * their cells (and whether the cells then take over the scans), departed rows whose lists to repair,
  * newcomers to fold in, and how far the scans reach ({@code extent}: rows beyond it wait for a job of
- * their own).
+ * their own), and rows to file under the more cells being filled ({@code refile}, {@link CellGrowth}).
  */
-record FoldStep(int[] file, boolean thenUseCells, BitSet repair, int[] batch, int extent) {
+record FoldStep(int[] file, boolean thenUseCells, BitSet repair, int[] batch, int extent, int[] refile) {
   /**
    * The job, for the fold worker: reads {@code rows} and the {@code members} as they were when it
    * started, owns the lists and cells until the index takes them back, and returns the rows whose
    * lists changed.
    */
-  Supplier<BitSet> job(FeatureRows rows, BitSet members, CellIndex cells, int nprobe, MaintainedNeighbors neighbors,
-      BlockProduct products) {
+  Supplier<BitSet> job(FeatureRows rows, BitSet members, CellIndex cells, CellIndex more, int nprobe,
+      MaintainedNeighbors neighbors, BlockProduct products) {
     return () -> {
       BitSet changed = new BitSet();
+      if (refile.length > 0) more.assign(rows, refile, products); // their stored bytes change at the switch (re-stamping)
       if (file.length > 0) {
         cells.assign(rows, file, products);
         for (int r : file) changed.set(r); // its stored bytes now carry the cell

@@ -4,6 +4,8 @@ import io.alvlm.selection.BlockProduct;
 import io.alvlm.selection.CellIndex;
 import io.alvlm.selection.Compute;
 import io.alvlm.selection.NeighborSearch;
+import io.alvlm.selection.PoolStatus;
+import io.alvlm.selection.PoolThreads;
 import io.alvlm.stream.Worker;
 import java.util.BitSet;
 import java.util.Objects;
@@ -21,11 +23,16 @@ import org.slf4j.LoggerFactory;
 final class NeighborMaintenance implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NeighborMaintenance.class);
 
-  /** The fold's limits and the cells' training: from {@code pool.fold.*}, {@code cec.neighbors*}, {@code compute.*}, {@code query.seed}. */
-  record Settings(int foldBatch, long foldWork, NeighborSearch search, Compute.Settings compute, long seed) {
+  /**
+   * The fold's limits and the cells' training: from {@code pool.fold.*}, {@code cec.neighbors*}, {@code compute.*},
+   * {@code query.seed}; the threads a fold job's scan splits over ({@code pool.threads}).
+   */
+  record Settings(int foldBatch, long foldWork, NeighborSearch search, Compute.Settings compute, long seed,
+      PoolThreads threads) {
     Settings {
       Objects.requireNonNull(search);
       Objects.requireNonNull(compute);
+      Objects.requireNonNull(threads);
     }
   }
 
@@ -36,6 +43,8 @@ final class NeighborMaintenance implements AutoCloseable {
   private final Settings settings;
   private final SlowSteps steps;
   private BlockProduct products;
+  /** What the store says about the lists' cell numbers ({@link NeighborStore#stampedBelow}), as last written or read. */
+  private int storedStamp;
 
   NeighborMaintenance(PoolState state, NeighborStore store, Worker<CellIndex> cellWorker, Worker<BitSet> foldWorker,
       Settings settings, SlowSteps steps) {
@@ -45,6 +54,7 @@ final class NeighborMaintenance implements AutoCloseable {
     this.foldWorker = Objects.requireNonNull(foldWorker);
     this.settings = Objects.requireNonNull(settings);
     this.steps = Objects.requireNonNull(steps);
+    this.storedStamp = store.stampedBelow();
   }
 
   /** After an arrival: takes a finished fold, starts the cells' training if wanted, and a fold once a batch waits. */
@@ -100,16 +110,34 @@ final class NeighborMaintenance implements AutoCloseable {
     }
     done.ifPresent(changed -> {
       long t0 = System.nanoTime();
+      Optional<CellIndex> before = index.cells();
       index.finishFold(changed).stream().forEach(r -> store.putList(r, index.encodedList(r)));
+      storeGrownCells(index, before);
       steps.note(String.format("wrote %d lists of a fold job in %d ms", changed.cardinality(),
           (System.nanoTime() - t0) / 1_000_000));
     });
   }
 
+  /**
+   * After a fold job: when the scans switched to more cells, their centroids replace the stored ones, and
+   * the store says below which row the lists' cell numbers hold (they are re-stamped a chunk per job).
+   */
+  private void storeGrownCells(PoolIndex index, Optional<CellIndex> before) {
+    if (before.isPresent() && index.cells().get() != before.get()) {
+      store.putCells(index.cells().get());
+      LOG.info("neighbour search: the scans probe {} cells now; re-stamping the stored lists", index.cells().get().cells());
+    }
+    int stamped = index.growth().stampedBelow();
+    if (stamped != storedStamp) {
+      store.putStampedBelow(stamped);
+      storedStamp = stamped;
+    }
+  }
+
   private BlockProduct products() {
     if (products == null) {
       // the engine loads on the fold worker at its first product, not on the stream thread
-      products = BlockProduct.lazily(() -> Compute.of(settings.compute()));
+      products = BlockProduct.lazily(() -> Compute.of(settings.compute()), settings.threads());
     }
     return products;
   }
@@ -132,6 +160,10 @@ final class NeighborMaintenance implements AutoCloseable {
       store.putCells(c);
       index.installCells(c);
       LOG.info("neighbour search: {} cells trained, filing {} rows into them", c.cells(), index.size());
+    } else if (trained.isPresent() && index.probedCells() > 0 && trained.get().cells() > index.probedCells()) {
+      // stored once the scans switch to them: until then a restore reads the cells the lists name
+      index.installMoreCells(trained.get());
+      LOG.info("neighbour search: {} more cells trained, filing {} rows into them", trained.get().cells(), index.size());
     }
   }
 
@@ -143,15 +175,16 @@ final class NeighborMaintenance implements AutoCloseable {
    */
   private void startTrainingCellsIfWanted() {
     PoolIndex index = state.index();
-    if (!cellWorker.busy() && index.wantsCells()) {
-      long seed = settings.seed();
+    boolean first = index.wantsCells();
+    if (!cellWorker.busy() && (first || index.wantsMoreCells())) {
+      long seed = settings.seed() + index.probedCells(); // a re-split draws its own sample
       float[] sample = index.cellTrainingSample(seed);
-      NeighborSearch search = settings.search();
+      int cells = settings.search().cellsFor(index.count(PoolStatus.UNLABELED) + index.count(PoolStatus.PENDING));
       Compute.Settings compute = settings.compute();
       int dim = index.dim();
-      LOG.info("neighbour search: training {} cells on {} of {} rows", search.cells(), sample.length / dim, index.size());
-      index.cellsWanted(); // pool.features.precision=auto: the rows turn fp16 as the cells start training
-      cellWorker.start(() -> CellIndex.train(sample, dim, search.cells(), seed, compute));
+      LOG.info("neighbour search: training {} cells on {} of {} rows", cells, sample.length / dim, index.size());
+      if (first) index.cellsWanted(); // pool.features.precision=auto: the rows turn fp16 as the cells start training
+      cellWorker.start(() -> CellIndex.train(sample, dim, cells, seed, compute));
     }
   }
 

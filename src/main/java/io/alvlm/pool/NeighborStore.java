@@ -10,10 +10,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The changelogged {@code pool-neighbors} store (design rule 2, derived state is state): each row's
  * encoded neighbour list under the row (keys >= 0) and, once approximate search is on, each cell's
- * centroid under {@code -1 - cell}.
+ * centroid under {@code -1 - cell}; while the lists are re-stamped after the cells grew
+ * ({@link CellGrowth}), under {@link #STAMPED_BELOW} the row below which their cell numbers hold.
  */
 final class NeighborStore {
   static final String STORE = "pool-neighbors";
+  /** Far below every centroid's key. */
+  private static final int STAMPED_BELOW = Integer.MIN_VALUE;
   private final KeyValueStore<Integer, byte[]> store;
 
   NeighborStore(KeyValueStore<Integer, byte[]> store) {
@@ -46,6 +49,17 @@ final class NeighborStore {
 
   void putCells(CellIndex c) {
     for (int i = 0; i < c.cells(); i++) store.put(centroidKey(i), c.encodeCentroid(i));
+  }
+
+  /** Row below which the stored lists' cell numbers are those of the stored cells; {@link Integer#MAX_VALUE}: every row. */
+  int stampedBelow() {
+    byte[] b = store.get(STAMPED_BELOW);
+    return b == null ? Integer.MAX_VALUE : java.nio.ByteBuffer.wrap(b).getInt();
+  }
+
+  void putStampedBelow(int row) {
+    if (row == Integer.MAX_VALUE) store.delete(STAMPED_BELOW);
+    else store.put(STAMPED_BELOW, java.nio.ByteBuffer.allocate(4).putInt(row).array());
   }
 
   private static int centroidKey(int c) {

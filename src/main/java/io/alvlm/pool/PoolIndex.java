@@ -32,12 +32,11 @@ import java.util.function.Supplier;
  * enough, from exact scans to probing a {@link CellIndex}: the caller trains the cells off the stream
  * thread on {@link #cellTrainingSample}, {@link #installCells} hands them over, {@link #maintain} files
  * every row under its cell in bounded steps and then lets the scans probe them; each row's cell is
- * stored with its list ({@link NeighborStore}). Not thread-safe: owned by the pool task's thread.
+ * stored with its list ({@link NeighborStore}). Grown cells are installed the same way ({@link CellGrowth}).
+ * Not thread-safe: owned by the pool task's thread.
  */
-public final class PoolIndex {
-  private final int dim;
+public final class PoolIndex extends PoolRows {
   private final MaintainedNeighbors neighbors;
-  private final RowTable table = new RowTable();
   /** The rows; switched to fp16 once under {@link FeaturePrecision#AUTO} ({@link #cellsWanted}), old chunks converted a step at a time. */
   private FeatureRows features;
   private final FeaturePrecision precision;
@@ -56,49 +55,19 @@ public final class PoolIndex {
   private CellIndex cells;
   /** Rows not yet filed under a cell while {@link #cells} exist. */
   private final BitSet unfiled = new BitSet();
-  /** Rows filed each step before the cells take over the scans (bounds the step). */
-  private static final int FILE_ROWS_PER_STEP = 16_384;
+  /** More cells being filled as the pool grows, and the lists re-stamped after a switch to them. */
+  private final CellGrowth growth = new CellGrowth();
 
   public PoolIndex(int dim, int k) {
     this(dim, k, NeighborSearch.exact(), FeaturePrecision.FP32);
   }
 
   public PoolIndex(int dim, int k, NeighborSearch search, FeaturePrecision precision) {
-    this.dim = dim;
+    super(dim);
     this.neighbors = new MaintainedNeighbors(k);
     this.precision = precision;
     this.features = precision == FeaturePrecision.FP16 ? FeatureRows.growing(dim).halfFromNowOn() : FeatureRows.growing(dim);
     this.search = search;
-  }
-
-  public int dim() {
-    return dim;
-  }
-
-  /** Rows in use: one past the largest row placed. */
-  public int size() {
-    return table.size();
-  }
-
-  public Integer row(String id) {
-    return table.row(id);
-  }
-
-  public String id(int row) {
-    return table.id(row);
-  }
-
-  public PoolStatus status(int row) {
-    return table.status(row);
-  }
-
-  public int count(PoolStatus s) {
-    return table.count(s);
-  }
-
-  /** The row the next arrival takes. */
-  public int nextRow() {
-    return table.size();
   }
 
   /**
@@ -130,6 +99,7 @@ public final class PoolIndex {
     } else if (cells != null) {
       unfiled.set(row);
     }
+    growth.placed(row);
   }
 
   /** Moves a row to a new status; leaving the unlabelled pool empties its list and repairs those that held it. */
@@ -154,9 +124,7 @@ public final class PoolIndex {
    * has left the unlabelled pool (its label committed before the repair did) are queued for repair.
    */
   public void restored() {
-    if (cells != null && unfiled.isEmpty()) {
-      neighbors.useCells(cells, search.nprobe());
-    }
+    if (cells != null && unfiled.isEmpty()) neighbors.useCells(cells, nprobe());
     for (int r = 0; r < table.size(); r++) {
       if (!member(r)) continue;
       for (int other : neighbors.neighbors(r)) {
@@ -204,7 +172,7 @@ public final class PoolIndex {
     boolean approximate = neighbors.approximate();
     if (!unfiled.isEmpty()) {
       // before the cells take over, file a bounded chunk a step; after, only newcomers wait here
-      file = unfiled.stream().limit(approximate ? Integer.MAX_VALUE : FILE_ROWS_PER_STEP).toArray();
+      file = unfiled.stream().limit(approximate ? Integer.MAX_VALUE : CellGrowth.ROWS_PER_STEP).toArray();
       for (int r : file) unfiled.clear(r);
     }
     boolean useCells = !approximate && file.length > 0 && unfiled.isEmpty();
@@ -218,22 +186,28 @@ public final class PoolIndex {
         for (int r : batch) unfolded.clear(r);
       }
     }
-    if (file.length == 0 && repair.isEmpty() && batch.length == 0) return Optional.empty();
+    boolean growing = approximate && growth.pending(table.size());
+    if (file.length == 0 && repair.isEmpty() && batch.length == 0 && !growing) return Optional.empty();
     int extent = Math.max(foldedExtent, Math.max(repair.length(), batch.length == 0 ? 0 : batch[batch.length - 1] + 1));
-    FoldStep step = new FoldStep(file, useCells, repair, batch, extent);
+    FoldStep step = new FoldStep(file, useCells, repair, batch, extent, growing ? growth.chunk() : new int[0]);
     running = step;
     // what the job reads: rows placed so far (chunks never move), the members as they are now, less
     // the arrivals still waiting for a later job: those get their lists, and enter others', when folded
     BitSet member = (BitSet) members.clone();
     member.andNot(unfolded);
-    return Optional.of(step.job(features.view(table.size()), member, cells, search.nprobe(), neighbors, products));
+    return Optional.of(step.job(features.view(table.size()), member, cells, growth.next(), nprobe(), neighbors, products));
   }
 
   /** Takes the lists and cells back from a finished fold job; returns {@code changed}, the rows to persist. */
   public BitSet finishFold(BitSet changed) {
     if (running == null) throw new IllegalStateException("no fold job is out");
     foldedExtent = Math.max(foldedExtent, running.extent());
+    CellIndex more = growth.afterJob(running.refile(), changed, table);
     running = null;
+    if (more != null) {
+      cells = more; // every row is filed under them: the scans switch over, the lists are re-stamped from now on
+      neighbors.useCells(cells, nprobe());
+    }
     return changed;
   }
 
@@ -246,6 +220,7 @@ public final class PoolIndex {
     if (s == null) throw new IllegalStateException("no fold job is out");
     running = null;
     for (int r : s.file()) unfiled.set(r);
+    growth.abandoned(s.refile());
     s.repair().stream().filter(r -> !member(r)).forEach(left::set);
     for (int r : s.batch()) {
       if (member(r)) unfolded.set(r);
@@ -268,9 +243,15 @@ public final class PoolIndex {
     return cells == null && search.wantsCells(count(PoolStatus.UNLABELED) + count(PoolStatus.PENDING), dim);
   }
 
+  /** Whether the pool should re-split its cells now: they serve, none are being filled, twice as many wanted. */
+  public boolean wantsMoreCells() {
+    return neighbors.approximate() && !growth.busy()
+        && search.wantsMoreCells(count(PoolStatus.UNLABELED) + count(PoolStatus.PENDING), cells.cells());
+  }
+
   /** The rows (features, a copy) the cells should be trained on: a sample of the unlabelled pool. */
   public float[] cellTrainingSample(long seed) {
-    return CellIndex.trainingSample(features, members.stream().toArray(), search.cells(), 64, seed);
+    return CellIndex.trainingSample(features, members.stream().toArray(), search.cellsFor(members.cardinality()), 64, seed);
   }
 
   /**
@@ -305,6 +286,21 @@ public final class PoolIndex {
     }
   }
 
+  /**
+   * Takes more cells, trained for the grown pool ({@link #wantsMoreCells}): the fold jobs file every row
+   * under them in bounded steps while the scans probe the present cells, then the scans switch over.
+   */
+  public void installMoreCells(CellIndex more) {
+    if (more.dim() != dim || !neighbors.approximate()) throw new IllegalStateException("more cells while the scans probe none");
+    requireNoFold("installing cells");
+    growth.install(more, table);
+  }
+
+  /** The cells' growth: what the stored lists' cell numbers mean ({@link CellGrowth#stampedBelow}). */
+  CellGrowth growth() {
+    return growth;
+  }
+
   /** The cells, when there are any. */
   public Optional<CellIndex> cells() {
     return Optional.ofNullable(cells);
@@ -317,12 +313,16 @@ public final class PoolIndex {
 
   /** {@code exact}, or {@code approximate (C cells, nprobe P)} once the scans probe cells; {@code filing} while rows are being filed. */
   public String neighborSearch() {
-    if (neighbors.approximate()) return "approximate (" + cells.cells() + " cells, nprobe " + search.nprobe() + ")";
+    if (neighbors.approximate()) return "approximate (" + cells.cells() + " cells, nprobe " + nprobe() + growth.progress() + ")";
     return cells == null ? "exact" : "exact, filing " + unfiled.cardinality() + " rows into " + cells.cells() + " cells";
   }
 
   private void requireNoFold(String what) {
     if (running != null) throw new IllegalStateException(what + " while a fold job owns the lists");
+  }
+
+  private int nprobe() {
+    return cells == null ? search.nprobe() : search.nprobeFor(cells.cells());
   }
 
   private boolean member(int row) {

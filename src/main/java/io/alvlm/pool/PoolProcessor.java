@@ -95,7 +95,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     NeighborStore neighborStore = new NeighborStore(context.getStateStore(NeighborStore.STORE));
     neighbors = new NeighborMaintenance(state, neighborStore, cellWorker, foldWorker,
         new NeighborMaintenance.Settings(config.get(Settings.POOL_FOLD_BATCH), config.get(Settings.POOL_FOLD_WORK),
-            parts.neighbors(), parts.compute(), config.get(Settings.QUERY_SEED)), steps);
+            parts.neighbors(), parts.compute(), config.get(Settings.QUERY_SEED), config.get(Settings.POOL_THREADS)), steps);
     RoundSettings roundSettings = RoundSettings.from(config);
     QueryRounds queryRounds = new QueryRounds(parts.strategy(), roundSettings, metrics, state,
         context.getStateStore(QueryRounds.ROUNDS_STORE), context.getStateStore(QueryRounds.SCORES_STORE), out);

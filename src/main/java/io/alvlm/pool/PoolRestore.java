@@ -3,7 +3,9 @@ package io.alvlm.pool;
 import io.alvlm.avro.ImageStatus;
 import io.alvlm.avro.PoolEntry;
 import io.alvlm.selection.CellIndex;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -26,6 +28,7 @@ final class PoolRestore {
     List<PoolEntry> unplaced = new ArrayList<>();
     Optional<CellIndex> storedCells = neighbors.cells();
     byte[][] lists = neighbors.lists();
+    int stamped = neighbors.stampedBelow();
     try (KeyValueIterator<String, PoolEntry> it = state.pool.all()) {
       while (it.hasNext()) {
         PoolEntry e = it.next().value;
@@ -33,7 +36,9 @@ final class PoolRestore {
         if (e.getRow() < 0) {
           unplaced.add(e);
         } else {
-          place(state, e, e.getRow() < lists.length ? lists[e.getRow()] : null);
+          byte[] list = e.getRow() < lists.length ? lists[e.getRow()] : null;
+          // a list written before the cells grew names an old cell: its row is filed afresh
+          place(state, e, list != null && e.getRow() >= stamped ? Arrays.copyOf(list, 4 + 8 * ByteBuffer.wrap(list).getInt()) : list);
           if (e.getRow() < lists.length) lists[e.getRow()] = null;
         }
         if (e.getStatus() == ImageStatus.PENDING) {
@@ -48,6 +53,7 @@ final class PoolRestore {
     }
     PoolIndex index = state.index();
     if (index != null) {
+      if (stamped != Integer.MAX_VALUE) index.growth().restampFrom(stamped);
       index.restored();
       LOG.info("pool restored: {} images at their rows, {} to fold into the neighbour lists, in {} ms", index.size(),
           index.unfolded(), (System.nanoTime() - t0) / 1_000_000);

@@ -67,7 +67,7 @@ final class RoundDriver implements AutoCloseable {
     // a round waits for current lists, for the previous round, and after a failure for its retry time
     if (trigger != null && index.current() && !busy() && now >= retryAt && index.count(PoolStatus.UNLABELED) > 0) {
       QueryRounds.Plan plan = rounds.plan(index, model, trigger);
-      worker.start(plan::select);
+      worker.start(() -> settings.threads().call(plan::select)); // its blocked loops split over pool.threads
       applyFinished(now); // an inline executor has finished already
     }
   }

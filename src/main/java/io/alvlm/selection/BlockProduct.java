@@ -17,23 +17,38 @@ import java.nio.FloatBuffer;
  */
 public final class BlockProduct {
   private final java.util.function.Supplier<Compute> resolve;
+  private final PoolThreads threads;
   private volatile Compute compute;
 
+  /** Products on {@code compute}, scans that use them in one part ({@link #threads}). */
   public BlockProduct(Compute compute) {
-    java.util.Objects.requireNonNull(compute, "compute");
-    this.resolve = () -> compute;
+    this(compute, PoolThreads.of(1));
   }
 
-  private BlockProduct(java.util.function.Supplier<Compute> resolve) {
+  /** Products on {@code compute}; scans that use them split into {@code threads} parts. */
+  public BlockProduct(Compute compute, PoolThreads threads) {
+    java.util.Objects.requireNonNull(compute, "compute");
+    this.resolve = () -> compute;
+    this.threads = java.util.Objects.requireNonNull(threads, "threads");
+  }
+
+  private BlockProduct(java.util.function.Supplier<Compute> resolve, PoolThreads threads) {
     this.resolve = resolve;
+    this.threads = java.util.Objects.requireNonNull(threads, "threads");
   }
 
   /**
    * Products on the device {@code resolve} gives, resolved at the first product: the engine loads on
-   * the thread that first multiplies (a worker), not on the thread that built this.
+   * the thread that first multiplies (a worker), not on the thread that built this; scans split over
+   * {@code threads}.
    */
-  public static BlockProduct lazily(java.util.function.Supplier<Compute> resolve) {
-    return new BlockProduct(java.util.Objects.requireNonNull(resolve, "resolve"));
+  public static BlockProduct lazily(java.util.function.Supplier<Compute> resolve, PoolThreads threads) {
+    return new BlockProduct(java.util.Objects.requireNonNull(resolve, "resolve"), threads);
+  }
+
+  /** The threads a scan of the pool splits its products over ({@code pool.threads}); each thread multiplies on its own. */
+  public PoolThreads threads() {
+    return threads;
   }
 
   private Compute compute() {

@@ -11,7 +11,7 @@ import java.util.function.IntPredicate;
  * queries are staged for the engine in direct memory, kept from one scan to the next, since a direct
  * buffer dropped is only freed when a collection finds it, and a fold stages most of the pool, cell
  * by cell; the products array is kept likewise (grown to fit, it was reallocated many times a fold).
- * Used by the thread that owns the lists (one fold job at a time).
+ * Each used by one thread of a fold job at a time (one per part of the job's scan).
  */
 final class CellScan {
   /** Takes the products {@code out} ({@code [qn, w]}, row-major) of queries {@code qi[0..qn)} against rows {@code cols[0..w)}. */
@@ -24,13 +24,10 @@ final class CellScan {
   private float[] cellProducts = new float[0];
 
   /**
-   * Offers {@code sink} the products of each probed cell's member rows (below {@code rows}) against
-   * the queries {@code q} ({@code [b, dim]}) that probe it among their {@code nprobe} nearest cells.
+   * For each cell, the queries ({@code q}, {@code [b, dim]}) that probe it among their {@code nprobe}
+   * nearest cells, in query order; null for a cell no query probes.
    */
-  void scan(CellIndex cells, int nprobe, FeatureRows features, int rows, IntPredicate member, float[] q,
-      BlockProduct products, Sink block) {
-    int dim = features.dim();
-    int b = q.length / dim;
+  static int[][] queriesByCell(CellIndex cells, int nprobe, float[] q, int b, BlockProduct products) {
     int[][] probes = cells.probe(q, b, nprobe, products);
     int[] probing = new int[cells.cells()];
     for (int[] p : probes) for (int c : p) probing[c]++;
@@ -38,11 +35,22 @@ final class CellScan {
     for (int c = 0; c < byCell.length; c++) if (probing[c] > 0) byCell[c] = new int[probing[c]];
     Arrays.fill(probing, 0);
     for (int i = 0; i < b; i++) for (int c : probes[i]) byCell[c][probing[c]++] = i;
+    return byCell;
+  }
+
+  /**
+   * Offers {@code block} the products of each probed cell's member rows (below {@code rows}) against
+   * the queries {@code q} ({@code [b, dim]}) that probe it ({@link #queriesByCell}): the cells
+   * {@code c} with {@code c mod parts == part}, so that parts never share a row.
+   */
+  void scan(CellIndex cells, int[][] byCell, int part, int parts, FeatureRows features, int rows, IntPredicate member,
+      float[] q, BlockProduct products, Sink block) {
+    int dim = features.dim();
     ByteBuffer qs = stagedQueries;
     ByteBuffer xs = stagedRows;
     float[] out = cellProducts;
     int[] cols = new int[0];
-    for (int c = 0; c < byCell.length; c++) {
+    for (int c = part; c < byCell.length; c += parts) {
       if (byCell[c] == null) continue;
       int[] cellRows = cells.rows(c);
       int m = 0;

@@ -105,6 +105,39 @@ final class DeviceMatrix implements AutoCloseable {
     return inComputeType(data.get(m, new NDIndex("{}", idx)));
   }
 
+  /** What {@link #nearest} hands over for each block of rows {@code [from, from + label.length)}. */
+  interface NearestBlock {
+    void accept(int from, int[] label, double[] squaredDistance);
+  }
+
+  /**
+   * Each row's nearest of {@code centres} ({@code [clusters, dim]}; ties to the smaller) and its
+   * squared distance ({@code rowNorms}: the rows' squared norms), by products of {@code blockRows}
+   * rows at a time against all centres, handed to {@code sink} a block at a time, in order.
+   */
+  void nearest(float[] centres, double[] rowNorms, int blockRows, NearestBlock sink) {
+    int clusters = centres.length / dim;
+    float[] half = new float[clusters];
+    for (int j = 0; j < clusters; j++) half[j] = (float) (0.5 * DotProducts.dot(centres, j * dim, centres, j * dim, dim));
+    try (NDManager scope = compute.newScope()) {
+      NDArray ct = matrix(scope, centres, dim).transpose();
+      // argmin of ‖c‖²/2 − x·c: the row's own norm does not change the argmin
+      NDArray h = vector(scope, half);
+      for (int from = 0; from < rows; from += blockRows) {
+        int to = Math.min(rows, from + blockRows);
+        try (NDManager s = scope.newSubManager()) {
+          NDArray score = h.sub(block(s, from, to).matMul(ct));
+          score.attach(s);
+          int[] l = ints(score.argMin(1));
+          float[] v = floats(score.min(new int[] {1}));
+          double[] d = new double[to - from];
+          for (int i = from; i < to; i++) d[i - from] = Math.max(0, rowNorms[i] + 2.0 * v[i - from]);
+          sink.accept(from, l, d);
+        }
+      }
+    }
+  }
+
   private NDArray inComputeType(NDArray a) {
     return converts ? a.toType(compute.type(), false) : a;
   }

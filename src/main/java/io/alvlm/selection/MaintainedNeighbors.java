@@ -20,9 +20,9 @@ import java.util.function.IntPredicate;
  * call by its batch. Not thread-safe; {@link #copy} gives a snapshot for another thread.
  */
 public final class MaintainedNeighbors implements NeighborLists {
-  /** Float products err by about {@code dim · 2⁻²⁴}; candidates within this much of a threshold are re-ranked in double. */
-  private static final double FLOAT_SLACK = 1e-4;
   private static final int COLUMN_BLOCK = 4096;
+  /** Fewest rows an exact scan gives one thread: below it a part costs more to start than it saves. */
+  private static final int MIN_PART_ROWS = 256;
 
   private final int k;
   private int[] lists;
@@ -31,8 +31,8 @@ public final class MaintainedNeighbors implements NeighborLists {
   /** Inverted lists the scans probe instead of comparing with every member; null while exact. */
   private CellIndex cells;
   private int nprobe;
-  /** Scans of the probed cells, with their staging buffers (kept from one scan to the next). */
-  private final CellScan cellScan = new CellScan();
+  /** Scans of the probed cells, one per part of a scan, with their staging buffers (kept from one scan to the next). */
+  private final java.util.List<CellScan> cellScans = new java.util.ArrayList<>();
 
   /** Empty lists of {@code k} neighbours. */
   public MaintainedNeighbors(int k) {
@@ -204,7 +204,8 @@ public final class MaintainedNeighbors implements NeighborLists {
   /**
    * Rebuilds the lists of {@code queries} against every member (or, with cells, against the members
    * of each query's {@code nprobe} nearest cells); with {@code enter}, also inserts each query into
-   * the lists of the (non-query) members it was compared with and now ranks in.
+   * the lists of the (non-query) members it was compared with and now ranks in. The columns split
+   * into one part per thread of {@code products} ({@link ScanPart}): ranges of rows, or cells.
    */
   private void scan(FeatureRows features, int rows, IntPredicate member, int[] queries, BlockProduct products,
       boolean enter, BitSet isQuery, BitSet changed) {
@@ -212,28 +213,36 @@ public final class MaintainedNeighbors implements NeighborLists {
     int dim = features.dim();
     float[] q = features.gather(queries);
     int cand = k + FlatIndex.SLACK;
-    TopCandidates[] tops = new TopCandidates[b];
-    for (int i = 0; i < b; i++) tops[i] = new TopCandidates(cand);
-    Block block = new Block(features, member, queries, tops, enter, isQuery, changed);
+    PoolThreads threads = products.threads();
+    int parts = Math.max(1, Math.min(threads.count(), cells == null ? (rows + MIN_PART_ROWS - 1) / MIN_PART_ROWS : cells.cells()));
+    ScanPart[] part = new ScanPart[parts];
+    for (int p = 0; p < parts; p++) part[p] = new ScanPart(this, features, member, queries, cand, enter, isQuery);
     if (cells == null) {
-      float[] out = new float[b * COLUMN_BLOCK];
-      int[] all = java.util.stream.IntStream.range(0, b).toArray();
-      int[] cols = new int[COLUMN_BLOCK];
-      // contiguous column blocks where the rows lie: nothing gathered
-      features.forEachBlock(0, rows, COLUMN_BLOCK, (values, at, first, count) -> {
-        products.multiply(q, 0, b, values, at, at + count, dim, out);
-        for (int j = 0; j < count; j++) cols[j] = first + j;
-        block.offer(all, b, cols, count, out);
+      int width = Math.max(256, COLUMN_BLOCK / parts);
+      threads.forEach(parts, p -> {
+        float[] out = new float[b * width];
+        int[] all = java.util.stream.IntStream.range(0, b).toArray();
+        int[] cols = new int[width];
+        // contiguous column blocks where the rows lie: nothing gathered
+        features.forEachBlock((int) ((long) rows * p / parts), (int) ((long) rows * (p + 1) / parts), width,
+            (values, at, first, count) -> {
+              products.multiply(q, 0, b, values, at, at + count, dim, out);
+              for (int j = 0; j < count; j++) cols[j] = first + j;
+              part[p].offer(all, b, cols, count, out);
+            });
       });
     } else {
-      cellScan.scan(cells, nprobe, features, rows, member, q, products, block);
+      int[][] byCell = CellScan.queriesByCell(cells, nprobe, q, b, products);
+      while (cellScans.size() < parts) cellScans.add(new CellScan());
+      threads.forEach(parts, p -> cellScans.get(p).scan(cells, byCell, p, parts, features, rows, member, q, products, part[p]));
     }
+    for (ScanPart p : part) changed.or(p.changed);
     TopCandidates exact = new TopCandidates(k);
     double[] scores = new double[cand];
     for (int i = 0; i < b; i++) {
       int row = queries[i];
       exact.clear();
-      for (int id : tops[i].sorted(scores)) {
+      for (int id : ScanPart.merged(part, i, cand).sorted(scores)) {
         exact.offer(id, features.dot(row, id));
       }
       int[] ids = exact.sorted(scores);
@@ -243,79 +252,13 @@ public final class MaintainedNeighbors implements NeighborLists {
     }
   }
 
-  /** What one scan accumulates: each query's candidates, and the lists the queries enter. */
-  private final class Block implements CellScan.Sink {
-    private final FeatureRows features;
-    private final IntPredicate member;
-    private final int[] queries;
-    private final TopCandidates[] tops;
-    private final boolean enter;
-    private final BitSet isQuery;
-    private final BitSet changed;
-    /** Per column of the current product: a member, and the similarity a query needs to enter its list. */
-    private boolean[] columnIsMember = new boolean[0];
-    private double[] enterAt = new double[0];
-
-    Block(FeatureRows features, IntPredicate member, int[] queries, TopCandidates[] tops, boolean enter,
-        BitSet isQuery, BitSet changed) {
-      this.features = features;
-      this.member = member;
-      this.queries = queries;
-      this.tops = tops;
-      this.enter = enter;
-      this.isQuery = isQuery;
-      this.changed = changed;
-    }
-
-    /**
-     * Takes the products {@code out} ({@code [qn, w]}, row-major) of queries {@code qi[0..qn)}
-     * (indices into {@code queries}) against rows {@code cols[0..w)}.
-     */
-    @Override
-    public void offer(int[] qi, int qn, int[] cols, int w, float[] out) {
-      // per column, once: whether it is a member, and the similarity a query needs to enter its list
-      if (columnIsMember.length < w) {
-        columnIsMember = new boolean[w];
-        enterAt = new double[w];
-      }
-      boolean[] ok = columnIsMember;
-      for (int jj = 0; jj < w; jj++) {
-        int j = cols[jj];
-        ok[jj] = member.test(j);
-        enterAt[jj] = ok[jj] && enter && !isQuery.get(j) ? threshold(j) - FLOAT_SLACK : Double.POSITIVE_INFINITY;
-      }
-      // then the products row by row, as they lie: a query's threshold stays in a register
-      for (int t = 0; t < qn; t++) {
-        int i = qi[t];
-        int q = queries[i];
-        TopCandidates top = tops[i];
-        double need = top.threshold() - FLOAT_SLACK;
-        int base = t * w;
-        for (int jj = 0; jj < w; jj++) {
-          float s = out[base + jj];
-          if (s >= need && ok[jj] && cols[jj] != q) {
-            top.offer(cols[jj], s);
-            need = top.threshold() - FLOAT_SLACK;
-          }
-          if (s >= enterAt[jj]) {
-            int j = cols[jj];
-            if (insert(j, q, features.dot(j, q))) {
-              changed.set(j);
-              enterAt[jj] = threshold(j) - FLOAT_SLACK;
-            }
-          }
-        }
-      }
-    }
-  }
-
   /** The similarity a row must beat to enter {@code row}'s list; -∞ while it has fewer than k. */
-  private double threshold(int row) {
+  double threshold(int row) {
     return counts[row] < k ? Double.NEGATIVE_INFINITY : sims[row * k + k - 1];
   }
 
   /** Puts {@code other} into {@code row}'s sorted list if it ranks within the top k; true when it did. */
-  private boolean insert(int row, int other, double s) {
+  boolean insert(int row, int other, double s) {
     if (k == 0 || row == other) return false;
     int base = row * k;
     int n = counts[row];

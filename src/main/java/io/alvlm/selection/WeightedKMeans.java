@@ -1,14 +1,13 @@
 package io.alvlm.selection;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Weighted k-means (cec.md §4), FAISS-style: greedy weighted k-means++ seeding ({@link GreedySeeding}),
- * then Lloyd steps whose distance products and argmin run a block of rows at a time on the
+ * Weighted k-means (cec.md §4), FAISS-style: weighted k-means‖ seeding ({@link OversampledSeeding};
+ * greedy k-means++, {@link GreedySeeding}, where there are few rows per centre), then Lloyd steps
+ * whose distance products and argmin run a block of rows at a time on the
  * {@link Compute} device ({@code ‖x−c‖² = ‖x‖² + ‖c‖² − 2 x·c}); weighted centre sums are taken on the
  * host from each block's labels. Stops when the weighted inertia changes by at most {@code tolerance}
  * relative to itself, or after {@code iterations} steps. Clusters left without weight are re-seeded at
@@ -200,7 +199,7 @@ public final class WeightedKMeans {
       SplittableRandom rnd = root.split();
       long t0 = System.nanoTime();
       float[] centers = seedOn < n ? seedOnSubsample(clusters, seedOn, rnd)
-          : new GreedySeeding(rows, x, w, norms).run(clusters, rnd);
+          : OversampledSeeding.centres(rows, x, w, norms, clusters, rnd);
       long t1 = System.nanoTime();
       Result res = lloyd(centers, clusters, settings.iterations(), settings.tolerance());
       long t2 = System.nanoTime();
@@ -213,7 +212,7 @@ public final class WeightedKMeans {
     return new Result(best.centers(), clusters, best.assignment(), best.inertia(), best.iterations(), stats);
   }
 
-  /** Greedy k-means++ centres drawn from a uniform subsample of {@code size} rows (with their weights). */
+  /** Seeded centres ({@link OversampledSeeding#centres}) drawn from a uniform subsample of {@code size} rows (with their weights). */
   private float[] seedOnSubsample(int clusters, int size, SplittableRandom rnd) {
     int[] s = UniformSample.rows(n, size, rnd.split());
     float[] xs = x.gather(s);
@@ -224,7 +223,7 @@ public final class WeightedKMeans {
       ns[i] = norms[s[i]];
     }
     try (DeviceMatrix ds = DeviceMatrix.upload(rows.compute, xs, dim)) {
-      return new GreedySeeding(ds, RowSubset.of(xs, dim), checkedWeights(ws), ns).run(clusters, rnd);
+      return OversampledSeeding.centres(ds, RowSubset.of(xs, dim), checkedWeights(ws), ns, clusters, rnd);
     }
   }
 
@@ -266,35 +265,15 @@ public final class WeightedKMeans {
    * returns the weighted inertia. Ties go to the smaller centre.
    */
   private double assign(float[] centers, int clusters, int[] labels, double[] d2) {
-    double inertia = 0;
-    try (NDManager scope = rows.compute.newScope()) {
-      NDArray c = rows.matrix(scope, centers, dim);
-      NDArray ct = c.transpose();
-      // argmin of ‖c‖² − 2 x·c: the row's own norm does not change the argmin
-      NDArray half = rows.vector(scope, halfNorms(centers, clusters));
-      for (int from = 0; from < n; from += BLOCK) {
-        int to = Math.min(n, from + BLOCK);
-        try (NDManager s = scope.newSubManager()) {
-          NDArray score = half.sub(rows.block(s, from, to).matMul(ct));
-          score.attach(s);
-          int[] l = DeviceMatrix.ints(score.argMin(1));
-          float[] v = DeviceMatrix.floats(score.min(new int[] {1}));
-          for (int i = from; i < to; i++) {
-            labels[i] = l[i - from];
-            double d = Math.max(0, norms[i] + 2.0 * v[i - from]);
-            d2[i] = d;
-            inertia += w[i] * d;
-          }
-        }
+    double[] inertia = {0};
+    rows.nearest(java.util.Arrays.copyOf(centers, clusters * dim), norms, BLOCK, (from, l, d) -> {
+      for (int i = 0; i < l.length; i++) {
+        labels[from + i] = l[i];
+        d2[from + i] = d[i];
+        inertia[0] += w[from + i] * d[i];
       }
-    }
-    return inertia;
-  }
-
-  private float[] halfNorms(float[] centers, int clusters) {
-    float[] h = new float[clusters];
-    for (int j = 0; j < clusters; j++) h[j] = (float) (0.5 * DotProducts.dot(centers, j * dim, centers, j * dim, dim));
-    return h;
+    });
+    return inertia[0];
   }
 
   /** {@code Σ w_i ‖x_i − c_label(i)‖²} in double. */

@@ -232,7 +232,8 @@ class PoolPartsTest {
     KeyValueStore<Long, QueryRound> rounds = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("rounds"),
         Serdes.Long(), AvroSerdes.singleObject().value(QueryRound.class)).withLoggingDisabled().build();
     rounds.init(context.getStateStoreContext(), rounds);
-    RoundSettings settings = new RoundSettings(Budget.parse("4"), 60_000, 10, 0, 30_000, 250, 7, "app");
+    RoundSettings settings = new RoundSettings(Budget.parse("4"), 60_000, 10, 0, 30_000, 250, 7, "app",
+        io.alvlm.selection.PoolThreads.of(2));
     QueryRounds queryRounds = new QueryRounds(new RandomStrategy(), settings, metrics, state, rounds, scores, sent);
     List<Runnable> held = new ArrayList<>();
     RoundDriver driver = new RoundDriver(state, queryRounds, Worker.on(held::add), new ModelStore(models(0), "default"),
@@ -277,7 +278,8 @@ class PoolPartsTest {
     raw.init(context.getStateStoreContext(), raw);
     NeighborStore store = new NeighborStore(raw);
     NeighborMaintenance maintenance = new NeighborMaintenance(state, store, Worker.on(Runnable::run), Worker.on(Runnable::run),
-        new NeighborMaintenance.Settings(4, Long.MAX_VALUE, NeighborSearch.exact(), io.alvlm.selection.Compute.Settings.defaults(), 1),
+        new NeighborMaintenance.Settings(4, Long.MAX_VALUE, NeighborSearch.exact(), io.alvlm.selection.Compute.Settings.defaults(), 1,
+            io.alvlm.selection.PoolThreads.of(2)),
         new SlowSteps(metrics));
     for (int i = 0; i < 5 && !state.index().current(); i++) maintenance.tick(); // 12 arrivals, 4 a fold job
     assertTrue(state.index().current());
