@@ -10,6 +10,7 @@ import io.alvlm.embedder.ImageTower;
 import io.alvlm.stream.BoundedRocksDbMemory;
 import io.alvlm.stream.DeadLetterDeserializationHandler;
 import io.alvlm.stream.DeadLetterProcessingHandler;
+import io.alvlm.stream.StreamFailures;
 import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.topics.TopicProvisioner;
 import io.alvlm.topics.TopicSpecs;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -55,10 +57,12 @@ public final class AlvlmService implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final ServiceMetrics metrics;
   private final ServiceView view;
+  private final CompletableFuture<String> failure;
 
   private AlvlmService(KafkaStreams streams, HttpApi http, ClipModel model, PromptTrainer trainer, ImageTower tower,
       DecodeThreads decode, KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry, ServiceMetrics metrics,
-      ServiceView view) {
+      ServiceView view, CompletableFuture<String> failure) {
+    this.failure = failure;
     this.metrics = metrics;
     this.view = view;
     this.streams = streams;
@@ -126,9 +130,13 @@ public final class AlvlmService implements AutoCloseable {
     Properties props = streamsConfig(c);
     props.put(AvroSerdes.SHARED, serdes); // the dead-letter handlers use the same registry client and health
     KafkaStreams streams = new KafkaStreams(topology, props);
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    CompletableFuture<String> failure = new CompletableFuture<>();
+    streams.setUncaughtExceptionHandler(new StreamFailures(metrics::threadReplaced,
+        () -> failure.complete("a stream thread failed with an error of the JVM")));
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+        failure.complete("Kafka Streams is in state " + now);
+      }
     });
     KafkaStreamsMetrics km = new KafkaStreamsMetrics(streams);
     km.bindTo(registry);
@@ -139,7 +147,15 @@ public final class AlvlmService implements AutoCloseable {
     if (port >= 0) {
       http = HttpApi.start(c.get(Settings.HTTP_BIND), port, view);
     }
-    return new AlvlmService(streams, http, model, trainer, tower, decode, km, registry, metrics, view);
+    return new AlvlmService(streams, http, model, trainer, tower, decode, km, registry, metrics, view, failure);
+  }
+
+  /**
+   * Completes, with the reason, when the instance stops processing by itself (an error of the JVM on a
+   * stream thread, Kafka Streams in ERROR): the process should then exit so that it is restarted.
+   */
+  public CompletableFuture<String> failure() {
+    return failure;
   }
 
   public KafkaStreams streams() {

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code alvlm_pool_images{status}}, {@code alvlm_round_seconds}, {@code alvlm_round_selected},
  * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
  * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds},
- * {@code alvlm_registry_errors{kind}} (failed schema registry attempts, kinds of {@link RegistryHealth#KINDS}).
+ * {@code alvlm_registry_errors{kind}} (failed schema registry attempts, kinds of {@link RegistryHealth#KINDS}),
+ * {@code alvlm_stream_threads_replaced} (stream threads replaced after a failure, {@link StreamFailures}).
  */
 public final class ServiceMetrics {
   private final MeterRegistry registry;
@@ -38,6 +39,7 @@ public final class ServiceMetrics {
   private final Map<String, AtomicLong> trainerGauges = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicReference<PoolSource> poolSource =
       new java.util.concurrent.atomic.AtomicReference<>();
+  private final Counter threadsReplaced;
 
   public ServiceMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry);
@@ -67,6 +69,8 @@ public final class ServiceMetrics {
       PoolSource p = h.get();
       return p == null ? 0 : p.unfolded();
     }).description("Pool rows not yet folded into the neighbour lists (0: the index is current)").register(registry);
+    threadsReplaced = Counter.builder("alvlm.stream.threads.replaced")
+        .description("Stream threads replaced after a failure (they restart from the last commit)").register(registry);
     io.micrometer.core.instrument.Gauge.builder("alvlm.pool.index.cells", poolSource, h -> {
       PoolSource p = h.get();
       return p == null ? 0 : p.cells();
@@ -83,6 +87,11 @@ public final class ServiceMetrics {
       io.micrometer.core.instrument.FunctionCounter.builder("alvlm.registry.errors", health, h -> h.errors(kind))
           .description("Failed schema registry attempts, by kind").tag("kind", kind).register(registry);
     }
+  }
+
+  /** A stream thread that failed was replaced. */
+  public void threadReplaced() {
+    threadsReplaced.increment();
   }
 
   /** Before one image-tower call, the stream thread waited {@code nanos} for the batch's images to decode. */
