@@ -10,6 +10,7 @@ import io.alvlm.embedder.ImageTower;
 import io.alvlm.stream.BoundedRocksDbMemory;
 import io.alvlm.stream.DeadLetterDeserializationHandler;
 import io.alvlm.stream.DeadLetterProcessingHandler;
+import io.alvlm.stream.FencedProducers;
 import io.alvlm.stream.StreamFailures;
 import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.topics.TopicProvisioner;
@@ -129,7 +130,7 @@ public final class AlvlmService implements AutoCloseable {
         decode));
     Properties props = streamsConfig(c);
     props.put(AvroSerdes.SHARED, serdes); // the dead-letter handlers use the same registry client and health
-    KafkaStreams streams = new KafkaStreams(topology, props);
+    KafkaStreams streams = new KafkaStreams(topology, props, FencedProducers.counting(metrics::fenced));
     CompletableFuture<String> failure = new CompletableFuture<>();
     streams.setUncaughtExceptionHandler(new StreamFailures(metrics::threadReplaced,
         () -> failure.complete("a stream thread failed with an error of the JVM")));

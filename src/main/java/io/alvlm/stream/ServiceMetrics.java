@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
  * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds},
  * {@code alvlm_registry_errors{kind}} (failed schema registry attempts, kinds of {@link RegistryHealth#KINDS}),
+ * {@code alvlm_producers_fenced} (transactional producers fenced, {@link FencedProducers}),
  * {@code alvlm_stream_threads_replaced} (stream threads replaced after a failure, {@link StreamFailures}).
  */
 public final class ServiceMetrics {
@@ -39,6 +40,7 @@ public final class ServiceMetrics {
   private final Map<String, AtomicLong> trainerGauges = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicReference<PoolSource> poolSource =
       new java.util.concurrent.atomic.AtomicReference<>();
+  private final Counter fences;
   private final Counter threadsReplaced;
 
   public ServiceMetrics(MeterRegistry registry) {
@@ -69,6 +71,8 @@ public final class ServiceMetrics {
       PoolSource p = h.get();
       return p == null ? 0 : p.unfolded();
     }).description("Pool rows not yet folded into the neighbour lists (0: the index is current)").register(registry);
+    fences = Counter.builder("alvlm.producers.fenced").description("Transactional producers fenced: their transaction "
+        + "aborted by the broker (open past transaction.timeout.ms) or taken over by another instance").register(registry);
     threadsReplaced = Counter.builder("alvlm.stream.threads.replaced")
         .description("Stream threads replaced after a failure (they restart from the last commit)").register(registry);
     io.micrometer.core.instrument.Gauge.builder("alvlm.pool.index.cells", poolSource, h -> {
@@ -87,6 +91,16 @@ public final class ServiceMetrics {
       io.micrometer.core.instrument.FunctionCounter.builder("alvlm.registry.errors", health, h -> h.errors(kind))
           .description("Failed schema registry attempts, by kind").tag("kind", kind).register(registry);
     }
+  }
+
+  /** A transactional producer of this instance was fenced. */
+  public void fenced() {
+    fences.increment();
+  }
+
+  /** Producers fenced so far. */
+  public long fencedCount() {
+    return (long) fences.count();
   }
 
   /** A stream thread that failed was replaced. */
