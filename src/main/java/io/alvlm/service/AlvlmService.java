@@ -124,8 +124,9 @@ public final class AlvlmService implements AutoCloseable {
             ? CoopPromptTrainer.owning(c, ClipModel.load(Path.of(c.get(Settings.MODEL_DIR))), metrics::trainingEpoch)
         : CoopPromptTrainer.from(c, model, metrics::trainingEpoch);
     PoolParts pool = c.runs(Role.POOL) ? PoolParts.from(c) : null;
-    AvroSerdes serdes = AvroSerdes.from(c.asMap());
+    AvroSerdes serdes = AvroSerdes.from(RegistryWarmup.streamThreadSettings(c));
     serdes.registryHealth().ifPresent(metrics::registryHealth);
+    RegistryWarmup.run(c, serdes, RegistryWarmup.subjects(c));
     Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, pool, trainer, metrics, null,
         decode));
     Properties props = streamsConfig(c);
