@@ -11,6 +11,7 @@ import io.alvlm.stream.BoundedRocksDbMemory;
 import io.alvlm.stream.DeadLetterDeserializationHandler;
 import io.alvlm.stream.DeadLetterProcessingHandler;
 import io.alvlm.stream.FencedProducers;
+import io.alvlm.stream.RestoreLog;
 import io.alvlm.stream.StreamFailures;
 import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.topics.TopicProvisioner;
@@ -140,6 +141,7 @@ public final class AlvlmService implements AutoCloseable {
         failure.complete("Kafka Streams is in state " + now);
       }
     });
+    streams.setGlobalStateRestoreListener(new RestoreLog());
     KafkaStreamsMetrics km = new KafkaStreamsMetrics(streams);
     km.bindTo(registry);
     streams.start();
