@@ -60,11 +60,14 @@ public final class AlvlmService implements AutoCloseable {
   private final ServiceMetrics metrics;
   private final ServiceView view;
   private final CompletableFuture<String> failure;
+  /** Warms the registry client, then starts the streams (null: started at once, no registry). */
+  private final Thread warmup;
 
   private AlvlmService(KafkaStreams streams, HttpApi http, ClipModel model, PromptTrainer trainer, ImageTower tower,
       DecodeThreads decode, KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry, ServiceMetrics metrics,
-      ServiceView view, CompletableFuture<String> failure) {
+      ServiceView view, CompletableFuture<String> failure, Thread warmup) {
     this.failure = failure;
+    this.warmup = warmup;
     this.metrics = metrics;
     this.view = view;
     this.streams = streams;
@@ -127,7 +130,6 @@ public final class AlvlmService implements AutoCloseable {
     PoolParts pool = c.runs(Role.POOL) ? PoolParts.from(c) : null;
     AvroSerdes serdes = AvroSerdes.from(RegistryWarmup.streamThreadSettings(c));
     serdes.registryHealth().ifPresent(metrics::registryHealth);
-    RegistryWarmup.run(c, serdes, RegistryWarmup.subjects(c));
     Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, pool, trainer, metrics, null,
         decode));
     Properties props = streamsConfig(c);
@@ -144,14 +146,14 @@ public final class AlvlmService implements AutoCloseable {
     streams.setGlobalStateRestoreListener(new RestoreLog());
     KafkaStreamsMetrics km = new KafkaStreamsMetrics(streams);
     km.bindTo(registry);
-    streams.start();
+    Thread warmup = RegistryWarmup.thenStart(c, serdes, streams);
     HttpApi http = null;
     int port = c.get(Settings.HTTP_PORT);
     ServiceView view = new ServiceView(streams, registry, c, serdes.registryHealth().orElse(null));
     if (port >= 0) {
       http = HttpApi.start(c.get(Settings.HTTP_BIND), port, view);
     }
-    return new AlvlmService(streams, http, model, trainer, tower, decode, km, registry, metrics, view, failure);
+    return new AlvlmService(streams, http, model, trainer, tower, decode, km, registry, metrics, view, failure, warmup);
   }
 
   /**
@@ -200,6 +202,14 @@ public final class AlvlmService implements AutoCloseable {
   public void close() {
     if (http != null) {
       http.close();
+    }
+    if (warmup != null) {
+      warmup.interrupt();
+      try {
+        warmup.join(Duration.ofSeconds(30).toMillis()); // a registry call in progress ends by its own deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>before its streams start, an instance reads every version of the subjects it reads and
  *   finds the ids of the schemas it writes ({@link #run}), waiting as long as the registry takes:
- *   no transaction is open then, and the instance is not ready meanwhile. A record written with a
+ *   no transaction is open then. It waits on a thread of its own ({@link #thenStart}), so that its
+ *   HTTP side answers meanwhile: live, not ready. A record written with a
  *   schema seen then needs no call later, so a registry outage passes unnoticed by a running instance;
  *   <li>a call on a stream thread (a schema registered after the start) gives up after at most
  *   {@value #SHARE_PERCENT}% of the transaction timeout ({@link #streamThreadSettings}): the task fails
@@ -88,13 +90,44 @@ final class RegistryWarmup {
   }
 
   /**
+   * Starts {@code streams}: at once without a registry; with one, on a thread of its own once
+   * {@link #run} has warmed the client (the thread, returned, ends early when interrupted: the instance
+   * is closing). A warm-up that fails unexpectedly is logged and the streams start anyway: their
+   * calls are bounded by {@link #streamThreadSettings}.
+   */
+  static Thread thenStart(ServiceConfig c, AvroSerdes serdes, KafkaStreams streams) {
+    if (c.get(Settings.SERDE_FORMAT) != WireFormat.CONFLUENT) {
+      streams.start();
+      return null;
+    }
+    Thread t = new Thread(() -> {
+      try {
+        if (!run(c, serdes, subjects(c))) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.error("schema registry warm-up failed; starting the streams without it", e);
+      }
+      try {
+        streams.start();
+      } catch (IllegalStateException closedMeanwhile) {
+        LOG.info("the instance closed before its streams started");
+      }
+    }, "alvlm-registry-warmup");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /**
    * Warms {@code serdes}' registry client for {@code subjects}, trying again until every call has
    * succeeded; logs while it waits. Does nothing without a registry. A refusal (say, a schema that is
    * not registered while auto-registration is off) is logged and left for the record that meets it.
+   * Returns false when the thread was interrupted before the warm-up was done.
    */
-  static void run(ServiceConfig c, AvroSerdes serdes, List<Subject> subjects) {
+  static boolean run(ServiceConfig c, AvroSerdes serdes, List<Subject> subjects) {
     if (c.get(Settings.SERDE_FORMAT) != WireFormat.CONFLUENT) {
-      return;
+      return true;
     }
     long start = System.nanoTime();
     long lastLog = start;
@@ -104,6 +137,9 @@ final class RegistryWarmup {
           serdes.warm(s.topic(), s.type(), s.writes());
           break;
         } catch (SchemaRegistryException e) {
+          if (Thread.currentThread().isInterrupted()) {
+            return false;
+          }
           if (!e.outage()) {
             LOG.warn("schema registry refused the warm-up of {} on {}: {}", s.type().getSimpleName(), s.topic(), e.getMessage());
             break;
@@ -120,5 +156,6 @@ final class RegistryWarmup {
     if (lastLog != start) {
       LOG.info("schema registry answered after {} s; starting the streams", (System.nanoTime() - start) / 1_000_000_000L);
     }
+    return true;
   }
 }

@@ -14,12 +14,17 @@ import io.alvlm.serde.SerdeConfig;
 import io.alvlm.serde.TestSchemaRegistry;
 import io.alvlm.topics.TopicSpecs;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 
 /**
  * Registry calls stay out of transactions: an instance waits for the registry before its streams start,
@@ -40,11 +45,51 @@ class RegistryWarmupTest {
   }
 
   @Test
-  void aPoolWaitsForARegistryThatIsNotUpYetThenNeedsItNoMore() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
+  void theStreamsStartOnlyOnceTheRegistryAnswersAndNotAtAllWhenClosedBefore(@TempDir Path state) throws Exception {
+    int port = freePort();
+    Map<String, String> s = new HashMap<>(Map.of("serde.format", "confluent", "role", "pool",
+        "bootstrap.servers", "127.0.0.1:" + freePort(), "state.dir", state.toString(),
+        SerdeConfig.REGISTRY_URL, "http://127.0.0.1:" + port,
+        SerdeConfig.BASIC_AUTH_USER_INFO, TestSchemaRegistry.USER + ":" + TestSchemaRegistry.PASSWORD,
+        RegistryRetry.DEADLINE_MS, "300"));
+    ServiceConfig c = ServiceConfig.of(s);
+    StreamsBuilder b = new StreamsBuilder();
+    b.stream("in").to("out");
+    AvroSerdes serdes = AvroSerdes.from(RegistryWarmup.streamThreadSettings(c));
+    try (KafkaStreams streams = new KafkaStreams(b.build(), AlvlmService.streamsConfig(ServiceConfig.of(Map.of(
+        "bootstrap.servers", s.get("bootstrap.servers"), "state.dir", state.resolve("a").toString()))))) {
+      Thread t = RegistryWarmup.thenStart(c, serdes, streams);
+      while (serdes.registryHealth().orElseThrow().answering()) {
+        Thread.sleep(20); // until the first call has failed
+      }
+      assertEquals(KafkaStreams.State.CREATED, streams.state(), "not started while the registry is away");
+      try (TestSchemaRegistry registry = TestSchemaRegistry.start(port)) {
+        t.join(60_000);
+        assertFalse(t.isAlive());
+        assertTrue(streams.state() != KafkaStreams.State.CREATED, "started once it answered: " + streams.state());
+      }
+      streams.close(Duration.ofSeconds(10));
     }
+    AvroSerdes cold = AvroSerdes.from(RegistryWarmup.streamThreadSettings(c));
+    try (KafkaStreams streams = new KafkaStreams(b.build(), AlvlmService.streamsConfig(ServiceConfig.of(Map.of(
+        "bootstrap.servers", s.get("bootstrap.servers"), "state.dir", state.resolve("b").toString()))))) {
+      Thread t = RegistryWarmup.thenStart(c, cold, streams);
+      t.interrupt(); // the instance closing while it waits
+      t.join(60_000);
+      assertFalse(t.isAlive(), "the wait ends when interrupted");
+      assertEquals(KafkaStreams.State.CREATED, streams.state(), "and the streams were not started");
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+
+  @Test
+  void aPoolWaitsForARegistryThatIsNotUpYetThenNeedsItNoMore() throws Exception {
+    int port = freePort();
     Map<String, String> s = new HashMap<>(Map.of("serde.format", "confluent", "role", "pool",
         SerdeConfig.REGISTRY_URL, "http://127.0.0.1:" + port,
         SerdeConfig.BASIC_AUTH_USER_INFO, TestSchemaRegistry.USER + ":" + TestSchemaRegistry.PASSWORD,
