@@ -45,14 +45,17 @@ import picocli.CommandLine.Option;
  * in its own JVM ({@link PoolServiceJvm}, heap {@code --pool-heap}); this JVM holds the broker, the
  * producer and the bench's copy of the pool, so the memory figures are the pool process's alone.
  * Measures sustained ingest (arrivals folded into the neighbour lists, from the pool JVM's start),
- * one round, the longest stream-thread step during it, a restart with the state directory kept and
- * a takeover with it wiped (restore from the changelogs; each a new pool JVM, timed from its start),
+ * one round, the longest stream-thread step during it, a restart with the state directory kept after a
+ * clean stop, a restart after a SIGKILL ({@code restart-crash}: under exactly-once the stores carry no
+ * checkpoint then) and a takeover with the directory wiped (restore from the changelogs; each a new pool
+ * JVM, timed from its start),
  * the pool JVM's peak heap and peak resident set ({@code VmHWM}), and recall@k of the maintained lists
  * against exact lists on a sample. The baseline, in the same run: the exact from-scratch rebuild of
  * the lists, what a restart would pay without them in the stores.
  */
 @Command(name = "pool", mixinStandardHelpOptions = true,
-    description = "Pool ingest, round, stall, restart, takeover and memory on the real pool sub-topology; exact rebuild as baseline.")
+    description = "Pool ingest, round, stall, restart (clean, after SIGKILL), takeover and memory on the real pool "
+        + "sub-topology; exact rebuild as baseline.")
 public final class PoolBench implements Callable<Integer> {
   @Option(names = "--images", defaultValue = "20000", description = "Pool size (default ${DEFAULT-VALUE}).") int images;
   @Option(names = "--dim", defaultValue = "512", description = "Feature width (default ${DEFAULT-VALUE}).") int dim;
@@ -162,8 +165,9 @@ public final class PoolBench implements Callable<Integer> {
         service.stop();
       }
       printRoundTimings(kafka, topics);
-      double restart = ready(state, false);
-      double takeover = ready(state, true);
+      double restart = ready(Start.RESTART, state);
+      double restartCrash = ready(Start.RESTART_CRASH, state);
+      double takeover = ready(Start.TAKEOVER, state);
 
       Map<Integer, StoredListsCheck.Stored> stored = StoredListsCheck.read(kafka.clientConfig(),
           config.get(io.alvlm.config.Settings.APPLICATION_ID));
@@ -206,8 +210,8 @@ public final class PoolBench implements Callable<Integer> {
           + "(features + lists), peak heap = %.2fx, resident = %.2fx%n", afterGcGiB, heapGiB, rssGiB, featureGiB, listsGiB,
           afterGcGiB / (featureGiB + listsGiB), heapGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
       System.out.printf("pool: images %d dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
-          + "restart %.1fs takeover %.1fs memory %.2fGiB%n", images, dim, search.startsWith("approximate") ? "approximate"
-          : "exact", ingest, k, recall, round, maxStall, restart, takeover, rssGiB);
+          + "restart %.1fs restart-crash %.1fs takeover %.1fs memory %.2fGiB%n", images, dim, search.startsWith("approximate")
+          ? "approximate" : "exact", ingest, k, recall, round, maxStall, restart, restartCrash, takeover, rssGiB);
       done = true;
       return 0;
     } finally {
@@ -274,12 +278,35 @@ public final class PoolBench implements Callable<Integer> {
   }
 
   /**
-   * Starts a pool JVM on {@code state} (wiped first when asked), times it from its start until its pool
-   * is whole and current and it is ready, prints that and its memory, and stops it.
+   * The later starts of the pool's JVM, in the order they run: after the clean stop that ends ingest (this
+   * one is then SIGKILLed), after that SIGKILL (then stopped cleanly), and on a wiped state directory.
    */
-  private double ready(Path state, boolean wipe) throws Exception {
-    String role = wipe ? "takeover" : "restart";
-    if (wipe) delete(state, false);
+  private enum Start {
+    RESTART("restart", "restart (state directory kept)", false, true),
+    RESTART_CRASH("restart-crash", "restart-crash (state directory kept, after a SIGKILL)", false, false),
+    TAKEOVER("takeover", "takeover (state directory wiped, restored from the changelogs)", true, false);
+
+    final String role;
+    final String what;
+    final boolean wipe;
+    final boolean killAfter;
+
+    Start(String role, String what, boolean wipe, boolean killAfter) {
+      this.role = role;
+      this.what = what;
+      this.wipe = wipe;
+      this.killAfter = killAfter;
+    }
+  }
+
+  /**
+   * Starts a pool JVM on {@code state} (wiped first for a takeover), times it from its start until its
+   * pool is whole and current and it is ready, prints that and its memory, and stops it (SIGKILL where
+   * the next start is the crash's).
+   */
+  private double ready(Start start, Path state) throws Exception {
+    String role = start.role;
+    if (start.wipe) delete(state, false);
     try (PoolServiceJvm service = PoolServiceJvm.start(role, configFile, poolHeap, work.resolve("pool-" + role + ".log"),
         limit)) {
       limit.await(role, POLL, () -> {
@@ -289,9 +316,12 @@ public final class PoolBench implements Callable<Integer> {
       double seconds = service.seconds();
       PoolBenchChild.Memory m = service.memory();
       long afterGc = service.heapAfterGcBytes();
-      service.stop();
-      System.out.printf("%s: ready in %.1f s from the pool's JVM start (its service up after %.1f s)%n", wipe
-          ? "takeover (state directory wiped, restored from the changelogs)" : "restart (state directory kept)", seconds,
+      if (start.killAfter) {
+        service.kill();
+      } else {
+        service.stop();
+      }
+      System.out.printf("%s: ready in %.1f s from the pool's JVM start (its service up after %.1f s)%n", start.what, seconds,
           service.upAfter());
       System.out.printf("%s JVM memory: peak resident %.2f GiB, peak heap %.2f GiB, most heap in use after a collection "
           + "%.2f GiB%n", role, Math.max(0, m.residentBytes()) / (double) (1L << 30), m.heapBytes() / (double) (1L << 30),

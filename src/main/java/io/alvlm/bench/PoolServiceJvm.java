@@ -127,6 +127,12 @@ final class PoolServiceJvm implements AutoCloseable {
     if (process.exitValue() != 0) throw died("stopping");
   }
 
+  /** SIGKILL, as a crash ends the process: no shutdown hook, no commit, no checkpoint. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    limit.await(role + ": the pool's JVM ending on SIGKILL", Duration.ofMillis(50), () -> !process.isAlive());
+  }
+
   /** Ends the child if it still runs: SIGTERM, then SIGKILL after 30 s. */
   @Override
   public void close() throws InterruptedException {

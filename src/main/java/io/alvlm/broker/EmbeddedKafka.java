@@ -56,6 +56,18 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
+   * Starts a broker in a fresh temporary folder with some of its settings changed (e.g. how often it
+   * aborts transactions past their timeout), removed on close.
+   */
+  public static EmbeddedKafka start(Map<String, String> overrides) {
+    try {
+      return start(Files.createTempDirectory("alvlm-kafka-"), true, overrides);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary folder for the embedded broker", e);
+    }
+  }
+
+  /**
    * Starts a broker storing its data in {@code dir}, kept on close. If {@code dir} already holds a
    * broker started by this class, it restarts that broker (same cluster id, ports and data).
    */
@@ -64,6 +76,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static EmbeddedKafka start(Path dir, boolean temporary) {
+    return start(dir, temporary, Map.of());
+  }
+
+  private static EmbeddedKafka start(Path dir, boolean temporary, Map<String, String> overrides) {
     Objects.requireNonNull(dir, "dir");
     try {
       Files.createDirectories(dir);
@@ -74,6 +90,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       } else {
         int[] ports = freePorts(2);
         props = brokerConfig(dir.resolve("data"), ports[0], ports[1]);
+        props.putAll(overrides);
         store(props, configFile);
         format(configFile, Uuid.randomUuid().toString());
       }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
   /** Longest the shutdown hook waits for the service to close (Streams itself gives up after 30 s). */
   private static final long CLOSE_WAIT_SECONDS = 60;
+  /** The exit status when the instance stopped by itself: the JVM's own for {@code -XX:+ExitOnOutOfMemoryError}. */
+  static final int FAILED = 3;
 
   @Option(names = "--config", description = "Properties file; ALVLM_* environment variables override it (default: none, the settings' defaults).")
   Path config;
@@ -53,12 +55,20 @@ final class RunCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "alvlm-shutdown"));
+    String failed = null;
     try (AlvlmService service = AlvlmService.start(c)) {
       System.err.printf("alvlm: role %s, brokers %s, HTTP on port %d%n", Setting.name(c.get(Settings.ROLE)), c.get(Settings.BOOTSTRAP_SERVERS),
           service.httpPort());
+      service.failure().thenRun(stop::countDown);
       stop.await();
+      failed = service.failure().getNow(null);
     } finally {
       closed.countDown();
+    }
+    if (failed != null) {
+      // exit so that whatever runs the process (Kubernetes, Compose, the soak) starts it again, clean
+      System.err.println("alvlm: stopped: " + failed + "; exiting with status " + FAILED);
+      return FAILED;
     }
     return 0;
   }

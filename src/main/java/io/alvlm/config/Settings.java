@@ -54,7 +54,8 @@ public final class Settings {
       "Wire format: single-object (Avro single-object encoding, no registry) or confluent (schema registry).",
       WireFormat.class);
   public static final Setting<Integer> EMBED_BATCH = Setting.integer("embed.batch.size", 32,
-      "Images per image-tower call.");
+      "Most images per image-tower call; fewer while a call would take over a quarter of the transaction timeout "
+          + "(alvlm_embed_batch_limit).");
   public static final Setting<Long> EMBED_MAX_WAIT_MS = Setting.longValue("embed.max.wait.ms", 1000,
       "Longest an image waits for its batch to fill before the batch runs anyway.");
   public static final Setting<Integer> EMBED_DECODE_THREADS = Setting.integer("embed.decode.threads", 0,

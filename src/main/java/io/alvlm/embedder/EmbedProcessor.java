@@ -44,7 +44,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
   private final ImageTower tower;
   private final ImageFetcher fetcher;
   private final Executor decode;
-  private final int batchSize;
+  private final BatchPace pace;
   private final long maxWaitMs;
   private final ServiceMetrics metrics;
   private final Serializer<ImageEvent> original;
@@ -53,16 +53,16 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
   /** The buffer's images in arrival order, each being (or done being) decoded. */
   private final Map<String, PendingImage> pending = new LinkedHashMap<>();
 
-  /** @param decode runs the fetch, decode and preprocessing of each image ({@link DecodeThreads}) */
-  public EmbedProcessor(ImageTower tower, ImageFetcher fetcher, Executor decode, int batchSize, long maxWaitMs,
+  /**
+   * @param decode runs the fetch, decode and preprocessing of each image ({@link DecodeThreads})
+   * @param pace how many images a tower call may take ({@code embed.batch.size} at most)
+   */
+  public EmbedProcessor(ImageTower tower, ImageFetcher fetcher, Executor decode, BatchPace pace, long maxWaitMs,
       ServiceMetrics metrics, Serializer<ImageEvent> original) {
     this.tower = Objects.requireNonNull(tower);
     this.fetcher = Objects.requireNonNull(fetcher);
     this.decode = Objects.requireNonNull(decode);
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("embed.batch.size must be at least 1, got " + batchSize);
-    }
-    this.batchSize = batchSize;
+    this.pace = Objects.requireNonNull(pace);
     this.maxWaitMs = maxWaitMs;
     this.metrics = Objects.requireNonNull(metrics);
     this.original = Objects.requireNonNull(original);
@@ -104,7 +104,7 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
     if (replaced != null) {
       replaced.cancel(); // the store keeps the latest record of an id; so does the batch
     }
-    if (pending.size() >= 2 * batchSize) {
+    if (pending.size() >= 2 * pace.limit()) {
       runBatch();
     }
   }
@@ -118,11 +118,13 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
   }
 
   /**
-   * Takes up to {@code embed.batch.size} images from the head of the buffer, waiting for their decoding
+   * Takes up to {@link BatchPace#limit} images from the head of the buffer, waiting for their decoding
    * (the images behind them keep decoding meanwhile); dead-letters those refused; runs the tower once
-   * on the rest and emits their embeddings. An image leaves {@link #pending} only with its output.
+   * on the rest, tells the pace how long it took, and emits their embeddings. An image leaves
+   * {@link #pending} only with its output.
    */
   private void runBatch() {
+    int batchSize = pace.limit();
     List<PendingImage> batch = new ArrayList<>(batchSize);
     List<float[]> pixels = new ArrayList<>(batchSize);
     List<PendingImage> refused = new ArrayList<>();
@@ -150,7 +152,9 @@ public final class EmbedProcessor implements Processor<String, ImageEvent, Strin
     }
     long t0 = System.nanoTime();
     float[][] features = tower.embed(pixels);
-    metrics.embedded(batch.size(), System.nanoTime() - t0);
+    long took = System.nanoTime() - t0;
+    pace.measured(batch.size(), took);
+    metrics.embedded(batch.size(), took);
     long now = context.currentSystemTimeMs();
     for (int i = 0; i < batch.size(); i++) {
       PendingImage p = batch.get(i);

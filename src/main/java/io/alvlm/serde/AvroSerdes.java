@@ -47,6 +47,25 @@ public final class AvroSerdes {
     registry.ifPresent(r -> r.probe(wait));
   }
 
+  /**
+   * With a registry: reads every version of the subject of {@code type} on {@code topic} into the
+   * client's caches and, when this instance {@code writes} such records, finds (or registers) the id of
+   * its own schema, so that no record of that subject needs a registry call later. Without a registry
+   * nothing happens. Fails, as each call does, when the registry does not answer in time.
+   */
+  public <T extends SpecificRecord> void warm(String topic, Class<T> type, boolean writes) {
+    if (registry.isEmpty()) {
+      return;
+    }
+    SchemaRegistryClient client = registry.get();
+    org.apache.avro.Schema schema = RecordTypes.schemaOf(type);
+    String subject = client.subjectStrategy().subject(topic, false, schema);
+    client.prefetch(subject);
+    if (writes) {
+      client.idFor(subject, schema);
+    }
+  }
+
   /** The embedded default: single-object encoding, no registry. */
   public static AvroSerdes singleObject() {
     return new AvroSerdes(SerdeConfig.singleObject());

@@ -85,6 +85,31 @@ public final class SchemaRegistryClient {
   }
 
   /**
+   * Reads every version registered under {@code subject} into the caches ({@code GET
+   * /subjects/{s}/versions}, then each version), so that records written with any of them decode
+   * without a call later; returns how many versions there were (0 for a subject that does not exist).
+   */
+  public int prefetch(String subject) {
+    JsonNode versions;
+    try {
+      versions = call("GET", "/subjects/" + enc(subject) + "/versions", null);
+    } catch (SchemaRegistryException e) {
+      if (e.errorCode() == 40401) {
+        return 0;
+      }
+      throw e;
+    }
+    for (JsonNode v : versions) {
+      JsonNode body = call("GET", "/subjects/" + enc(subject) + "/versions/" + v.asInt(), null);
+      int id = body.path("id").asInt(-1);
+      Schema schema = new Schema.Parser().parse(body.path("schema").asText());
+      schemaById.putIfAbsent(id, schema);
+      idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).putIfAbsent(schema, id);
+    }
+    return versions.size();
+  }
+
+  /**
    * Whether {@code schema} may follow the latest version of {@code subject} under the subject's
    * compatibility setting; true for a subject that does not exist yet.
    */

@@ -10,6 +10,9 @@ import io.alvlm.embedder.ImageTower;
 import io.alvlm.stream.BoundedRocksDbMemory;
 import io.alvlm.stream.DeadLetterDeserializationHandler;
 import io.alvlm.stream.DeadLetterProcessingHandler;
+import io.alvlm.stream.FencedProducers;
+import io.alvlm.stream.RestoreLog;
+import io.alvlm.stream.StreamFailures;
 import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.topics.TopicProvisioner;
 import io.alvlm.topics.TopicSpecs;
@@ -31,6 +34,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -55,10 +59,15 @@ public final class AlvlmService implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final ServiceMetrics metrics;
   private final ServiceView view;
+  private final CompletableFuture<String> failure;
+  /** Warms the registry client, then starts the streams (null: started at once, no registry). */
+  private final Thread warmup;
 
   private AlvlmService(KafkaStreams streams, HttpApi http, ClipModel model, PromptTrainer trainer, ImageTower tower,
       DecodeThreads decode, KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry, ServiceMetrics metrics,
-      ServiceView view) {
+      ServiceView view, CompletableFuture<String> failure, Thread warmup) {
+    this.failure = failure;
+    this.warmup = warmup;
     this.metrics = metrics;
     this.view = view;
     this.streams = streams;
@@ -105,7 +114,7 @@ public final class AlvlmService implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     ServiceMetrics metrics = new ServiceMetrics(registry);
-    AvroSerdes serdes = AvroSerdes.from(c.asMap());
+    AvroSerdes serdes = AvroSerdes.from(RegistryWarmup.streamThreadSettings(c));
     Reachable.checkForService(c, serdes);
     try (Admin admin = Admin.create(clientConfig(c))) {
       new TopicProvisioner(admin).ensure(TopicSpecs.from(c), c.get(Settings.TOPICS_CREATE));
@@ -126,21 +135,34 @@ public final class AlvlmService implements AutoCloseable {
         decode));
     Properties props = streamsConfig(c);
     props.put(AvroSerdes.SHARED, serdes); // the dead-letter handlers use the same registry client and health
-    KafkaStreams streams = new KafkaStreams(topology, props);
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    KafkaStreams streams = new KafkaStreams(topology, props, FencedProducers.counting(metrics::fenced));
+    CompletableFuture<String> failure = new CompletableFuture<>();
+    streams.setUncaughtExceptionHandler(new StreamFailures(metrics::threadReplaced,
+        () -> failure.complete("a stream thread failed with an error of the JVM")));
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+        failure.complete("Kafka Streams is in state " + now);
+      }
     });
+    streams.setGlobalStateRestoreListener(new RestoreLog());
     KafkaStreamsMetrics km = new KafkaStreamsMetrics(streams);
     km.bindTo(registry);
-    streams.start();
+    Thread warmup = RegistryWarmup.thenStart(c, serdes, streams);
     HttpApi http = null;
     int port = c.get(Settings.HTTP_PORT);
     ServiceView view = new ServiceView(streams, registry, c, serdes.registryHealth().orElse(null));
     if (port >= 0) {
       http = HttpApi.start(c.get(Settings.HTTP_BIND), port, view);
     }
-    return new AlvlmService(streams, http, model, trainer, tower, decode, km, registry, metrics, view);
+    return new AlvlmService(streams, http, model, trainer, tower, decode, km, registry, metrics, view, failure, warmup);
+  }
+
+  /**
+   * Completes, with the reason, when the instance stops processing by itself (an error of the JVM on a
+   * stream thread, Kafka Streams in ERROR): the process should then exit so that it is restarted.
+   */
+  public CompletableFuture<String> failure() {
+    return failure;
   }
 
   public KafkaStreams streams() {
@@ -181,6 +203,14 @@ public final class AlvlmService implements AutoCloseable {
   public void close() {
     if (http != null) {
       http.close();
+    }
+    if (warmup != null) {
+      warmup.interrupt();
+      try {
+        warmup.join(Duration.ofSeconds(30).toMillis()); // a registry call in progress ends by its own deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();

@@ -10,7 +10,9 @@ import io.alvlm.config.Role;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.config.Settings;
 import io.alvlm.embedder.DecodeThreads;
+import io.alvlm.embedder.BatchPace;
 import io.alvlm.embedder.EmbedProcessor;
+import io.alvlm.stream.TransactionTimeout;
 import io.alvlm.embedder.ImageFetcher;
 import io.alvlm.embedder.ImageTower;
 import io.alvlm.pool.PoolParts;
@@ -90,8 +92,11 @@ public final class ServiceTopology {
       Serde<ImageEvent> images = topics.images.valueSerde();
       t.addSource("images-source", Serdes.String().deserializer(), images.deserializer(), topics.images.name());
       Executor decode = parts.decode() != null ? parts.decode() : DecodeThreads.of(config);
+      // one pace for the instance: it outlives a task closed after its transaction was aborted
+      BatchPace pace = new BatchPace(config.get(Settings.EMBED_BATCH), TransactionTimeout.of(config));
+      parts.metrics().embedBatchLimit(pace::limit);
       t.addProcessor("embedder", () -> new EmbedProcessor(Objects.requireNonNull(parts.tower(), "image tower"),
-          ImageFetcher.from(config), decode, config.get(Settings.EMBED_BATCH), config.get(Settings.EMBED_MAX_WAIT_MS),
+          ImageFetcher.from(config), decode, pace, config.get(Settings.EMBED_MAX_WAIT_MS),
           parts.metrics(), images.serializer()), "images-source");
       t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EmbedProcessor.BUFFER_STORE),
           Serdes.String(), images), "embedder");

@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code alvlm_pool_images{status}}, {@code alvlm_round_seconds}, {@code alvlm_round_selected},
  * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
  * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds},
- * {@code alvlm_registry_errors{kind}} (failed schema registry attempts, kinds of {@link RegistryHealth#KINDS}).
+ * {@code alvlm_registry_errors{kind}} (failed schema registry attempts, kinds of {@link RegistryHealth#KINDS}),
+ * {@code alvlm_embed_batch_limit} (images the next tower call may take, {@code BatchPace}),
+ * {@code alvlm_producers_fenced} (transactional producers fenced, {@link FencedProducers}),
+ * {@code alvlm_stream_threads_replaced} (stream threads replaced after a failure, {@link StreamFailures}).
  */
 public final class ServiceMetrics {
   private final MeterRegistry registry;
@@ -38,6 +41,10 @@ public final class ServiceMetrics {
   private final Map<String, AtomicLong> trainerGauges = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicReference<PoolSource> poolSource =
       new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicReference<java.util.function.IntSupplier> batchLimit =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final Counter fences;
+  private final Counter threadsReplaced;
 
   public ServiceMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry);
@@ -67,6 +74,15 @@ public final class ServiceMetrics {
       PoolSource p = h.get();
       return p == null ? 0 : p.unfolded();
     }).description("Pool rows not yet folded into the neighbour lists (0: the index is current)").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("alvlm.embed.batch.limit", batchLimit, h -> {
+      java.util.function.IntSupplier l = h.get();
+      return l == null ? Double.NaN : l.getAsInt();
+    }).description("Images the next image-tower call may take: measured to keep a call under a quarter of the "
+        + "transaction timeout, at most embed.batch.size").register(registry);
+    fences = Counter.builder("alvlm.producers.fenced").description("Transactional producers fenced: their transaction "
+        + "aborted by the broker (open past transaction.timeout.ms) or taken over by another instance").register(registry);
+    threadsReplaced = Counter.builder("alvlm.stream.threads.replaced")
+        .description("Stream threads replaced after a failure (they restart from the last commit)").register(registry);
     io.micrometer.core.instrument.Gauge.builder("alvlm.pool.index.cells", poolSource, h -> {
       PoolSource p = h.get();
       return p == null ? 0 : p.cells();
@@ -83,6 +99,26 @@ public final class ServiceMetrics {
       io.micrometer.core.instrument.FunctionCounter.builder("alvlm.registry.errors", health, h -> h.errors(kind))
           .description("Failed schema registry attempts, by kind").tag("kind", kind).register(registry);
     }
+  }
+
+  /** The embedder's pace: {@code alvlm.embed.batch.limit} reads it from now on. */
+  public void embedBatchLimit(java.util.function.IntSupplier limit) {
+    batchLimit.set(limit);
+  }
+
+  /** A transactional producer of this instance was fenced. */
+  public void fenced() {
+    fences.increment();
+  }
+
+  /** Producers fenced so far. */
+  public long fencedCount() {
+    return (long) fences.count();
+  }
+
+  /** A stream thread that failed was replaced. */
+  public void threadReplaced() {
+    threadsReplaced.increment();
   }
 
   /** Before one image-tower call, the stream thread waited {@code nanos} for the batch's images to decode. */

@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code bench pool} end to end at a tiny size: the pool service runs in its own JVM, driven over the
- * child protocol through ingest, round, restart and takeover, and the memory figures are that JVM's.
+ * child protocol through ingest, round, restart, restart after SIGKILL and takeover, and the memory figures are that JVM's.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PoolBenchIT {
   private static final Pattern LAST = Pattern.compile("pool: images 2000 dim 64 neighbors exact ingest (\\d+)/s recall@5 "
-      + "([0-9.]+) round ([0-9.]+)s max-stall ([0-9.]+)s restart ([0-9.]+)s takeover ([0-9.]+)s memory ([0-9.]+)GiB");
-  private static final Pattern CHILD_MEMORY = Pattern.compile("(restart|takeover) JVM memory: peak resident ([0-9.]+) GiB, "
+      + "([0-9.]+) round ([0-9.]+)s max-stall ([0-9.]+)s restart ([0-9.]+)s restart-crash ([0-9.]+)s takeover ([0-9.]+)s memory ([0-9.]+)GiB");
+  private static final Pattern CHILD_MEMORY = Pattern.compile("(restart|restart-crash|takeover) JVM memory: peak resident ([0-9.]+) GiB, "
       + "peak heap ([0-9.]+) GiB, most heap in use after a collection ([0-9.]+) GiB");
 
   /** What a run printed on stdout and on the command's error stream, and its exit code. */
@@ -55,8 +55,9 @@ class PoolBenchIT {
     assertTrue(last.matches(), "last line: " + lines.get(lines.size() - 1));
     assertTrue(Double.parseDouble(last.group(1)) > 0, "ingest rate");
     assertEquals(1.0, Double.parseDouble(last.group(2)), 1e-9, "exact lists: recall 1");
-    assertTrue(Double.parseDouble(last.group(5)) > 0 && Double.parseDouble(last.group(6)) > 0, "restart and takeover timed");
-    double memory = Double.parseDouble(last.group(7));
+    assertTrue(Double.parseDouble(last.group(5)) > 0 && Double.parseDouble(last.group(6)) > 0
+        && Double.parseDouble(last.group(7)) > 0, "restart, restart after SIGKILL and takeover timed");
+    double memory = Double.parseDouble(last.group(8));
     assertTrue(memory > 0, "the pool JVM's peak resident set");
     assertTrue(run.out().contains(String.format("peak resident %.2f GiB", memory)), run.out());
     assertTrue(run.out().lines().anyMatch(l -> l.startsWith("memory of the pool's JVM")
@@ -65,6 +66,7 @@ class PoolBenchIT {
         "the round's recorded timings: " + run.out());
     List<String> children = lines.stream().map(CHILD_MEMORY::matcher).filter(Matcher::matches)
         .filter(m -> Double.parseDouble(m.group(2)) > 0 && Double.parseDouble(m.group(3)) > 0).map(m -> m.group(1)).toList();
-    assertEquals(List.of("restart", "takeover"), children, "both later pool JVMs came up and answered 'memory'");
+    assertEquals(List.of("restart", "restart-crash", "takeover"), children, "the later pool JVMs came up and answered 'memory'");
+    assertTrue(run.out().contains("restart-crash (state directory kept, after a SIGKILL): ready in "), run.out());
   }
 }

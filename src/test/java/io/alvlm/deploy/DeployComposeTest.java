@@ -83,11 +83,36 @@ class DeployComposeTest {
       }
     }
     Set<String> expected = new TreeSet<>();
-    for (String role : ROLES) {
-      Map<String, String> env = ComposeFile.environment(compose.service(role));
-      expected.add(role + ":" + ServiceConfig.load(null, env, Map.of()).get(Settings.HTTP_PORT));
+    for (var e : compose.services().entrySet()) {
+      if (ComposeFile.list(e.getValue(), "command").contains("--role")) {
+        Map<String, String> env = ComposeFile.environment(e.getValue());
+        expected.add(e.getKey() + ":" + ServiceConfig.load(null, env, Map.of()).get(Settings.HTTP_PORT));
+      }
     }
+    assertTrue(expected.containsAll(List.of("pool-standby:8080", "trainer-standby:8080")), "standbys too: " + expected);
     assertEquals(expected, targets);
+  }
+
+  @Test
+  void poolAndTrainerRunASecondInstanceThatKeepsAStandby() throws Exception {
+    ComposeFile compose = ComposeFile.read();
+    Set<String> published = new HashSet<>();
+    for (String role : List.of("pool", "trainer")) {
+      Map<String, Object> active = compose.service(role);
+      Map<String, Object> standby = compose.service(role + "-standby");
+      assertEquals(ComposeFile.list(active, "command"), ComposeFile.list(standby, "command"), role + ": the same role");
+      Map<String, String> env = ComposeFile.environment(active);
+      assertEquals(env, ComposeFile.environment(standby), role + ": the same settings, so the same application.id");
+      assertEquals("1", ServiceConfig.load(null, env, Map.of()).withPrefix("kafka.").get("num.standby.replicas"), role);
+      String state = stateVolume(active);
+      assertTrue(!state.equals(stateVolume(standby)), role + ": each instance has its own state volume");
+      assertTrue(published.addAll(ComposeFile.list(active, "ports")) && published.addAll(ComposeFile.list(standby, "ports")),
+          role + ": each instance publishes its own host port");
+    }
+  }
+
+  private static String stateVolume(Map<String, Object> service) {
+    return ComposeFile.list(service, "volumes").stream().filter(v -> v.endsWith(":/var/lib/alvlm")).findFirst().orElseThrow();
   }
 
   @Test

@@ -48,7 +48,7 @@ class DeployDashboardTest {
     String titles = GrafanaDashboard.alvlm().panels().stream().map(p -> p.path("title").asText().toLowerCase(Locale.ROOT))
         .reduce("", (a, b) -> a + "|" + b);
     for (String topic : List.of("throughput", "batch latency", "pool by status", "rounds", "labels", "dead letters by reason",
-        "accuracy over versions", "consumer lag")) {
+        "accuracy over versions", "consumer lag", "fenced producers", "batch limit")) {
       assertTrue(titles.contains(topic), "no panel on " + topic + ": " + titles);
     }
   }

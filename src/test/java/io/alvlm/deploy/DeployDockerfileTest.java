@@ -74,6 +74,7 @@ class DeployDockerfileTest {
         name + ": ENV " + k + " is read by nothing"));
     String entry = String.join(" ", runtime.args("ENTRYPOINT"));
     assertTrue(entry.contains("/opt/alvlm/alvlm.jar") && entry.contains("-Dai.djl.offline=true"), entry);
+    assertTrue(entry.contains("\"-XX:+ExitOnOutOfMemoryError\""), name + ": an OutOfMemoryError ends the process: " + entry);
   }
 
   @ParameterizedTest

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The k8s/base manifests agree with each other and with the code: labels, ports, probes, env, roles. */
 class ManifestConsistencyTest {
@@ -159,17 +161,27 @@ class ManifestConsistencyTest {
     }
   }
 
-  @Test
-  void poolKeepsAStandbyAndItsStateThroughRestarts() {
-    StatefulSet pool = workload("pool");
-    Map<String, String> env = environment(alvlm(pool));
-    assertTrue(pool.getSpec().getReplicas() >= 2, "active + standby");
-    assertTrue(Integer.parseInt(env.get("ALVLM_KAFKA_NUM_STANDBY_REPLICAS")) >= 1);
-    assertTrue(pool.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() >= 120, "generous grace");
+  @ParameterizedTest
+  @ValueSource(strings = {"pool", "trainer"})
+  void keepsAWarmStandbyAndItsStateThroughRestarts(String role) {
+    StatefulSet set = workload(role);
+    Map<String, String> env = environment(alvlm(set));
+    assertTrue(set.getSpec().getReplicas() >= 2, role + ": active + standby");
+    ServiceConfig c = ServiceConfig.load(null, env, Map.of());
+    assertEquals("1", c.withPrefix("kafka.").get("num.standby.replicas"), role + ": Kafka Streams keeps one standby");
+    assertTrue(set.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() >= 120, "generous grace");
     String stateDir = env.get(Settings.STATE_DIR.envName());
-    assertTrue(alvlm(pool).getVolumeMounts().stream().anyMatch(m -> m.getName().equals("state") && stateDir.startsWith(m.getMountPath())),
+    assertTrue(alvlm(set).getVolumeMounts().stream().anyMatch(m -> m.getName().equals("state") && stateDir.startsWith(m.getMountPath())),
         "state.dir " + stateDir + " is on the state PVC");
-    assertEquals("state", pool.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName());
+    assertEquals("state", set.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName());
+    var antiAffinity = set.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPodAffinityTerm();
+    assertTrue(matches(antiAffinity.getLabelSelector().getMatchLabels(), set.getSpec().getTemplate().getMetadata().getLabels()),
+        role + ": the standby is kept off the active one's node where possible");
+    assertTrue(K8sManifests.ofType(docs, PodDisruptionBudget.class).stream().anyMatch(b -> b.getSpec().getMinAvailable() != null
+        && b.getSpec().getMinAvailable().getIntVal() == 1
+        && matches(b.getSpec().getSelector().getMatchLabels(), set.getSpec().getTemplate().getMetadata().getLabels())),
+        role + ": a drain keeps one of active and standby");
   }
 
   @Test

@@ -104,18 +104,11 @@ class ConfluentAvroFormatTest {
 
   @Test
   void readsARecordWrittenWithAnOlderSchema() throws IOException {
-    Schema current = RecordTypes.history("Label").get(0); // v1: Label as first released
-    List<Schema.Field> withoutOutcome = current.getFields().stream()
-        .filter(f -> !f.name().equals("outcome")).map(f -> new Schema.Field(f, f.schema())).toList();
-    Schema old = Schema.createRecord("Label", null, "io.alvlm.avro", false, withoutOutcome);
+    Schema old = labelBeforeOutcome();
     int oldId = registry.put("alvlm.labels-value", old);
-    GenericRecord r = new GenericData.Record(old);
-    r.put("id", "img-3");
-    r.put("className", "cat");
-    r.put("annotator", "ann");
-    r.put("labeledAt", 9L);
 
-    Label read = serdes.value(Label.class).deserializer().deserialize("alvlm.labels", confluentBytes(oldId, old, r));
+    Label read = serdes.value(Label.class).deserializer().deserialize("alvlm.labels", confluentBytes(oldId, old,
+        oldLabel(old, "img-3")));
     assertEquals("img-3", read.getId());
     assertEquals(LabelOutcome.LABELED, read.getOutcome());
   }
@@ -219,6 +212,24 @@ class ConfluentAvroFormatTest {
     // one record type per topic: the subject <topic>-value holds versions of one schema
     String topic = "alvlm.test." + record.getClass().getSimpleName();
     return serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, record));
+  }
+
+  /** Label as first released less its {@code outcome} field: a writer older than the reader. */
+  static Schema labelBeforeOutcome() {
+    Schema v1 = RecordTypes.history("Label").get(0);
+    List<Schema.Field> withoutOutcome = v1.getFields().stream()
+        .filter(f -> !f.name().equals("outcome")).map(f -> new Schema.Field(f, f.schema())).toList();
+    return Schema.createRecord("Label", null, "io.alvlm.avro", false, withoutOutcome);
+  }
+
+  /** A label of {@link #labelBeforeOutcome()}. */
+  static GenericRecord oldLabel(Schema old, String id) {
+    GenericRecord r = new GenericData.Record(old);
+    r.put("id", id);
+    r.put("className", "cat");
+    r.put("annotator", "ann");
+    r.put("labeledAt", 9L);
+    return r;
   }
 
   static byte[] confluentBytes(int id, Schema schema, GenericRecord r) throws IOException {

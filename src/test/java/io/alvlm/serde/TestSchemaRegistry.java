@@ -30,7 +30,7 @@ import org.apache.avro.SchemaParseException;
  * alvlm uses, as documented by Confluent: {@code POST /subjects/{s}/versions} (register; 409 when
  * not BACKWARD compatible with the latest version, 42201 for an invalid schema),
  * {@code POST /subjects/{s}} (look up; 40401/40403), {@code GET /schemas/ids/{id}} (40403),
- * {@code GET /subjects/{s}/versions} (40401), {@code POST /compatibility/subjects/{s}/versions/latest}
+ * {@code GET /subjects/{s}/versions} (40401), {@code GET /subjects/{s}/versions/{v}} (40401/40402), {@code POST /compatibility/subjects/{s}/versions/latest}
  * (40401), with basic auth required (401). Error bodies are {@code {"error_code":..,"message":..}}.
  * A real Confluent registry cannot run on the build machines; this stands in for it in tests.
  *
@@ -42,6 +42,7 @@ public final class TestSchemaRegistry implements AutoCloseable {
   public static final String PASSWORD = "s3cret";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
+  private static final Pattern VERSION = Pattern.compile("/subjects/([^/]+)/versions/(\\d+)");
   private static final Pattern LOOKUP = Pattern.compile("/subjects/([^/]+)");
   private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(-?\\d+)");
   private static final Pattern COMPAT = Pattern.compile("/compatibility/subjects/([^/]+)/versions/latest");
@@ -182,6 +183,8 @@ public final class TestSchemaRegistry implements AutoCloseable {
         } else {
           versions(ex, subject(m));
         }
+      } else if (method.equals("GET") && (m = VERSION.matcher(path)).matches()) {
+        version(ex, subject(m), Integer.parseInt(m.group(2)));
       } else if (method.equals("POST") && (m = LOOKUP.matcher(path)).matches()) {
         lookup(ex, subject(m));
       } else if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
@@ -202,6 +205,8 @@ public final class TestSchemaRegistry implements AutoCloseable {
       return method + " /compatibility";
     } else if (REGISTER.matcher(path).matches()) {
       return method + " /subjects/versions";
+    } else if (VERSION.matcher(path).matches()) {
+      return method + " /subjects/versions/n";
     } else if (LOOKUP.matcher(path).matches()) {
       return method + " /subjects";
     } else if (BY_ID.matcher(path).matches()) {
@@ -281,6 +286,19 @@ public final class TestSchemaRegistry implements AutoCloseable {
       numbers.add(v);
     }
     reply(ex, 200, JSON.valueToTree(numbers));
+  }
+
+  private synchronized void version(HttpExchange ex, String subject, int version) throws IOException {
+    List<Integer> versions = subjects.get(subject);
+    if (versions == null) {
+      reply(ex, 404, error(40401, "Subject '" + subject + "' not found."));
+    } else if (version < 1 || version > versions.size()) {
+      reply(ex, 404, error(40402, "Version " + version + " not found."));
+    } else {
+      int id = versions.get(version - 1);
+      reply(ex, 200, JSON.createObjectNode().put("subject", subject).put("id", id).put("version", version)
+          .put("schema", schemas.get(id)));
+    }
   }
 
   private int store(String subject, String schema) {
