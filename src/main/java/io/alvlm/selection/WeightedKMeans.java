@@ -375,7 +375,7 @@ public final class WeightedKMeans {
   }
 
   /** {@code size} distinct rows of {@code [0, n)}, ascending, uniformly (partial Fisher–Yates). */
-  static int[] sample(int n, int size, SplittableRandom rnd) {
+  public static int[] sample(int n, int size, SplittableRandom rnd) {
     int[] a = new int[n];
     for (int i = 0; i < n; i++) a[i] = i;
     for (int i = 0; i < size; i++) {
