@@ -3,6 +3,7 @@ package io.alvlm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alvlm.data.Npy;
+import io.alvlm.selection.ColdStart;
 import io.alvlm.selection.Pick;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
@@ -39,6 +40,10 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--iterations", description = "CEC: max Lloyd steps per init (default 100)") Integer iterations;
   @Option(names = "--tolerance", description = "CEC: k-means tolerance (default 1e-4)") Double tolerance;
   @Option(names = "--candidates", description = "PCB: proposals per budget slot (default 5)") Integer candidates;
+  @Option(names = "--dedup-cosine", paramLabel = "C", description = "never select two rows at cosine >= C, nor a row at "
+      + "cosine >= C to a --exclude or --pending row (query.dedup.cosine; off unless given)") Double dedupCosine;
+  @Option(names = "--cold-start", defaultValue = "none", description = "none, typical or class-guided: the strategy "
+      + "used while no row is labelled (no --exclude rows) (default ${DEFAULT-VALUE})") String coldStart;
   @Option(names = "--scale", defaultValue = "100", description = "logit scale τ (default ${DEFAULT-VALUE})") float scale;
   @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})") long seed;
   @Option(names = "--exclude", description = "file of labelled row ids, one per line (out of the pool)") Path exclude;
@@ -47,6 +52,15 @@ final class SelectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return select();
+    } catch (IllegalArgumentException e) {
+      System.err.println("select: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private Integer select() throws IOException {
     HeapPeak.reset();
     Npy.FloatArray f = Npy.readFloats(features);
     Npy.FloatArray t = Npy.readFloats(text);
@@ -62,7 +76,13 @@ final class SelectCommand implements Callable<Integer> {
     Arrays.fill(labels, -1);
     // the pool is held once: normalised in place, not copied
     PoolView pool = PoolView.owning(f.data(), f.cols(), t.data(), scale, status, labels);
-    Strategy s = Strategies.create(strategy, params());
+    Strategy s = ColdStart.parse(coldStart).strategyFor(pool, Strategies.create(strategy, params()));
+    if (dedupCosine != null) {
+      if (!(dedupCosine > 0 && dedupCosine <= 1)) {
+        throw new IllegalArgumentException("--dedup-cosine " + dedupCosine + ": want a cosine similarity in (0, 1]");
+      }
+      s = Strategies.deduplicated(s, dedupCosine);
+    }
     Selection sel = s.select(pool, budget, seed);
 
     Map<String, Object> json = new LinkedHashMap<>();
@@ -74,6 +94,7 @@ final class SelectCommand implements Callable<Integer> {
       json.put(strategy.endsWith("cec") ? "weighted_inertia" : "objective", sel.objective());
     }
     json.put("pick_scores", sel.picks().stream().map(Pick::scores).toList());
+    if (dedupCosine != null) json.put("duplicates", sel.duplicates());
     json.put("timings_ms", sel.timingsMs());
     double featureMiB = (double) rows * f.cols() * 4 / 1048576.0;
     double peakMiB = HeapPeak.bytes() / 1048576.0;
@@ -82,6 +103,7 @@ final class SelectCommand implements Callable<Integer> {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
     System.out.printf("selected %d of %d rows with %s -> %s (%.0f ms); peak heap %.0f MiB = %.2fx the features%n",
         sel.picks().size(), rows, s.name(), out, sel.timingsMs().getOrDefault("total", 0.0), peakMiB, peakMiB / featureMiB);
+    if (dedupCosine != null) System.out.printf("turned down %d near-copies at cosine >= %s%n", sel.duplicates().size(), dedupCosine);
     return 0;
   }
 
