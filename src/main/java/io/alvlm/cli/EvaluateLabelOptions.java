@@ -60,13 +60,13 @@ final class EvaluateLabelOptions {
       + "stop set at or above which they count as stable (default: ${DEFAULT-VALUE}).")
   double stopKappa;
 
-  @Option(names = "--stop-rounds", defaultValue = "2", description = "Stopping rule: stable models in a row (default: "
-      + "${DEFAULT-VALUE}).")
+  @Option(names = "--stop-rounds", defaultValue = "1", description = "Stopping rule: models in a row at or above the "
+      + "kappa (default: ${DEFAULT-VALUE}).")
   int stopRounds;
 
-  @Option(names = "--stop-max-gain", defaultValue = "0.02", description = "Stopping rule: largest forecast change of the "
-      + "next round at which it fires (default: ${DEFAULT-VALUE}).")
-  double stopMaxGain;
+  @Option(names = "--stop-settle", defaultValue = "0.0005", description = "Stopping rule: largest forecast fall of the "
+      + "share of changed predictions from this round to the next at which it fires (default: ${DEFAULT-VALUE}).")
+  double stopSettle;
 
   @Option(names = "--stop-set-size", defaultValue = "1000", description = "Stopping rule: images in the stop set "
       + "(default: ${DEFAULT-VALUE}).")
@@ -81,7 +81,7 @@ final class EvaluateLabelOptions {
     return new LabelSettings(variants.stream().map(Variant::parse).distinct().toList(),
         cosine(dedupCosine), propagateWeight, recheckShare, auditModelWeight, 10,
         SimulatedAnnotators.parse(labelNoise),
-        new StoppingRule.Settings(StoppingRule.Mode.STABLE, stopKappa, stopRounds, stopMaxGain, stopSetSize), 10);
+        new StoppingRule.Settings(StoppingRule.Mode.STABLE, stopKappa, stopRounds, stopSettle, stopSetSize), 10);
   }
 
   /** {@code b} with near-copies injected as --inject-duplicates asks, and the run's fixed settings noting them. */

@@ -168,7 +168,8 @@ final class ArmReplay {
     LabelRound facts = new LabelRound(arm, seed, round, ledger.requested(), picks.length, rechecks.length, recheckedWrong,
         corrections,
         duplicates, repeats, sel.duplicates().size(), pseudo.length, pseudoRight, wrong, ledger.wrongAnswers(), flagged,
-        flaggedWrong, window[0], window[1], stop.kappa(), stop.changed(), stop.forecast(), stop.fired(), acc.top1(), agree);
+        flaggedWrong, window[0], window[1], stop.kappa(), stop.changed(), stop.forecast(), stop.settling(), stop.fired(), acc.top1(),
+        agree);
     return new Round(picks, s.classFeatures, selectSeconds, trainSeconds, facts);
   }
 

@@ -30,7 +30,7 @@ public record LabelSettings(List<Variant> variants, double dedupCosine, double p
   /** Plain arms, one annotator who never errs, the defaults of the service's settings. */
   public static LabelSettings defaults() {
     return new LabelSettings(List.of(Variant.PLAIN), 0.97, 1, 0.2, 0.25, 10, new SimulatedAnnotators(new double[] {0}),
-        new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.9, 2, 0.02, 1000), 10);
+        new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.9, 1, 0.0005, 1000), 10);
   }
 
   /** What a continued run must share with the folder's first run. */
@@ -42,7 +42,7 @@ public record LabelSettings(List<Variant> variants, double dedupCosine, double p
     m.put("audit_model_weight", auditModelWeight);
     m.put("audit_neighbours", auditNeighbours);
     m.put("label_noise", annotators.spec());
-    m.put("stop", stop.kappa() + "/" + stop.rounds() + "/" + stop.maxGain() + "/" + stop.setSize());
+    m.put("stop", stop.kappa() + "/" + stop.rounds() + "/" + stop.settle() + "/" + stop.setSize());
     m.put("list_k", listK);
     return m;
   }

@@ -3,18 +3,27 @@ package io.alvlm.stopping;
 /**
  * The learning curve so far, read from the stop set: after each model, the share {@code d} of stop-set
  * predictions that changed from the previous model bounds how much its accuracy on the pool can have moved
- * ({@code |Δacc| ≤ d}). The forecast fits {@code d = a · n^(−b)} ({@code n}: labels) by least squares in
- * log–log over the last {@link #WINDOW} models and reads it at the next round's label count. NaN until two
- * models with changes have been seen.
+ * ({@code |Δacc| ≤ d}). {@link #fit} fits {@code d = a · n^(−b)} ({@code n}: labels) by least squares in
+ * log–log over the last {@link #WINDOW} models; read at the next round's label count it forecasts the next
+ * change (the bound on the next round's gain), and its fall from this round to the next says whether the
+ * models are still settling: once retraining on more labels no longer makes them agree more, what still
+ * changes is the training's own noise, and more labels buy little.
  */
 public final class GainForecast {
   /** Models the fit looks back over. */
-  public static final int WINDOW = 4;
+  public static final int WINDOW = 5;
+
+  /** {@code d(n) = exp(intercept) · n^slope}. */
+  public record Fit(double intercept, double slope) {
+    public double at(double n) {
+      return Math.min(1, Math.exp(intercept + slope * Math.log(n)));
+    }
+  }
 
   private GainForecast() {}
 
-  /** The forecast change at {@code next} labels from {@code labels[i]} and {@code changed[i]}, oldest first. */
-  public static double at(double next, double[] labels, double[] changed) {
+  /** The fit over {@code labels[i]} and {@code changed[i]}, oldest first; null until two models with labels. */
+  public static Fit fit(double[] labels, double[] changed) {
     int from = Math.max(0, labels.length - WINDOW);
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int m = 0;
@@ -28,11 +37,15 @@ public final class GainForecast {
       sxy += x * y;
       m++;
     }
-    if (m < 2) return Double.NaN;
     double den = m * sxx - sx * sx;
-    if (den <= 0) return Double.NaN;
+    if (m < 2 || den <= 0) return null;
     double slope = (m * sxy - sx * sy) / den;
-    double icpt = (sy - slope * sx) / m;
-    return Math.min(1, Math.exp(icpt + slope * Math.log(next)));
+    return new Fit((sy - slope * sx) / m, slope);
+  }
+
+  /** The forecast change at {@code next} labels; NaN without a fit. */
+  public static double at(double next, double[] labels, double[] changed) {
+    Fit f = fit(labels, changed);
+    return f == null ? Double.NaN : f.at(next);
   }
 }

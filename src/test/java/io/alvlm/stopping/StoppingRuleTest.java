@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Kappa, the stop set, the forecast and when the rule fires. */
 class StoppingRuleTest {
-  private static final StoppingRule.Settings STABLE = new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.9, 2, 0.05, 100);
+  private static final StoppingRule.Settings STABLE = new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.9, 2, 0.0005, 100);
 
   @Test
   void kappaOfATextbookTable() {
@@ -49,9 +49,12 @@ class StoppingRuleTest {
     assertEquals(2 * Math.pow(150, -0.7), GainForecast.at(150, n, d), 1e-9);
     assertTrue(Double.isNaN(GainForecast.at(60, new double[] {30}, new double[] {0.3})));
     // only the last WINDOW points count
-    double[] n6 = {10, 20, 30, 60, 90, 120};
-    double[] d6 = {0.9, 0.9, 2 * Math.pow(30, -0.7), d[1], d[2], d[3]};
-    assertEquals(2 * Math.pow(150, -0.7), GainForecast.at(150, n6, d6), 1e-9);
+    double[] n6 = {10, 30, 60, 90, 120};
+    double[] d6 = {0.9, 2 * Math.pow(30, -0.7), d[1], d[2], d[3]};
+    double[] n7 = {5, 10, 30, 60, 90, 120};
+    double[] d7 = {0.01, 0.9, 2 * Math.pow(30, -0.7), d[1], d[2], d[3]};
+    assertTrue(Math.abs(2 * Math.pow(150, -0.7) - GainForecast.at(150, n6, d6)) > 1e-3, "five points: the first counts");
+    assertEquals(GainForecast.at(150, n6, d6), GainForecast.at(150, n7, d7), 1e-12);
   }
 
   /** Predictions that change on {@code changed} of 100 items from {@code before}. */
@@ -62,38 +65,41 @@ class StoppingRuleTest {
   }
 
   @Test
-  void stableFiresOnceKappaHeldAndTheForecastIsSmall() {
+  void stableFiresOnceKappaHeldAndTheModelsStoppedSettling() {
     int[] p = IntStream.range(0, 100).map(i -> i % 4).toArray();
     StoppingRule rule = new StoppingRule(STABLE, 4, p);
-    int labels = 0;
-    int[] changes = {60, 30, 5, 3, 2};
+    int[] changes = {60, 30, 10, 5, 4, 4, 4, 4, 4, 4};
     boolean[] fired = new boolean[changes.length];
+    double[] settling = new double[changes.length];
     for (int r = 0; r < changes.length; r++) {
-      labels += 30;
       p = changing(p, changes[r]);
-      StoppingRule.Assessment a = rule.observe(labels, p);
+      StoppingRule.Assessment a = rule.observe(30 * (r + 1), p);
       assertEquals(changes[r] / 100.0, a.changed(), 1e-12);
       fired[r] = a.fired();
+      settling[r] = a.settling();
     }
-    // kappa ≥ 0.9 from the third model on; two in a row by the fourth, whose forecast is small
-    assertArrayEquals(new boolean[] {false, false, false, true, true}, fired);
+    // kappa ≥ 0.9 from the fourth model on, twice by the fifth; the fitted fall reaches zero once the last five
+    // models changed alike (the ninth), and the rule stays fired
+    assertArrayEquals(new boolean[] {false, false, false, false, false, false, false, false, true, true}, fired,
+        Arrays.toString(settling));
+    assertTrue(Double.isNaN(settling[0]) && settling[4] > 0.0005);
     assertTrue(rule.fired());
     rule.resume();
     assertFalse(rule.fired());
   }
 
   @Test
-  void neverNeverFiresAndALargeForecastHoldsStableBack() {
+  void neverNeverFiresAndTheKappaFloorHoldsBackAPlateauOfLargeChanges() {
     int[] p = IntStream.range(0, 100).map(i -> i % 4).toArray();
-    StoppingRule never = new StoppingRule(new StoppingRule.Settings(StoppingRule.Mode.NEVER, 0.9, 1, 1, 100), 4, p);
-    StoppingRule strict = new StoppingRule(new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.5, 1, 0.001, 100), 4, p);
+    StoppingRule never = new StoppingRule(new StoppingRule.Settings(StoppingRule.Mode.NEVER, 0.5, 1, 1, 100), 4, p);
+    StoppingRule floor = new StoppingRule(new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.9, 1, 0.0005, 100), 4, p);
+    StoppingRule low = new StoppingRule(new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.5, 1, 0.0005, 100), 4, p);
     int[] q = p;
-    for (int r = 1; r <= 4; r++) {
-      q = changing(q, 10);
+    for (int r = 1; r <= 6; r++) {
+      q = changing(q, 20);
       assertFalse(never.observe(30 * r, q).fired());
-      StoppingRule.Assessment a = strict.observe(30 * r, q);
-      assertTrue(a.stable());
-      assertFalse(a.fired(), "changes stay at 10%: the forecast never drops under 0.1%");
+      assertFalse(floor.observe(30 * r, q).fired(), "a fifth of the predictions still change each round");
+      assertEquals(r >= 2, low.observe(30 * r, q).fired(), "round " + r);
     }
   }
 
