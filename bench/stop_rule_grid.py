@@ -2,11 +2,13 @@
 """How the stopping rule's settings would have done on finished `alvlm evaluate` runs: reads each run's
 labels.csv (kappa and changed predictions per model on the stop set, requested labels, test top-1), finds where
 each arm's mean accuracy curve flattened (the first round after which no round gains more than 0.5 point of
-top-1) and, for every (kappa, rounds, max-gain) in a grid, the mean label count at which `stable` fires
-(a seed that never fires counts as firing after its last round). Prints the worst relative gap over the runs
-for each setting, best first, then the chosen setting's table. Needs numpy only.
+top-1) and, for every (kappa, rounds, settle) in a grid, the mean label count at which `stable` fires as
+io.alvlm.stopping.StoppingRule fires (kappa at or above `kappa` for `rounds` models in a row, and the fitted
+fall of changed predictions from this round to the next at most `settle`; a seed that never fires counts as
+firing one round after its last). Prints the worst and mean relative gap over the runs whose curve flattened
+for each setting, best first, then one setting's table. Needs numpy only.
 
-  /usr/bin/python3 bench/stop_rule_grid.py RESULTS_DIR... [--kappa 0.9] [--rounds 2] [--max-gain 0.02]
+  /usr/bin/python3 bench/stop_rule_grid.py RESULTS_DIR... [--kappa 0.9] [--rounds 1] [--settle 0.0005]
 """
 import argparse
 import csv
@@ -17,26 +19,27 @@ from pathlib import Path
 import numpy as np
 
 FLAT = 0.005
-WINDOW = 4
+WINDOW = 5
 
 
-def forecast(labels, changed, nxt):
+def fit(labels, changed):
+    """d = a · n^slope by least squares in log-log over the last WINDOW models, as GainForecast.fit."""
     x = np.log(np.asarray(labels[-WINDOW:], float))
     y = np.log(np.maximum(np.asarray(changed[-WINDOW:], float), 1e-4))
     if len(x) < 2 or np.ptp(x) == 0:
-        return float("nan")
+        return None
     slope, icpt = np.polyfit(x, y, 1)
-    return min(1.0, float(np.exp(icpt + slope * np.log(nxt))))
+    return lambda n: min(1.0, float(np.exp(icpt + slope * np.log(n))))
 
 
-def fires(rounds, kappa_min, need, max_gain):
+def fires(rounds, kappa_min, need, settle):
     """Labels at which `stable` fires on one seed's rounds [(labels, kappa, changed)], or None."""
     streak = 0
     for i, (n, k, _) in enumerate(rounds):
         streak = streak + 1 if k >= kappa_min else 0
         step = n - rounds[i - 1][0] if i else n
-        f = forecast([r[0] for r in rounds[:i + 1]], [r[2] for r in rounds[:i + 1]], n + step)
-        if streak >= need and f <= max_gain:
+        f = fit([r[0] for r in rounds[:i + 1]], [r[2] for r in rounds[:i + 1]])
+        if f is not None and streak >= need and f(n) - f(n + step) <= settle:
             return n
     return None
 
@@ -78,22 +81,22 @@ def main():
     ap.add_argument("dirs", nargs="+")
     ap.add_argument("--kappa", type=float)
     ap.add_argument("--rounds", type=int)
-    ap.add_argument("--max-gain", type=float)
+    ap.add_argument("--settle", type=float)
     a = ap.parse_args()
     arms = load(a.dirs)
     flat = {k: v for k, v in arms.items() if v[3] is not None}
-    grid = list(itertools.product([0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98], [1, 2, 3],
-                                  [0.01, 0.02, 0.03, 0.05, 0.1, 1.0]))
+    grid = list(itertools.product([0.8, 0.85, 0.9, 0.92, 0.94, 0.96], [1, 2, 3],
+                                  [0.0002, 0.0005, 0.001, 0.002, 0.005]))
     scored = []
     for k, w, g in grid:
         gaps = [abs(mean_fire(v[0], k, w, g)[0] - v[3]) / v[3] for v in flat.values()]
         scored.append((max(gaps), float(np.mean(gaps)), k, w, g))
     scored.sort()
-    print("worst gap, mean gap, kappa, rounds, max-gain (best 10 over %d arms whose curve flattened)" % len(flat))
+    print("worst gap, mean gap, kappa, rounds, settle (best 10 over %d arms whose curve flattened)" % len(flat))
     for s in scored[:10]:
-        print("  %.3f  %.3f  %.2f  %d  %.2f" % s)
-    k, w, g = (a.kappa, a.rounds, a.max_gain) if a.kappa is not None else scored[0][2:]
-    print(f"\nkappa {k}, rounds {w}, max-gain {g}:")
+        print("  %.3f  %.3f  %.2f  %d  %.4f" % s)
+    k, w, g = (a.kappa, a.rounds, a.settle) if a.kappa is not None else scored[0][2:]
+    print(f"\nkappa {k}, rounds {w}, settle {g}:")
     print("| run / arm | curve flat at labels | stable fired at labels (mean over seeds; seeds fired) | gap |")
     print("|---|---|---|---|")
     for name, (runs, labels, top1, fl) in sorted(arms.items()):

@@ -56,11 +56,11 @@ final class EvaluateLabelOptions {
       + "(default: ${DEFAULT-VALUE}).")
   long injectSeed;
 
-  @Option(names = "--stop-kappa", defaultValue = "0.9", description = "Stopping rule: kappa of consecutive models on the "
+  @Option(names = "--stop-kappa", defaultValue = "0.94", description = "Stopping rule: kappa of consecutive models on the "
       + "stop set at or above which they count as stable (default: ${DEFAULT-VALUE}).")
   double stopKappa;
 
-  @Option(names = "--stop-rounds", defaultValue = "1", description = "Stopping rule: models in a row at or above the "
+  @Option(names = "--stop-rounds", defaultValue = "3", description = "Stopping rule: models in a row at or above the "
       + "kappa (default: ${DEFAULT-VALUE}).")
   int stopRounds;
 

@@ -30,7 +30,7 @@ public record LabelSettings(List<Variant> variants, double dedupCosine, double p
   /** Plain arms, one annotator who never errs, the defaults of the service's settings. */
   public static LabelSettings defaults() {
     return new LabelSettings(List.of(Variant.PLAIN), 0.97, 1, 0.2, 0.25, 10, new SimulatedAnnotators(new double[] {0}),
-        new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.9, 1, 0.0005, 1000), 10);
+        new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.94, 3, 0.0005, 1000), 10);
   }
 
   /** What a continued run must share with the folder's first run. */
