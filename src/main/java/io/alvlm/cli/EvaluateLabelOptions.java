@@ -24,13 +24,17 @@ final class EvaluateLabelOptions {
       + "and of the duplicates labels.md counts (default: ${DEFAULT-VALUE}).")
   double dedupCosine;
 
-  @Option(names = "--propagate-weight", defaultValue = "1", description = "Weight of a pseudo-label in training: 1 "
-      + "trains it as a label, 0 not at all (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--propagate-weight", defaultValue = "0", description = "Weight of a pseudo-label in training: 0 "
+      + "not at all (it only keeps its image from being asked), 1 as a label (default: ${DEFAULT-VALUE}).")
   double propagateWeight;
 
   @Option(names = "--recheck-share", defaultValue = "0.2", description = "Share of a round's budget that may re-ask "
       + "suspect labels in recheck variants (default: ${DEFAULT-VALUE}).")
   double recheckShare;
+
+  @Option(names = "--hold-suspects", description = "In recheck variants, suspect labels not asked again sit out of "
+      + "training until the audit clears them (off: at the audit's precision it drops more right labels than wrong).")
+  boolean holdSuspects;
 
   @Option(names = "--audit-model-weight", defaultValue = "0.25", description = "Weight of the model against the labelled "
       + "neighbours in the label audit (default: ${DEFAULT-VALUE}).")
@@ -79,7 +83,7 @@ final class EvaluateLabelOptions {
 
   LabelSettings settings() {
     return new LabelSettings(variants.stream().map(Variant::parse).distinct().toList(),
-        cosine(dedupCosine), propagateWeight, recheckShare, auditModelWeight, 10,
+        cosine(dedupCosine), propagateWeight, recheckShare, holdSuspects, auditModelWeight, 10,
         SimulatedAnnotators.parse(labelNoise),
         new StoppingRule.Settings(StoppingRule.Mode.STABLE, stopKappa, stopRounds, stopSettle, stopSetSize), 10);
   }

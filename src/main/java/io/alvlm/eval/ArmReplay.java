@@ -154,7 +154,17 @@ final class ArmReplay {
     s.lists.repair(pool.features(), n, r -> ledger.kind(r) == LabelLedger.UNLABELLED, left, products);
 
     long t1 = System.nanoTime();
-    int[] train = trainingRows(ledger);
+    // with rechecks, a suspect label sits out of training until it is asked again or the audit clears it
+    java.util.Set<Integer> sitOut = new java.util.HashSet<>();
+    if (variant.recheck() && audit != null && settings.holdSuspects()) {
+      java.util.Set<Integer> askedAgain = new java.util.HashSet<>();
+      for (int r : rechecks) askedAgain.add(r);
+      for (int i = 0; i < audit.rows().length; i++) {
+        int r = audit.rows()[i];
+        if (audit.suspect()[i] && !askedAgain.contains(r) && !ledger.confirmed(r)) sitOut.add(r);
+      }
+    }
+    int[] train = java.util.Arrays.stream(trainingRows(ledger)).filter(r -> !sitOut.contains(r)).toArray();
     int[] labels = java.util.Arrays.stream(train).map(ledger::label).toArray();
     s.classFeatures = learner.train(train, labels, roundSeed);
     double trainSeconds = (System.nanoTime() - t1) / 1e9;

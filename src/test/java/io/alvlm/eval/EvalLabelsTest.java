@@ -148,7 +148,7 @@ class EvalLabelsTest {
   private static EvaluationRun run(Path out, int rounds, String noise, String... variants) throws Exception {
     Benchmark b = cecSmall();
     DuplicateInjection d = DuplicateInjection.apply(b, 0.25, 20, 3, DuplicateInjection.noisy(b.pool(), 0.995, 3));
-    LabelSettings s = new LabelSettings(Arrays.stream(variants).map(Variant::parse).toList(), 0.97, 1, 0.25, 0.25, 10,
+    LabelSettings s = new LabelSettings(Arrays.stream(variants).map(Variant::parse).toList(), 0.97, 1, 0.25, true, 0.25, 10,
         SimulatedAnnotators.parse(noise), new StoppingRule.Settings(StoppingRule.Mode.STABLE, 0.9, 2, 0.02, 300), 10);
     EvaluationRun.Plan plan = new EvaluationRun.Plan(List.of("margin"), Map.of(), rounds, Budget.parse("40"), List.of(1L),
         Map.of("epochs", 20), WarmStart.OFF, s);
