@@ -97,12 +97,14 @@ def main():
         print("  %.3f  %.3f  %.2f  %d  %.4f" % s)
     k, w, g = (a.kappa, a.rounds, a.settle) if a.kappa is not None else scored[0][2:]
     print(f"\nkappa {k}, rounds {w}, settle {g}:")
-    print("| run / arm | curve flat at labels | stable fired at labels (mean over seeds; seeds fired) | gap |")
-    print("|---|---|---|---|")
+    print("| run / arm | curve flat at labels | stable fired at labels, per seed | mean (never: one round after the last) | gap |")
+    print("|---|---|---|---|---|")
     for name, (runs, labels, top1, fl) in sorted(arms.items()):
         m, n = mean_fire(runs, k, w, g)
+        per = [fires([(r[1], r[2], r[3]) for r in rs], k, w, g) for _, rs in sorted(runs.items())]
         gap = "–" if fl is None else "%+.0f%%" % (100 * (m - fl) / fl)
-        print(f"| {name} | {'not within the run' if fl is None else '%.0f' % fl} | {m:.0f} ({n} of {len(runs)}) | {gap} |")
+        seeds = ", ".join("never" if p is None else str(p) for p in per)
+        print(f"| {name} | {'not within the run' if fl is None else '%.0f' % fl} | {seeds} | {m:.0f} | {gap} |")
 
 
 if __name__ == "__main__":
