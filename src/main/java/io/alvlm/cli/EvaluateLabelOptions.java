@@ -81,9 +81,21 @@ final class EvaluateLabelOptions {
     return c;
   }
 
+  /** {@code v} when it lies in [lo, hi]; else a one-line error naming the option. */
+  private static double within(String option, double v, double lo, double hi) {
+    if (!(v >= lo && v <= hi)) throw new IllegalArgumentException(option + " " + v + ": want a number in [" + lo + ", " + hi + "]");
+    return v;
+  }
+
   LabelSettings settings() {
+    within("--stop-kappa", stopKappa, -1, 1);
+    within("--stop-settle", stopSettle, 0, 1);
+    if (stopRounds < 1 || stopSetSize < 1) {
+      throw new IllegalArgumentException("--stop-rounds " + stopRounds + ", --stop-set-size " + stopSetSize + ": want at least 1");
+    }
     return new LabelSettings(variants.stream().map(Variant::parse).distinct().toList(),
-        cosine(dedupCosine), propagateWeight, recheckShare, holdSuspects, auditModelWeight, 10,
+        cosine(dedupCosine), propagateWeight, within("--recheck-share", recheckShare, 0, 1), holdSuspects,
+        within("--audit-model-weight", auditModelWeight, 0, 1), 10,
         SimulatedAnnotators.parse(labelNoise),
         new StoppingRule.Settings(StoppingRule.Mode.STABLE, stopKappa, stopRounds, stopSettle, stopSetSize), 10);
   }
