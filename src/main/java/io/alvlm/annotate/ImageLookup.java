@@ -2,9 +2,9 @@ package io.alvlm.annotate;
 
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.ImageEvent;
-import io.alvlm.stream.ImageFetcher;
-import io.alvlm.stream.ImageRejected;
-import io.alvlm.stream.Topics;
+import io.alvlm.embedder.ImageFetcher;
+import io.alvlm.embedder.ImageRejected;
+import io.alvlm.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

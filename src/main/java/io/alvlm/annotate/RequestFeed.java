@@ -2,7 +2,7 @@ package io.alvlm.annotate;
 
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.Label;
-import io.alvlm.stream.Topics;
+import io.alvlm.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

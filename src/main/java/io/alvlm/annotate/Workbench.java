@@ -1,11 +1,11 @@
 package io.alvlm.annotate;
 
 import io.alvlm.serde.AvroSerdes;
-import io.alvlm.stream.AlvlmService;
-import io.alvlm.stream.ImageFetcher;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Settings;
-import io.alvlm.stream.Topics;
+import io.alvlm.service.AlvlmService;
+import io.alvlm.embedder.ImageFetcher;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Settings;
+import io.alvlm.topics.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

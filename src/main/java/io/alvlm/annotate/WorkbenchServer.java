@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
-import io.alvlm.stream.ImageRejected;
+import io.alvlm.embedder.ImageRejected;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;

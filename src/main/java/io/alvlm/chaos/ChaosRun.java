@@ -1,6 +1,7 @@
 package io.alvlm.chaos;
 
-import io.alvlm.stream.TopicSnapshot;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.topics.TopicSnapshot;
 
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.DeadLetter;
@@ -11,10 +12,10 @@ import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.demo.SimulatedAnnotator;
 import io.alvlm.serde.AvroSerdes;
-import io.alvlm.stream.EmbeddedKafka;
-import io.alvlm.stream.TopicProvisioner;
-import io.alvlm.stream.TopicSpecs;
-import io.alvlm.stream.Topics;
+import io.alvlm.broker.EmbeddedKafka;
+import io.alvlm.topics.TopicProvisioner;
+import io.alvlm.topics.TopicSpecs;
+import io.alvlm.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +115,7 @@ public final class ChaosRun {
     config = o.dir().resolve("alvlm.properties");
     ChaosSettings.write(config, settings);
     try (Admin admin = Admin.create(clients)) {
-      new TopicProvisioner(admin).ensure(TopicSpecs.from(settings), true);
+      new TopicProvisioner(admin).ensure(TopicSpecs.from(ServiceConfig.of(settings)), true);
     }
     out.printf("chaos: %d images (%d corrupt), %d kills, %d broker restarts%s, seed %d; work dir %s%n", o.images(),
         o.images() - good.size(), o.kills(), o.brokerRestarts(), o.wipeState() ? ", one state wipe" : "", o.seed(), o.dir());

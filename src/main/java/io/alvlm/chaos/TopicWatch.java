@@ -1,13 +1,13 @@
 package io.alvlm.chaos;
 
-import io.alvlm.stream.TopicSnapshot;
+import io.alvlm.topics.TopicSnapshot;
 
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
 import io.alvlm.avro.TrainingEvent;
 import io.alvlm.avro.TrainingEventType;
-import io.alvlm.stream.Topics;
+import io.alvlm.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -28,9 +28,7 @@ public final class Alvlm implements Runnable {
       cl.addSubcommand(sub);
     }
     CommandLine bench = cl.getSubcommands().get("bench");
-    for (Object sub : Commands.benches()) {
-      bench.addSubcommand(sub);
-    }
+    Commands.benches().forEach((name, make) -> bench.addSubcommand(name, Commands.orAbsent(name, make)));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }

@@ -1,8 +1,8 @@
 package io.alvlm.cli;
 
 import io.alvlm.annotate.Workbench;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Settings;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Settings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -14,13 +14,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code alvlm bench clip}: images/s of the image tower and prompts/s of the text tower per batch
- * size, the text tower with and without the end-of-text cut (the cut-off run is the baseline), and
- * peak host and device memory. {@code --arch} benches random weights with an OpenAI checkpoint's
- * shapes; {@code --dtype} the image tower's number type (a reduced type on the CPU is first tried
+ * size, the text tower with and without the end-of-text cut (the cut-off run is the baseline; SigLIP
+ * always runs its full context, so its two columns time the same work), and peak host and device
+ * memory. {@code --arch} benches random weights with a published checkpoint's shapes; {@code --dtype} the image tower's number type (a reduced type on the CPU is first tried
  * in a child JVM, as it once aborted the JVM).
  */
 @Command(name = "clip", mixinStandardHelpOptions = true,
-    description = "Images/s and prompts/s of a CLIP model per batch size (prompts with and without the end-of-text "
+    description = "Images/s and prompts/s of a CLIP or SigLIP model per batch size (prompts with and without the end-of-text "
         + "cut), peak host and device memory.")
 final class ClipBench implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -59,7 +59,8 @@ final class ClipBench implements Callable<Integer> {
         System.out.printf("bench clip: %s (%s) on %s, image tower %s, projection %d, image %d px, %d intra-op threads%n",
             clip.modelId(), src.describe(), clip.device(), precision.label(), clip.projectionDim(), clip.imageSize(),
             JniUtils.getNumThreads());
-        System.out.println("batch  images/s  images/CPU-s" + (noPrompts ? "" : "  prompts/s(cut)  prompts/s(full 77)  cut speed-up"));
+        System.out.println("batch  images/s  images/CPU-s" + (noPrompts ? "" : "  prompts/s(cut)  prompts/s(full "
+            + clip.tokenizer().context() + ")  cut speed-up"));
         Random rnd = new Random(0);
         long device = 0;
         for (int b : batches) {
@@ -93,6 +94,7 @@ final class ClipBench implements Callable<Integer> {
                 + "keeps its peak reserved)"
             : "n/a (CPU)");
         System.out.printf("dtype: image tower %s, text tower fp32%n", precision.label());
+        System.out.printf("host staging of pixels: %s%n", clip.hostStaging());
       }
       return 0;
     }

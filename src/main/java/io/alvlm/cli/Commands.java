@@ -1,6 +1,9 @@
 package io.alvlm.cli;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** The subcommands of {@code alvlm}, in the order {@code --help} lists them. Add new commands here. */
 final class Commands {
@@ -12,8 +15,28 @@ final class Commands {
         new Bench());
   }
 
-  /** The subcommands of {@code alvlm bench}. */
-  static List<Object> benches() {
-    return List.of(new ClipBench(), new SelectBench(), new CoopBench(), new ServiceBench(), new PoolBench(), new TrainerBench());
+  /**
+   * The subcommands of {@code alvlm bench} by name, each made only when the command tree is built: an
+   * installation without some jars (the GPU bundle has no Kafka) still has the benches it can run.
+   */
+  static Map<String, Supplier<Object>> benches() {
+    Map<String, Supplier<Object>> benches = new LinkedHashMap<>();
+    benches.put("clip", () -> new ClipBench());
+    benches.put("select", () -> new SelectBench());
+    benches.put("coop", () -> new CoopBench());
+    benches.put("service", () -> new ServiceBench());
+    benches.put("embed", () -> new EmbedBench());
+    benches.put("pool", () -> new PoolBench());
+    benches.put("trainer", () -> new TrainerBench());
+    return benches;
+  }
+
+  /** The command {@code make} gives, or one that says which classes this installation lacks for it. */
+  static Object orAbsent(String name, Supplier<Object> make) {
+    try {
+      return make.get();
+    } catch (NoClassDefFoundError e) {
+      return new AbsentCommand(name, e.getMessage());
+    }
   }
 }

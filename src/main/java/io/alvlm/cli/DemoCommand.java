@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     description = {"Run the whole active-learning loop in one JVM: an embedded Kafka broker, the service,",
         "Fashion-MNIST images streamed in, and a simulated annotator answering from the true labels."})
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--model", description = "Hugging Face CLIP directory (default: the tiny random CLIP in models/clip-tiny).")
+  @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: the tiny random CLIP in models/clip-tiny).")
   Path model;
 
   @Option(names = "--rounds", defaultValue = "5", description = "Query rounds to run (default ${DEFAULT-VALUE}).")

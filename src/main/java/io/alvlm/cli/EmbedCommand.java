@@ -15,11 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code alvlm embed}: CLIP image features of image files, float32 {@code [n, projection]}, argument order. */
+/** {@code alvlm embed}: CLIP or SigLIP image features of image files, float32 {@code [n, projection]}, argument order. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
-    description = "Write CLIP image features (projection output, not normalised) of IMAGE files to a float32 .npy [n, proj].")
+    description = "Write CLIP or SigLIP image features (not normalised) of IMAGE files to a float32 .npy [n, proj].")
 final class EmbedCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory (config.json, model.safetensors, tokenizer.json).")
+  @Option(names = "--model", required = true, description = "Hugging Face CLIP or SigLIP directory (config.json, model.safetensors, tokenizer.json).")
   Path model;
 
   @Option(names = "--out", required = true, description = "Output .npy file.")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Print top-1 and per-class accuracy of a prompt model and of zero-shot prompts on labelled image features.")
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory (for the zero-shot baseline).")
+  @Option(names = "--model", required = true, description = "Hugging Face CLIP or SigLIP directory (for the zero-shot baseline).")
   Path model;
 
   @Option(names = "--prompt", required = true, description = "Prompt model from `alvlm train`.")
@@ -28,7 +28,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--classes", required = true, description = "Class names, one per line.")
   Path classes;
 
-  @Option(names = "--template", defaultValue = "a photo of a {}.", description = "Zero-shot template(s) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--template", defaultValue = io.alvlm.coop.ZeroShot.DEFAULT_TEMPLATE, description = "Zero-shot template(s) (default: ${DEFAULT-VALUE}).")
   java.util.List<String> templates;
 
   @Override

@@ -52,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   static final class Images {
-    @Option(names = "--model", required = true, description = "Hugging Face CLIP directory.") Path model;
+    @Option(names = "--model", required = true, description = "Hugging Face CLIP or SigLIP directory.") Path model;
     @Option(names = "--dataset", required = true, description = "coop:DIR (split_zhou_*.json + images), aircraft:DIR "
         + "(FGVC-Aircraft), folder:DIR (class/image tree), fashion-mnist[:DIR] (IDX files).") String dataset;
   }
@@ -64,7 +64,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--test-features", required = true, description = "Test image features .npy [m, dim].") Path testFeatures;
     @Option(names = "--test-labels", required = true, description = "Test labels, integer .npy [m].") Path testLabels;
     @Option(names = "--classes", description = "Class names, one per line (default: class0, class1, ...).") Path classes;
-    @Option(names = "--logit-scale", defaultValue = "100", description = "Logit scale (default: ${DEFAULT-VALUE}).") float logitScale;
+    @Option(names = "--logit-scale", defaultValue = "100", description = "exp(logit_scale) of the model that made the "
+        + "features: 100 for OpenAI CLIP, SigLIP's own (encode-text prints it; SigLIP's bias cancels) (default: ${DEFAULT-VALUE}).") float logitScale;
   }
 
   @Option(names = "--strategies", split = ",", defaultValue = "cec,random,entropy,coreset,badge",

@@ -1,6 +1,7 @@
 package io.alvlm.cli;
 
 import io.alvlm.clip.ClipArch;
+import io.alvlm.clip.ModelFamily;
 import io.alvlm.clip.RandomClip;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,14 +17,21 @@ import picocli.CommandLine.Option;
  * deletes. Used as an exclusive {@code @ArgGroup} of the bench commands.
  */
 final class ModelSource implements AutoCloseable {
-  @Option(names = "--model", description = "Hugging Face CLIP directory.")
+  @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory.")
   Path model;
 
   @Option(names = "--arch", description = "Random weights with the shapes of OpenAI's ViT-B/32, ViT-B/16, ViT-L/14 "
-      + "or ViT-L/14-336 (no download).")
+      + "or ViT-L/14-336, Google's SigLIP-B/16 (224 px) or SigLIP2-So400m/14-384 (no download).")
   String arch;
 
   private Path temporary;
+
+  /** {@code models/clip-tiny} of the installation ({@code alvlm.home}). */
+  static ModelSource tiny() {
+    ModelSource s = new ModelSource();
+    s.model = Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath().normalize().resolve("models/clip-tiny");
+    return s;
+  }
 
   /** The directory to load; for {@code --arch}, written now (seconds; 1.7 GB for ViT-L/14). */
   Path directory() throws IOException {
@@ -33,7 +41,8 @@ final class ModelSource implements AutoCloseable {
       Path dir = Files.createTempDirectory("alvlm-" + a.label().replace('/', '-'));
       temporary = dir;
       Path home = Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath().normalize();
-      RandomClip.write(a, dir, home.resolve("models/clip-tiny/tokenizer.json"), 0);
+      String tokenizer = a.family() == ModelFamily.CLIP ? "models/clip-tiny" : "models/siglip-tiny";
+      RandomClip.write(a, dir, home.resolve(tokenizer).resolve("tokenizer.json"), 0);
     }
     return temporary;
   }

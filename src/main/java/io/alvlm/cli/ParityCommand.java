@@ -50,7 +50,7 @@ final class ParityCommand implements Callable<Integer> {
       System.err.println("parity: DJL's PyTorch engine sees no GPU (build with -Pcuda, and check nvidia-smi)");
       return 2;
     }
-    try (ModelSource src = source != null ? source : tinyModel()) {
+    try (ModelSource src = source != null ? source : ModelSource.tiny()) {
       Path dir = src.directory();
       Random rnd = new Random(0);
       List<float[]> pixels = new ArrayList<>();
@@ -103,11 +103,5 @@ final class ParityCommand implements Callable<Integer> {
       if (Double.isNaN(worst)) return worst;
     }
     return worst;
-  }
-
-  private static ModelSource tinyModel() {
-    ModelSource s = new ModelSource();
-    s.model = Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath().normalize().resolve("models/clip-tiny");
-    return s;
   }
 }

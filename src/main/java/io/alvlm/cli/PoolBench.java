@@ -10,12 +10,12 @@ import io.alvlm.selection.FlatIndex;
 import io.alvlm.selection.NeighborTable;
 import io.alvlm.selection.NeighborUncertainty;
 import io.alvlm.selection.ZeroShotProbabilities;
-import io.alvlm.stream.EmbeddedKafka;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.TopicProvisioner;
-import io.alvlm.stream.TopicSpecs;
-import io.alvlm.stream.TopicSnapshot;
-import io.alvlm.stream.Topics;
+import io.alvlm.broker.EmbeddedKafka;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.topics.TopicProvisioner;
+import io.alvlm.topics.TopicSpecs;
+import io.alvlm.topics.TopicSnapshot;
+import io.alvlm.topics.Topics;
 import io.alvlm.serde.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -97,8 +97,8 @@ final class PoolBench implements Callable<Integer> {
     if ("auto".equals(poolHeap)) {
       // cells take over (and auto precision turns fp16) for approximate, and for auto past its threshold
       boolean cells = "approximate".equals(neighbors) || ("auto".equals(neighbors)
-          && (long) images * dim > Long.parseLong(io.alvlm.stream.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
-      poolHeap = PoolHeap.forPool(images, dim, k, io.alvlm.stream.FeaturePrecision.parse(featurePrecision), cells);
+          && (long) images * dim > Long.parseLong(io.alvlm.config.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
+      poolHeap = PoolHeap.forPool(images, dim, k, io.alvlm.selection.FeaturePrecision.parse(featurePrecision), cells);
     }
     System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
         + "k-means inits %d (%d on a sample of at most %d rows per centre), fold batch %d / max-work %d; features %s; pool JVM heap %s, %s; "
@@ -121,7 +121,7 @@ final class PoolBench implements Callable<Integer> {
       }
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       try (Admin admin = Admin.create(kafka.clientConfig())) {
-        new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
+        new TopicProvisioner(admin).ensure(TopicSpecs.from(config), true);
       }
       produce(kafka, topics, pool);
       System.out.printf("produced %d embeddings and model v0; load average %.2f%n", images, BenchDeadline.load());
@@ -165,7 +165,8 @@ final class PoolBench implements Callable<Integer> {
       double restart = ready(state, false);
       double takeover = ready(state, true);
 
-      Map<Integer, Stored> stored = storedLists(kafka, config);
+      Map<Integer, StoredListsCheck.Stored> stored = StoredListsCheck.read(kafka.clientConfig(),
+          config.get(io.alvlm.config.Settings.APPLICATION_ID));
       // in place: the raw rows are not read again once produced, and a second copy is 2 GiB at a million
       float[] x = io.alvlm.selection.Vectors.normalizeRows(pool.features(), dim);
       int[] sampleRows = new java.util.Random(seed + 1).ints(0, images).distinct().limit(Math.min(sample, images)).sorted().toArray();
@@ -189,8 +190,8 @@ final class PoolBench implements Callable<Integer> {
               sampleRows.length, images, sampled);
         }
       }
-      double recall = recall(stored, exact, sampleRows);
-      double uError = uncertaintyError(stored, exact, sampleRows, x, pool);
+      double recall = StoredListsCheck.recall(stored, exact, sampleRows);
+      double uError = StoredListsCheck.uncertaintyError(stored, exact, sampleRows, x, pool, images, dim, classes);
       System.out.printf("recall@%d of the stored lists against exact search on %d sampled rows: %.3f; neighbour-uncertainty "
           + "error there: mean |U_stored - U_exact| / mean U_exact = %.4f%n", k, sampleRows.length, recall, uError);
       System.out.printf("baseline: exact from-scratch rebuild of the lists %.1f s (%s); restart is %.3fx of it, takeover %.3fx%n",
@@ -299,26 +300,6 @@ final class PoolBench implements Callable<Integer> {
     }
   }
 
-  /** One stored neighbour list. */
-  private record Stored(int[] ids, float[] sims) {}
-
-  /** The last committed list of every row, from the neighbour store's changelog (centroids, keys < 0, skipped). */
-  private Map<Integer, Stored> storedLists(EmbeddedKafka kafka, ServiceConfig config) {
-    Map<Integer, Stored> out = new HashMap<>();
-    String topic = config.get(io.alvlm.stream.Settings.APPLICATION_ID) + "-pool-neighbors-changelog";
-    for (ConsumerRecord<Integer, byte[]> r : TopicSnapshot.read(kafka.clientConfig(), topic, new IntegerDeserializer(),
-        new ByteArrayDeserializer(), Duration.ofMinutes(5))) {
-      if (r.key() < 0 || r.value() == null) continue;
-      ByteBuffer b = ByteBuffer.wrap(r.value());
-      int[] ids = new int[b.getInt()];
-      float[] sims = new float[ids.length];
-      for (int i = 0; i < ids.length; i++) ids[i] = b.getInt();
-      for (int i = 0; i < ids.length; i++) sims[i] = b.getFloat();
-      out.put(r.key(), new Stored(ids, sims));
-    }
-    return out;
-  }
-
   /** Where the round's time went, as the pool recorded it in its {@code QueryRound} (select on the worker, apply in a punctuation). */
   private static void printRoundTimings(EmbeddedKafka kafka, Topics topics) {
     for (ConsumerRecord<String, io.alvlm.avro.QueryRound> r : TopicSnapshot.read(kafka.clientConfig(), topics.rounds.name(),
@@ -329,62 +310,5 @@ final class PoolBench implements Callable<Integer> {
           .append(k.endsWith("_rows") || k.endsWith("_inits") ? String.format("%.0f", v) : String.format("%.0f ms", v)));
       System.out.printf("round %d (%d picks): %s%n", r.value().getRound(), r.value().getSelected(), line);
     }
-  }
-
-  /** Mean share of each sampled row's exact k neighbours found in its stored list ({@code exact} is indexed by sample). */
-  private static double recall(Map<Integer, Stored> stored, NeighborTable exact, int[] sampleRows) {
-    double sum = 0;
-    for (int i = 0; i < sampleRows.length; i++) {
-      int[] want = exact.neighbors(i);
-      int[] got = stored.containsKey(sampleRows[i]) ? stored.get(sampleRows[i]).ids() : new int[0];
-      long hit = Arrays.stream(want).filter(w -> Arrays.stream(got).anyMatch(g -> g == w)).count();
-      sum += want.length == 0 ? 1 : (double) hit / want.length;
-    }
-    return sum / sampleRows.length;
-  }
-
-  /**
-   * How far CEC's uncertainty {@code U = H + H_NN} of the sampled rows moves when their neighbour
-   * entropy comes from the stored lists instead of exact ones: mean |ΔU| / mean U, with the
-   * calibrated entropy of every row under the zero-shot model of the bench (prior over the whole pool).
-   */
-  private double uncertaintyError(Map<Integer, Stored> stored, NeighborTable exact, int[] sampleRows, float[] x,
-      SyntheticPool pool) {
-    int block = 20_000;
-    double scale = 100;
-    float[] text = io.alvlm.selection.Vectors.normalizedRows(pool.text(), dim);
-    int topN = 10;
-    double[][] top = new double[classes][0];
-    for (int from = 0; from < images; from += block) {
-      int to = Math.min(images, from + block);
-      double[] p = ZeroShotProbabilities.of(Arrays.copyOfRange(x, from * dim, to * dim), to - from, dim, text, classes, scale);
-      for (int c = 0; c < classes; c++) {
-        double[] col = new double[top[c].length + to - from];
-        System.arraycopy(top[c], 0, col, 0, top[c].length);
-        for (int i = 0; i < to - from; i++) col[top[c].length + i] = p[i * classes + c];
-        Arrays.sort(col);
-        top[c] = Arrays.copyOfRange(col, Math.max(0, col.length - topN), col.length);
-      }
-    }
-    double[] prior = new double[classes];
-    for (int c = 0; c < classes; c++) prior[c] = Arrays.stream(top[c]).average().orElse(0);
-    double[] h = new double[images];
-    for (int from = 0; from < images; from += block) {
-      int to = Math.min(images, from + block);
-      double[] p = ZeroShotProbabilities.of(Arrays.copyOfRange(x, from * dim, to * dim), to - from, dim, text, classes, scale);
-      double[] hc = CalibratedEntropy.of(p, classes, prior);
-      System.arraycopy(hc, 0, h, from, to - from);
-    }
-    double diff = 0, base = 0;
-    for (int i = 0; i < sampleRows.length; i++) {
-      int r = sampleRows[i];
-      Stored st = stored.getOrDefault(r, new Stored(new int[0], new float[0]));
-      double approx = NeighborUncertainty.uncertainty(h[r], NeighborUncertainty.neighborEntropy(st.ids(), st.sims(), h), 1.0);
-      double want = NeighborUncertainty.uncertainty(h[r],
-          NeighborUncertainty.neighborEntropy(exact.neighbors(i), exact.similarities(i), h), 1.0);
-      diff += Math.abs(approx - want);
-      base += want;
-    }
-    return diff / Math.max(base, 1e-300);
   }
 }

@@ -1,7 +1,7 @@
 package io.alvlm.cli;
 
-import io.alvlm.stream.AlvlmService;
-import io.alvlm.stream.ServiceConfig;
+import io.alvlm.service.AlvlmService;
+import io.alvlm.config.ServiceConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;

@@ -1,6 +1,6 @@
 package io.alvlm.cli;
 
-import io.alvlm.stream.FeaturePrecision;
+import io.alvlm.selection.FeaturePrecision;
 
 /**
  * The heap a pool task needs, as the README's sizing gives it: each image's features (two bytes a value

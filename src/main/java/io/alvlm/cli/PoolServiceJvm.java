@@ -28,8 +28,8 @@ final class PoolServiceJvm implements AutoCloseable {
   /**
    * G1 for a heap sized to the pool ({@link PoolHeap}), where the pool's own data fill two thirds of it:
    * with 1 MiB regions every Kafka fetch buffer and fold block was a humongous allocation, and each one
-   * above G1's adaptive occupancy threshold started a concurrent mark (1,828 of them, 531 s of marking
-   * in a 980 s run at a million images, most of a core on a 2-core machine). 4 MiB regions keep those
+   * above G1's adaptive occupancy threshold started a concurrent mark (thousands of them in a run at a
+   * million images, most of a core; docs/benchmarks.md). 4 MiB regions keep those
    * buffers ordinary, and marking starts at 80% occupancy, above what the pool holds live.
    */
   static final List<String> GC_FLAGS = List.of("-XX:G1HeapRegionSize=4m", "-XX:-G1UseAdaptiveIHOP",

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "repeat-training", mixinStandardHelpOptions = true,
     description = "Train the same CoOp model --calls times; report distinct contexts and failures.")
 final class RepeatTrainingCommand implements Callable<Integer> {
-  @Option(names = "--model", defaultValue = "models/clip-tiny", description = "Hugging Face CLIP directory (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "models/clip-tiny", description = "Hugging Face CLIP or SigLIP directory (default: ${DEFAULT-VALUE}).")
   Path model;
 
   @Option(names = "--calls", defaultValue = "30", description = "Trainings (default: ${DEFAULT-VALUE}).")

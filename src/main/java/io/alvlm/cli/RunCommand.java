@@ -1,9 +1,10 @@
 package io.alvlm.cli;
 
-import io.alvlm.stream.AlvlmService;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Setting;
-import io.alvlm.stream.Settings;
+import io.alvlm.service.AlvlmService;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Setting;
+import io.alvlm.config.Settings;
+import io.alvlm.config.SettingsTable;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,17 +27,13 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--role", description = "all, embedder, pool or trainer (overrides the config).")
   String role;
 
-  @Option(names = "--list-settings", description = "Print every setting, its environment variable and default, then exit.")
+  @Option(names = "--list-settings", description = "Print every setting, its environment variable, default and allowed values, then exit.")
   boolean list;
 
   @Override
   public Integer call() throws Exception {
     if (list) {
-      for (Setting<?> s : Settings.all()) {
-        System.out.printf("%-26s %-34s default: %s%n    %s%n", s.key(), s.envName(), s.defaultValue(), s.doc());
-      }
-      System.out.println("kafka.*                    ALVLM_KAFKA_*                      passed to every Kafka client");
-      System.out.println("schema.registry.*          ALVLM_SCHEMA_REGISTRY_*            registry client (serde.format=confluent)");
+      System.out.print(SettingsTable.text());
       return 0;
     }
     Map<String, String> overrides = new HashMap<>();
@@ -57,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
       }
     }, "alvlm-shutdown"));
     try (AlvlmService service = AlvlmService.start(c)) {
-      System.err.printf("alvlm: role %s, brokers %s, HTTP on port %d%n", c.get(Settings.ROLE), c.get(Settings.BOOTSTRAP_SERVERS),
+      System.err.printf("alvlm: role %s, brokers %s, HTTP on port %d%n", Setting.name(c.get(Settings.ROLE)), c.get(Settings.BOOTSTRAP_SERVERS),
           service.httpPort());
       stop.await();
     } finally {

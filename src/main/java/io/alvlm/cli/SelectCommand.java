@@ -44,7 +44,8 @@ final class SelectCommand implements Callable<Integer> {
       + "cosine >= C to a --exclude or --pending row (query.dedup.cosine; off unless given)") Double dedupCosine;
   @Option(names = "--cold-start", defaultValue = "none", description = "none, typical or class-guided: the strategy "
       + "used while no row is labelled (no --exclude rows) (default ${DEFAULT-VALUE})") String coldStart;
-  @Option(names = "--scale", defaultValue = "100", description = "logit scale τ (default ${DEFAULT-VALUE})") float scale;
+  @Option(names = "--scale", defaultValue = "100", description = "logit scale τ of the model: 100 for OpenAI CLIP, "
+      + "SigLIP's own (encode-text prints it) (default ${DEFAULT-VALUE})") float scale;
   @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})") long seed;
   @Option(names = "--exclude", description = "file of labelled row ids, one per line (out of the pool)") Path exclude;
   @Option(names = "--pending", description = "file of pending row ids, one per line (in the pool, not eligible)") Path pending;

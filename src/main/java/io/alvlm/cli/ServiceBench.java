@@ -6,12 +6,12 @@ import io.alvlm.clip.ClipModel;
 import io.alvlm.clip.ImagePreprocessor;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.serde.AvroSerdes;
-import io.alvlm.stream.AlvlmService;
-import io.alvlm.stream.EmbeddedKafka;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.TopicProvisioner;
-import io.alvlm.stream.TopicSpecs;
-import io.alvlm.stream.Topics;
+import io.alvlm.service.AlvlmService;
+import io.alvlm.broker.EmbeddedKafka;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.topics.TopicProvisioner;
+import io.alvlm.topics.TopicSpecs;
+import io.alvlm.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "service", mixinStandardHelpOptions = true,
     description = "Embedder throughput on the real broker vs the bare image tower at the same batch size.")
 final class ServiceBench implements Callable<Integer> {
-  @Option(names = "--model", description = "Hugging Face CLIP directory (default: models/clip-tiny).")
+  @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: models/clip-tiny).")
   Path model;
 
   @Option(names = "--images", defaultValue = "2000", description = "Images embedded per figure (default ${DEFAULT-VALUE}).")
@@ -145,7 +145,7 @@ final class ServiceBench implements Callable<Integer> {
       ServiceConfig config = ServiceConfig.of(s);
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       try (Admin admin = Admin.create(kafka.clientConfig())) {
-        new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
+        new TopicProvisioner(admin).ensure(TopicSpecs.from(config), true);
       }
       Map<String, Object> p = new HashMap<>(kafka.clientConfig());
       p.put("linger.ms", 20);

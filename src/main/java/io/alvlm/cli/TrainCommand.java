@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Learn CoOp context vectors on labelled image features and save the prompt model (safetensors + JSON metadata).")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Hugging Face CLIP directory.")
+  @Option(names = "--model", required = true, description = "Hugging Face CLIP or SigLIP directory.")
   Path model;
 
   @Option(names = "--features", required = true, description = "Image features .npy [n, proj] (from `alvlm embed`).")
@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output prompt model (.safetensors).")
   Path out;
 
-  @Option(names = "--ctx-init", defaultValue = "a photo of a", description = "Initial context words; \"\" for random N(0, 0.02²) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--ctx-init", defaultValue = io.alvlm.coop.CoopConfig.PAPER_CTX_INIT, description = "Initial context words; \"\" for random N(0, 0.02²) (default: ${DEFAULT-VALUE}).")
   String ctxInit;
 
   @Option(names = "--n-ctx", defaultValue = "4", description = "Context vectors when --ctx-init is \"\" (default: ${DEFAULT-VALUE}).")

@@ -7,13 +7,13 @@ import io.alvlm.clip.ClipModel;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.data.VectorBytes;
 import io.alvlm.serde.AvroSerdes;
-import io.alvlm.stream.AlvlmService;
-import io.alvlm.stream.EmbeddedKafka;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Settings;
-import io.alvlm.stream.TopicProvisioner;
-import io.alvlm.stream.TopicSpecs;
-import io.alvlm.stream.Topics;
+import io.alvlm.service.AlvlmService;
+import io.alvlm.broker.EmbeddedKafka;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Settings;
+import io.alvlm.topics.TopicProvisioner;
+import io.alvlm.topics.TopicSpecs;
+import io.alvlm.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -49,11 +49,11 @@ import picocli.CommandLine.Option;
 final class TrainerBench implements Callable<Integer> {
   private static final long TICK_MS = 50;
 
-  @Option(names = "--model", description = "Hugging Face CLIP directory (default: models/clip-tiny).") Path model;
+  @Option(names = "--model", description = "Hugging Face CLIP or SigLIP directory (default: models/clip-tiny).") Path model;
   @Option(names = "--classes", defaultValue = "100", description = "Classes (default ${DEFAULT-VALUE}).") int classes;
   @Option(names = "--labels", defaultValue = "2000", description = "Labelled examples that start the retraining (default ${DEFAULT-VALUE}).") int labels;
-  @Option(names = "--epochs", defaultValue = "40", description = "CoOp epochs of the retraining (default ${DEFAULT-VALUE}: "
-      + "about 50 s with models/clip-tiny, 100 classes and 2000 labels on 2 cores).") int epochs;
+  @Option(names = "--epochs", defaultValue = "40", description = "CoOp epochs of the retraining (default ${DEFAULT-VALUE}; "
+      + "docs/benchmarks.md has how long it ran).") int epochs;
   @Option(names = "--idle-seconds", defaultValue = "20", description = "Idle window measured before the retraining (default ${DEFAULT-VALUE}).") double idleSeconds;
   @Option(names = "--pool", defaultValue = "2000", description = "Distinct image ids fed in a loop (default ${DEFAULT-VALUE}).") int poolIds;
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the synthetic features (default ${DEFAULT-VALUE}).") long seed;
@@ -85,7 +85,7 @@ final class TrainerBench implements Callable<Integer> {
           config.get(Settings.TRAIN_BATCH), config.get(Settings.TRAIN_HOLDOUT), pngs.size(), BenchDeadline.load());
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       try (Admin admin = Admin.create(kafka.clientConfig())) {
-        new TopicProvisioner(admin).ensure(TopicSpecs.from(config.asMap()), true);
+        new TopicProvisioner(admin).ensure(TopicSpecs.from(config), true);
       }
       return measure(kafka, config, topics, pngs, names, features, chosen);
     } finally {

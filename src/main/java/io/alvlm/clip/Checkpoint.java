@@ -68,6 +68,15 @@ final class Checkpoint {
   }
 
   /**
+   * A stride-{@code p} patch convolution's weight {@code [D, 3, p, p]} as a {@code [3·p·p, D]}
+   * matrix, so the convolution over flattened patches is one matMul.
+   */
+  NDArray patchMatrix(String name, long d, int p) throws IOException {
+    float[] conv = floats(name, d, 3, p, p);
+    return array(transpose(conv, (int) d, 3 * p * p), 3L * p * p, d);
+  }
+
+  /**
    * Tensors of the same trailing shape stacked along their first axis, each multiplied by its
    * factor: q, k and v projections (weights {@code [out, in]} or biases {@code [out]}) as one.
    */

@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import io.alvlm.data.SafeTensorShards;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,21 +13,27 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A Hugging Face CLIP checkpoint ({@code config.json}; {@code model.safetensors}, or shards named by
+ * A Hugging Face CLIP or SigLIP checkpoint ({@code config.json}, whose {@code model_type} picks the
+ * {@link ModelFamily}; {@code model.safetensors}, or shards named by
  * {@code model.safetensors.index.json}, in fp32, fp16 or bf16; {@code tokenizer.json}; optionally
  * {@code preprocessor_config.json}) run with DJL's PyTorch engine, on the GPU when one is present.
+ * Both families answer the same calls: image features, text features, the logit scale and bias,
+ * and the text tower for CoOp's context vectors ({@link #textEncoder}).
  * Weights are held as float32 (the image tower's in its {@link Precision}) on a capped manager
  * owned by this object; every batch runs in its
  * own scoped sub-manager, so nothing outlives a call but plain Java arrays.
  *
- * <p>Features are CLIP's projections, <em>not</em> normalised. Not thread-safe: one instance per
+ * <p>Features are CLIP's projections (SigLIP's pooling heads), <em>not</em> normalised. Not thread-safe: one instance per
  * thread, or calls from one thread at a time, each holding this object's monitor (the embedder and
  * the trainer do). {@link #close} takes that monitor too, so it waits for a caller that holds it
  * instead of freeing the weights and a training's arrays under it; afterwards every call fails
  * with {@link IllegalStateException}.
  */
 public final class ClipModel implements AutoCloseable {
-  /** System property that lets {@link Precision#BF16} through, to re-check it in a child JVM. */
+  /**
+   * System property that lets {@link Precision#BF16} through: for a DJL JNI built with a bfloat16 type
+   * mapping (the GPU run's); DJL's prebuilt one aborts the JVM on the first bfloat16 array.
+   */
   public static final String TRY_BF16 = "alvlm.try-bf16";
 
   /** Images and texts per engine call. */
@@ -38,17 +43,19 @@ public final class ClipModel implements AutoCloseable {
   private final PreprocessorConfig preprocessing;
   private final NDManager base;
   private final NDManager weights;
-  private final VisionTower vision;
+  private final VisionModel vision;
   private final TextTower text;
   private final ClipTokenizer tokenizer;
   private final float logitScale;
+  private final float logitBias;
   private final Precision precision;
+  private final PixelStaging staging;
   private int batchSize = DEFAULT_BATCH;
   private boolean cutAfterEndOfText = true;
   private volatile boolean closed;
 
-  private ClipModel(ClipConfig config, PreprocessorConfig preprocessing, NDManager base, NDManager weights, VisionTower vision,
-      TextTower text, ClipTokenizer tokenizer, float logitScale, Precision precision) {
+  private ClipModel(ClipConfig config, PreprocessorConfig preprocessing, NDManager base, NDManager weights, VisionModel vision,
+      TextTower text, ClipTokenizer tokenizer, float logitScale, float logitBias, Precision precision) {
     this.config = config;
     this.preprocessing = preprocessing;
     this.base = base;
@@ -57,7 +64,9 @@ public final class ClipModel implements AutoCloseable {
     this.text = text;
     this.tokenizer = tokenizer;
     this.logitScale = logitScale;
+    this.logitBias = logitBias;
     this.precision = precision;
+    this.staging = new PixelStaging(base.getDevice().isGpu());
   }
 
   /** Loads {@code dir} on the GPU when the engine sees one, else the CPU, in fp32. */
@@ -85,25 +94,26 @@ public final class ClipModel implements AutoCloseable {
    */
   public static ClipModel load(Path dir, Device device, Precision precision) throws IOException {
     if (precision == Precision.BF16 && !Boolean.getBoolean(TRY_BF16)) {
-      throw new IllegalArgumentException("model.dtype=bf16 is refused: DJL's PyTorch engine aborts the JVM when it "
-          + "converts an array to bfloat16 ('terminate called without an active exception', checked with DJL 0.36 / "
-          + "PyTorch 2.7.1 on the CPU); use fp16 on a GPU, or fp32. -D" + TRY_BF16 + "=true tries it anyway (in a "
-          + "child JVM: `alvlm parity --dtype bf16`)");
+      throw new IllegalArgumentException("model.dtype=bf16 is refused: DJL's PyTorch engine aborts the JVM on any "
+          + "bfloat16 array, on every device ('terminate called without an active exception': DJL 0.36's prebuilt JNI "
+          + "maps no bfloat16 type); use fp16 on a GPU, or fp32. A JNI built with that mapping (scripts/gpu-run, "
+          + "docs/gpu.md) takes -D" + TRY_BF16 + "=true");
     }
     ClipConfig cfg = ClipConfig.read(dir);
-    PreprocessorConfig pre = PreprocessorConfig.read(dir, cfg.imageSize());
+    PreprocessorConfig pre = PreprocessorConfig.read(dir, cfg.imageSize(), cfg.family());
     SafeTensorShards st = SafeTensorShards.open(dir);
-    ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer.json"), cfg.maxPositions());
+    ClipTokenizer tok = ClipTokenizer.load(dir, cfg.family(), cfg.maxPositions());
     NDManager base = NDManager.newBaseManager(device, "PyTorch");
     try {
       NDManager weights = base.newSubManager();
       Checkpoint ck = new Checkpoint(st, weights);
-      VisionTower v = new VisionTower(ck.as(precision.dataType()), cfg);
+      VisionModel v = VisionModel.of(ck.as(precision.dataType()), cfg);
       TextTower t = new TextTower(ck, cfg);
       float scale = (float) Math.exp(st.floats("logit_scale").data()[0]);
+      float bias = cfg.family() == ModelFamily.CLIP ? 0f : st.floats("logit_bias", 1).data()[0];
       // anything later attached to the weights would be a leak: fail loudly instead
       weights.cap();
-      return new ClipModel(cfg, pre, base, weights, v, t, tok, scale, precision);
+      return new ClipModel(cfg, pre, base, weights, v, t, tok, scale, bias, precision);
     } catch (IOException | RuntimeException e) {
       base.close();
       tok.close();
@@ -122,6 +132,19 @@ public final class ClipModel implements AutoCloseable {
   /** {@code exp(logit_scale)} of the checkpoint (100 for OpenAI CLIP). */
   public float logitScale() {
     return logitScale;
+  }
+
+  /**
+   * SigLIP's {@code logit_bias} (0 for CLIP): logits are {@code logitScale · cos + logitBias}. A
+   * softmax over classes, which is what zero-shot probabilities, CoOp's loss and every strategy
+   * use, does not change when one number is added to every class, so only a per-pair sigmoid reads it.
+   */
+  public float logitBias() {
+    return logitBias;
+  }
+
+  public ModelFamily family() {
+    return config.family();
   }
 
   public String modelId() {
@@ -166,7 +189,10 @@ public final class ClipModel implements AutoCloseable {
     this.batchSize = batchSize;
   }
 
-  /** Whether prompt batches are cut after their last end-of-text token (default true; same output). */
+  /**
+   * Whether prompt batches are cut after their last end-of-text token (default true; same output).
+   * SigLIP attends both ways and pools the last position, so its text always runs at full length.
+   */
   public void setCutAfterEndOfText(boolean cut) {
     this.cutAfterEndOfText = cut;
   }
@@ -176,17 +202,20 @@ public final class ClipModel implements AutoCloseable {
     int s = config.imageSize();
     int per = 3 * s * s;
     return batched(pixels.size(), (range) -> {
-      float[] flat = new float[range.length * per];
-      for (int i = 0; i < range.length; i++) {
-        float[] p = pixels.get(range[i]);
+      for (int i : range) {
+        float[] p = pixels.get(i);
         if (p.length != per) {
-          throw new IllegalArgumentException("image " + range[i] + " has " + p.length + " values, expected 3×" + s
+          throw new IllegalArgumentException("image " + i + " has " + p.length + " values, expected 3×" + s
               + "×" + s + "=" + per);
         }
-        System.arraycopy(p, 0, flat, i * per, per);
       }
-      return flat;
-    }, (m, flat) -> vision.forward(m.create(flat, new Shape(flat.length / per, 3, s, s))));
+      return pixels.subList(range[0], range[0] + range.length);
+    }, (m, batch) -> vision.forward(staging.upload(m, batch, per, s)));
+  }
+
+  /** Whether the host buffer that batches of pixels go through is page-locked for the GPU, or why not. */
+  public String hostStaging() {
+    return staging.pinning();
   }
 
   /** Text features {@code [n][projection]} of texts, in input order. */
@@ -196,7 +225,10 @@ public final class ClipModel implements AutoCloseable {
     return encodeTokens(t.ids(), t.endOfText());
   }
 
-  /** Text features of token rows (each with an end-of-text token at {@code endOfText[i]}). */
+  /**
+   * Text features of token rows (each with an end-of-text token at {@code endOfText[i]}; SigLIP
+   * pools the last position of the row whatever it holds).
+   */
   public float[][] encodeTokens(long[][] ids, int[] endOfText) {
     return batched(ids.length, range -> range, (m, range) -> {
       long[][] rows = new long[range.length][];
@@ -207,7 +239,7 @@ public final class ClipModel implements AutoCloseable {
         eot[i] = endOfText[range[i]];
         len = Math.max(len, eot[i] + 1);
       }
-      int cut = cutAfterEndOfText ? len : rows[0].length;
+      int cut = cutAfterEndOfText && config.family().causalText() ? len : rows[0].length;
       return text.forward(text.embed(m, rows, cut), eot);
     });
   }
@@ -251,7 +283,7 @@ public final class ClipModel implements AutoCloseable {
   }
 
   private void ensureOpen() {
-    if (closed) throw new IllegalStateException("CLIP model " + modelId() + " is closed");
+    if (closed) throw new IllegalStateException("model " + modelId() + " is closed");
   }
 
   /**
@@ -265,6 +297,7 @@ public final class ClipModel implements AutoCloseable {
     if (closed) return;
     closed = true;
     base.close();
+    staging.close();
     tokenizer.close();
   }
 }

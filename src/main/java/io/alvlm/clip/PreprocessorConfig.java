@@ -11,9 +11,11 @@ import java.util.Set;
 
 /**
  * How a checkpoint wants its images prepared: the options of Hugging Face's
- * {@code CLIPImageProcessor} (and the older {@code CLIPFeatureExtractor}) read from
- * {@code preprocessor_config.json}, with CLIP's defaults for what the file leaves out and for a
- * directory without the file. Anything this project cannot do exactly — another processor class,
+ * {@code CLIPImageProcessor} (and the older {@code CLIPFeatureExtractor}) or
+ * {@code SiglipImageProcessor} read from {@code preprocessor_config.json}, with that processor's
+ * defaults for what the file leaves out, and the family's for a directory without the file: CLIP
+ * resizes the short side and crops the centre, with OpenAI's mean and deviation; SigLIP resizes
+ * to the square without a crop, with mean and deviation 0.5. Anything this project cannot do exactly — another processor class,
  * an unknown key, a resample filter other than bilinear or bicubic, an output that is not the
  * vision tower's {@code image_size} square — fails at load with the key and its value.
  *
@@ -30,7 +32,10 @@ public record PreprocessorConfig(boolean resize, int shortestEdge, int resizeHei
   public static final String FILE = "preprocessor_config.json";
 
   private static final Set<String> CLASSES = Set.of("CLIPImageProcessor", "CLIPImageProcessorFast",
-      "CLIPImageProcessorPil", "CLIPFeatureExtractor");
+      "CLIPImageProcessorPil", "CLIPFeatureExtractor", "SiglipImageProcessor", "SiglipImageProcessorFast",
+      "SiglipImageProcessorPil");
+  /** SigLIP's (and fixed-resolution SigLIP 2's) normalisation: [0, 1] to [−1, 1]. */
+  private static final float[] HALF = {0.5f, 0.5f, 0.5f};
   /** Bookkeeping keys that do not change the pixels. */
   private static final Set<String> NAMES = Set.of("image_processor_type", "feature_extractor_type",
       "processor_class", "disable_grouping", "image_seq_length");
@@ -41,6 +46,12 @@ public record PreprocessorConfig(boolean resize, int shortestEdge, int resizeHei
         ImagePreprocessor.MEAN.clone(), ImagePreprocessor.STD.clone());
   }
 
+  /** SigLIP's preprocessing at {@code imageSize}: a bicubic resize to the square, no crop, mean and deviation 0.5. */
+  public static PreprocessorConfig siglip(int imageSize) {
+    return new PreprocessorConfig(true, 0, imageSize, imageSize, Resample.BICUBIC, false, imageSize, true, 1 / 255.0,
+        true, HALF.clone(), HALF.clone());
+  }
+
   /**
    * Reads {@code dir/preprocessor_config.json}, or CLIP's defaults when there is none.
    *
@@ -48,25 +59,40 @@ public record PreprocessorConfig(boolean resize, int shortestEdge, int resizeHei
    *     output must match
    */
   public static PreprocessorConfig read(Path dir, int imageSize) throws IOException {
+    return read(dir, imageSize, ModelFamily.CLIP);
+  }
+
+  /** Reads {@code dir/preprocessor_config.json}, or {@code family}'s defaults when there is none. */
+  public static PreprocessorConfig read(Path dir, int imageSize, ModelFamily family) throws IOException {
     Path file = dir.resolve(FILE);
     if (!Files.isRegularFile(file)) {
-      return clip(imageSize);
+      return family == ModelFamily.SIGLIP ? siglip(imageSize) : clip(imageSize);
     }
     try {
-      return parse(new ObjectMapper().readTree(file.toFile()), imageSize);
+      return parse(new ObjectMapper().readTree(file.toFile()), imageSize, family);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
   }
 
-  /** The options of one parsed file (errors name the key and value, not the file). */
+  /** The options of one parsed CLIP file (errors name the key and value, not the file). */
   static PreprocessorConfig parse(JsonNode root, int imageSize) {
+    return parse(root, imageSize, ModelFamily.CLIP);
+  }
+
+  /**
+   * The options of one parsed file; defaults are those of the processor class it names, or of the
+   * family's processor when it names none.
+   */
+  static PreprocessorConfig parse(JsonNode root, int imageSize, ModelFamily family) {
+    boolean siglip = family == ModelFamily.SIGLIP;
     for (String key : new String[] {"image_processor_type", "feature_extractor_type"}) {
       JsonNode type = root.path(key);
       if (!type.isMissingNode() && !type.isNull() && !CLASSES.contains(type.asText())) {
-        throw new IllegalArgumentException(key + " \"" + type.asText() + "\" is not supported: only CLIP's "
-            + "image processor is (" + String.join(", ", CLASSES.stream().sorted().toList()) + ")");
+        throw new IllegalArgumentException(key + " \"" + type.asText() + "\" is not supported: only CLIP's and "
+            + "SigLIP's image processors are (" + String.join(", ", CLASSES.stream().sorted().toList()) + ")");
       }
+      if (!type.isMissingNode() && !type.isNull()) siglip = type.asText().startsWith("Siglip");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -77,7 +103,10 @@ public record PreprocessorConfig(boolean resize, int shortestEdge, int resizeHei
     int height = 0;
     int width = 0;
     JsonNode size = root.path("size");
-    if (size.isMissingNode() || size.isNull()) {
+    if ((size.isMissingNode() || size.isNull()) && siglip) {
+      height = imageSize;
+      width = imageSize;
+    } else if (size.isMissingNode() || size.isNull()) {
       shortest = imageSize;
     } else if (size.isInt()) {
       shortest = positive("size", size);
@@ -109,9 +138,9 @@ public record PreprocessorConfig(boolean resize, int shortestEdge, int resizeHei
       throw new IllegalArgumentException("rescale_factor " + factor + " is not supported: a positive number");
     }
     PreprocessorConfig c = new PreprocessorConfig(flag(root, "do_resize", true), shortest, height, width, resample,
-        flag(root, "do_center_crop", true), crop, flag(root, "do_rescale", true), rescaleFactor,
-        flag(root, "do_normalize", true), channels(root, "image_mean", ImagePreprocessor.MEAN),
-        channels(root, "image_std", ImagePreprocessor.STD));
+        flag(root, "do_center_crop", !siglip), crop, flag(root, "do_rescale", true), rescaleFactor,
+        flag(root, "do_normalize", true), channels(root, "image_mean", siglip ? HALF : ImagePreprocessor.MEAN),
+        channels(root, "image_std", siglip ? HALF : ImagePreprocessor.STD));
     for (float s : c.std) {
       if (!(s != 0 && Float.isFinite(s))) {
         throw new IllegalArgumentException("image_std " + root.path("image_std") + " is not supported: a zero or "

@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * The frozen text tower of a {@link ClipModel} as differentiable NDArray functions, for prompt
- * learning: look up token embeddings, put learnt vectors among them, run the rest of the tower.
+ * The frozen text tower of a {@link ClipModel} (CLIP or SigLIP) as differentiable NDArray
+ * functions, for prompt learning: look up token embeddings, put learnt vectors among them, run the
+ * rest of the tower.
  * Results live on the manager of the arrays passed in; the weights never require gradients.
  */
 public final class TextEncoder {
@@ -27,7 +28,8 @@ public final class TextEncoder {
 
   /**
    * Text features {@code [B, projection]} (not normalised) of input embeddings {@code [B, L, width]}
-   * (before position embeddings), pooled at {@code endOfText[b] < L}.
+   * (before position embeddings), pooled at {@code endOfText[b] < L} (CLIP) or at L − 1 (SigLIP,
+   * whose rows must then run the full context, padding included).
    */
   public NDArray forward(NDArray embeds, int[] endOfText) {
     return tower.forward(embeds, endOfText);

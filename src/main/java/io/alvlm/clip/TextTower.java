@@ -7,13 +7,15 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 
 /**
- * CLIP's text tower ({@code CLIPTextTransformer} + {@code text_projection}) split in two so CoOp
- * can put learnt vectors between them: {@link #embed} looks token ids up, {@link #forward} runs
- * positions, the causal encoder, the final norm, end-of-text pooling and the projection.
+ * The text tower split in two so CoOp can put learnt vectors between them: {@link #embed} looks
+ * token ids up, {@link #forward} runs positions, the encoder, the final norm, pooling and the
+ * projection. CLIP ({@code CLIPTextTransformer} + {@code text_projection}): causal mask, pooled at
+ * the end-of-text token, projection without bias. SigLIP ({@code SiglipTextTransformer}):
+ * bidirectional attention, pooled at the last position, {@code text_model.head} with bias.
  *
- * <p>Sequences may be shorter than the 77-token context: under the causal mask the state at a
+ * <p>CLIP sequences may be shorter than the 77-token context: under the causal mask the state at a
  * position depends only on the positions before it, so a batch cut after its last end-of-text
- * token gives the same features as the full context.
+ * token gives the same features as the full context. SigLIP's may not ({@link ModelFamily#causalText}).
  */
 final class TextTower {
   private final ClipConfig cfg;
@@ -22,6 +24,8 @@ final class TextTower {
   private final NDArray finalW;
   private final NDArray finalB;
   private final NDArray projection;
+  /** SigLIP's head bias; null for CLIP's bias-free projection. */
+  private final NDArray projectionBias;
   private final TransformerEncoder encoder;
 
   TextTower(Checkpoint ck, ClipConfig cfg) throws IOException {
@@ -33,7 +37,9 @@ final class TextTower {
     positions = ck.tensor(e + "position_embedding.weight", cfg.maxPositions(), d);
     finalW = ck.tensor("text_model.final_layer_norm.weight", d);
     finalB = ck.tensor("text_model.final_layer_norm.bias", d);
-    projection = ck.linear("text_projection.weight", cfg.projectionDim(), d);
+    boolean clip = cfg.family() == ModelFamily.CLIP;
+    projection = ck.linear(clip ? "text_projection.weight" : "text_model.head.weight", cfg.projectionDim(), d);
+    projectionBias = clip ? null : ck.tensor("text_model.head.bias", cfg.projectionDim());
     encoder = new TransformerEncoder(ck, "text_model", cfg.text(), false);
   }
 
@@ -53,7 +59,7 @@ final class TextTower {
 
   /**
    * Text features {@code [B, projection]} (not normalised) of token embeddings {@code [B, L, width]};
-   * {@code eot[b]} is the end-of-text position of row b, below L.
+   * CLIP pools row b at its end-of-text position {@code eot[b]}, below L; SigLIP at L − 1.
    */
   NDArray forward(NDArray embeds, int[] eot) {
     NDManager m = embeds.getManager();
@@ -64,16 +70,19 @@ final class TextTower {
       throw new IllegalArgumentException("sequence of " + len + " tokens is above the context of " + cfg.maxPositions());
     }
     NDArray x = embeds.add(positions.get(m, new NDIndex("0:{}", len)));
-    x = encoder.forward(x, causalMask(m, len));
+    boolean causal = cfg.family().causalText();
+    x = encoder.forward(x, causal ? causalMask(m, len) : null);
     long[] rows = new long[b];
     for (int i = 0; i < b; i++) {
-      if (eot[i] < 0 || eot[i] >= len) {
-        throw new IllegalArgumentException("end-of-text position " + eot[i] + " of row " + i + " is outside [0, " + len + ")");
+      int at = causal ? eot[i] : len - 1;
+      if (at < 0 || at >= len) {
+        throw new IllegalArgumentException("end-of-text position " + at + " of row " + i + " is outside [0, " + len + ")");
       }
-      rows[i] = (long) i * len + eot[i];
+      rows[i] = (long) i * len + at;
     }
     NDArray pooled = x.reshape((long) b * len, width()).get(new NDIndex("{}", m.create(rows)));
-    return encoder.norm(pooled, finalW, finalB).matMul(projection);
+    NDArray features = encoder.norm(pooled, finalW, finalB).matMul(projection);
+    return projectionBias == null ? features : features.add(projectionBias);
   }
 
   /**

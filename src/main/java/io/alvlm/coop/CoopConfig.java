@@ -44,9 +44,12 @@ public record CoopConfig(int nCtx, String ctxInit, boolean classSpecific, ClassP
     }
   }
 
+  /** The words CoOp initialises its context from in the paper. */
+  public static final String PAPER_CTX_INIT = "a photo of a";
+
   /** The paper's setting: "a photo of a" (4 vectors), shared, class at the end, 200 epochs, batch 32. */
   public static CoopConfig defaults() {
-    return new CoopConfig(4, "a photo of a", false, ClassPosition.END, 200, 32, 0.002, 0.9, 5e-4, 1, 1e-5, 0, 0,
+    return new CoopConfig(4, PAPER_CTX_INIT, false, ClassPosition.END, 200, 32, 0.002, 0.9, 5e-4, 1, 1e-5, 0, 0,
         true);
   }
 

@@ -11,6 +11,8 @@ final class CoopLoss {
   /**
    * {@code logitScale · cos(image, class text)}, {@code [images, classes]}, for L2-normalised
    * {@code images} ({@code [images, projection]}) and context {@code ctx}; differentiable in ctx.
+   * SigLIP's logits add {@code logit_bias}; it is left out here because one number added to every
+   * class changes neither the softmax over classes, nor the cross-entropy, nor its gradient.
    */
   static NDArray logits(NDManager m, PromptLearner learner, NDArray ctx, NDArray images, float logitScale) {
     NDArray text = learner.classFeatures(m, ctx);

@@ -16,7 +16,11 @@ import java.util.Random;
 /**
  * CoOp's prompts for a list of classes: {@code [start] ctx_1 … ctx_n <class name> . [end]} (or the
  * name in the middle or front), where the context rows are learnt vectors that replace token
- * embeddings, fed through the frozen text tower. Context is a flat float32 array,
+ * embeddings, fed through the frozen text tower. The special tokens are the tokenizer's: CLIP's
+ * start and end-of-text tokens; for SigLIP no start token, so the context takes positions
+ * 0..n−1, {@code </s>} after the period, and padding to the full context, which SigLIP's text
+ * tower reads. A name too long for the context loses its last tokens, as {@link ClipTokenizer}
+ * truncates a long text (the tiny SigLIP of the tests has 16 positions). Context is a flat float32 array,
  * {@code [nCtx, width]} shared or {@code [classes, nCtx, width]} class-specific.
  *
  * <p>All prompts are built by one gather over {@code concat(ctx, token embeddings)}, so the class
@@ -47,20 +51,29 @@ public final class PromptLearner {
     int c = classNames.size();
     int context = tok.context();
     long[] period = tok.words(".");
+    long[] prefix = tok.prefix();
+    long[] suffix = tok.suffix();
     ids = new long[c][context];
     endOfText = new int[c];
     contextRow = new int[c][context];
     for (int k = 0; k < c; k++) {
       // CoOp's class names use spaces where dataset folders have underscores
-      long[] name = tok.words(classNames.get(k).replace('_', ' '));
-      int len = 1 + nCtx + name.length + period.length + 1;
-      if (len > context) {
-        throw new IllegalArgumentException("class '" + classNames.get(k) + "' makes a prompt of " + len
-            + " tokens, above the context of " + context + "; shorten the name or use fewer context vectors");
+      String words = classNames.get(k).replace('_', ' ');
+      boolean end = cfg.position() == CoopConfig.ClassPosition.END;
+      // "name." as one text, as CoOp writes the prompt: SentencePiece-style tokenizers (SigLIP's)
+      // give the name with its period other ids than the two apart; CLIP's BPE gives the same
+      long[] name = tok.words(end ? words + "." : words);
+      long[] tail = end ? new long[0] : period;
+      int room = context - prefix.length - nCtx - tail.length - suffix.length;
+      if (room < 1) {
+        throw new IllegalArgumentException(nCtx + " context vectors leave no room for class '" + classNames.get(k)
+            + "' in the text context of " + context + " tokens; use fewer context vectors");
       }
+      // a longer name is cut as the tokenizer cuts a long text: its last tokens go, the end token stays
+      name = java.util.Arrays.copyOf(name, Math.min(name.length, room));
       java.util.Arrays.fill(contextRow[k], -1);
-      int p = 0;
-      ids[k][p++] = tok.startOfTextId();
+      java.util.Arrays.fill(ids[k], tok.padId());
+      int p = put(prefix, k, 0);
       int half = cfg.position() == CoopConfig.ClassPosition.MIDDLE ? nCtx / 2 : nCtx;
       if (cfg.position() == CoopConfig.ClassPosition.FRONT) {
         p = put(name, k, p);
@@ -70,9 +83,8 @@ public final class PromptLearner {
         p = put(name, k, p);
       }
       for (int j = half; j < nCtx; j++) p = ctx(k, p, j);
-      p = put(period, k, p);
-      endOfText[k] = p;
-      ids[k][p] = tok.endOfTextId();
+      p = put(suffix, k, put(tail, k, p));
+      endOfText[k] = p - 1;
     }
   }
 
@@ -84,7 +96,7 @@ public final class PromptLearner {
   private int ctx(int k, int p, int j) {
     contextRow[k][p] = cfg.classSpecific() ? k * nCtx + j : j;
     // the id under a context row is never used; CoOp's placeholder "X" would do as well
-    ids[k][p] = clip.tokenizer().startOfTextId();
+    ids[k][p] = clip.tokenizer().padId();
     return p + 1;
   }
 
@@ -100,7 +112,7 @@ public final class PromptLearner {
     return classNames;
   }
 
-  /** Token ids of each class prompt ({@code [classes][77]}), ids under context rows unspecified. */
+  /** Token ids of each class prompt ({@code [classes][context]}), ids under context rows unspecified. */
   public long[][] promptIds() {
     return ids;
   }
@@ -136,9 +148,12 @@ public final class PromptLearner {
     return cfg.classSpecific() ? classNames.size() * nCtx : nCtx;
   }
 
-  /** Prompt length the text tower runs on: after the last end-of-text token, or the full context. */
+  /**
+   * Prompt length the text tower runs on: after the last end-of-text token, or the full context
+   * (always for SigLIP, whose text tower attends both ways and pools the last position).
+   */
   int length() {
-    if (!cfg.cutAfterEndOfText()) return clip.tokenizer().context();
+    if (!cfg.cutAfterEndOfText() || !clip.family().causalText()) return clip.tokenizer().context();
     int max = 0;
     for (int e : endOfText) max = Math.max(max, e + 1);
     return max;

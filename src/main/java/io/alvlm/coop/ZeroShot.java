@@ -13,7 +13,9 @@ import java.util.Map;
  */
 public final class ZeroShot {
   /** CoOp's and CLIP's basic template. */
-  public static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
+  /** CLIP's prompt for a class name (the {@code {}}), the default wherever one template is used. */
+  public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
+  public static final List<String> DEFAULT_TEMPLATES = List.of(DEFAULT_TEMPLATE);
 
   private ZeroShot() {}
 

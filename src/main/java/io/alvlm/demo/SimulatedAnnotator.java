@@ -3,7 +3,7 @@ package io.alvlm.demo;
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
-import io.alvlm.stream.Topics;
+import io.alvlm.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -36,7 +36,7 @@ public record DuplicateInjection(Benchmark bench, int[] source) {
     int sources = (copies + burst - 1) / burst;
     if (sources > n) throw new IllegalArgumentException("--inject-duplicates " + share + " with bursts of " + burst
         + " needs " + sources + " source images; the pool has " + n);
-    int[] perm = io.alvlm.selection.WeightedKMeans.sample(n, sources, new SplittableRandom(seed));
+    int[] perm = io.alvlm.selection.UniformSample.rows(n, sources, new SplittableRandom(seed));
     float[][] pool = Arrays.copyOf(b.pool(), n + copies);
     int[] labels = Arrays.copyOf(b.poolLabels(), n + copies);
     int[] source = new int[n + copies];

@@ -15,7 +15,7 @@ import java.util.List;
 public final class ZeroShotTemplates {
   private static final String RESOURCE = "/eval/zero-shot-templates.json";
   /** The template for datasets without their own. */
-  public static final List<String> DEFAULT = List.of("a photo of a {}.");
+  public static final List<String> DEFAULT = io.alvlm.coop.ZeroShot.DEFAULT_TEMPLATES;
 
   private ZeroShotTemplates() {}
 

@@ -1,6 +1,6 @@
 package io.alvlm.labels;
 
-import io.alvlm.stream.TopicSnapshot;
+import io.alvlm.topics.TopicSnapshot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alvlm.annotate.ImageLookup;
@@ -9,8 +9,8 @@ import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.ClassGuess;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
-import io.alvlm.stream.ImageRejected;
-import io.alvlm.stream.Topics;
+import io.alvlm.embedder.ImageRejected;
+import io.alvlm.topics.Topics;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package io.alvlm.labels;
 
-import io.alvlm.stream.TopicSnapshot;
+import io.alvlm.topics.TopicSnapshot;
 
 import io.alvlm.avro.Label;
-import io.alvlm.stream.Topics;
+import io.alvlm.topics.Topics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

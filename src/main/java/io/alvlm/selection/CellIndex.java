@@ -62,7 +62,7 @@ public final class CellIndex {
    */
   public static float[] trainingSample(FeatureRows features, int[] candidates, int cells, int perCell, long seed) {
     int want = (int) Math.min(candidates.length, (long) cells * perCell);
-    int[] picked = WeightedKMeans.sample(candidates.length, want, new SplittableRandom(seed));
+    int[] picked = UniformSample.rows(candidates.length, want, new SplittableRandom(seed));
     for (int i = 0; i < picked.length; i++) picked[i] = candidates[picked[i]];
     return features.gather(picked);
   }

@@ -81,7 +81,7 @@ public final class Compute {
       case GPU -> {
         if (gpus == 0) {
           throw new IllegalStateException("compute.device=gpu but the PyTorch engine sees no GPU; use auto or cpu, "
-              + "or install the CUDA native library (docs/environment.md)");
+              + "or install the CUDA native library (docs/gpu.md)");
         }
         yield true;
       }

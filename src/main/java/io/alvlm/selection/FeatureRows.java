@@ -241,66 +241,32 @@ public final class FeatureRows {
 
   /** The dot product of two rows, in double. */
   public double dot(int a, int b) {
-    float[] x = chunks[a >>> shift];
-    float[] y = chunks[b >>> shift];
-    if (x != null && y != null) return DotProducts.dot(x, offset(a), y, offset(b), dim);
-    if (x != null) return dot(b, x, offset(a));
-    short[] h = halves[a >>> shift];
-    int i = offset(a);
-    if (y != null) {
-      int j = offset(b);
-      double s = 0;
-      for (int d = 0; d < dim; d++) s += (double) Half.toFloat(h[i + d]) * y[j + d];
-      return s;
-    }
-    short[] g = halves[b >>> shift];
-    int j = offset(b);
-    double s = 0;
-    for (int d = 0; d < dim; d++) s += (double) Half.toFloat(h[i + d]) * Half.toFloat(g[j + d]);
-    return s;
+    return RowArithmetic.dot(this, a, b);
   }
 
   /** The dot product of {@code row} with {@code v[from, from + dim)}, in double. */
   public double dot(int row, float[] v, int from) {
-    float[] f = chunks[row >>> shift];
-    if (f != null) return DotProducts.dot(f, offset(row), v, from, dim);
-    short[] x = halves[row >>> shift];
-    int o = offset(row);
-    double s = 0;
-    for (int d = 0; d < dim; d++) s += (double) Half.toFloat(x[o + d]) * v[from + d];
-    return s;
+    return RowArithmetic.dot(this, row, v, from);
   }
 
   /** {@code sum[at + d] += w · row[d]} for every {@code d}, in double. */
   public void addScaled(int row, double w, double[] sum, int at) {
-    int o = offset(row);
-    float[] f = chunks[row >>> shift];
-    if (f != null) {
-      for (int d = 0; d < dim; d++) sum[at + d] += w * f[o + d];
-    } else {
-      short[] x = halves[row >>> shift];
-      for (int d = 0; d < dim; d++) sum[at + d] += w * Half.toFloat(x[o + d]);
-    }
+    RowArithmetic.addScaled(this, row, w, sum, at);
   }
 
   /** {@code ‖row − c[at, at + dim)‖²}, in double. */
   public double squaredDistance(int row, float[] c, int at) {
-    int o = offset(row);
-    double e = 0;
-    float[] f = chunks[row >>> shift];
-    if (f != null) {
-      for (int d = 0; d < dim; d++) {
-        double v = f[o + d] - c[at + d];
-        e += v * v;
-      }
-    } else {
-      short[] x = halves[row >>> shift];
-      for (int d = 0; d < dim; d++) {
-        double v = Half.toFloat(x[o + d]) - c[at + d];
-        e += v * v;
-      }
-    }
-    return e;
+    return RowArithmetic.squaredDistance(this, row, c, at);
+  }
+
+  /** The fp32 chunk that holds {@code row}, or null when it is held in fp16. */
+  float[] fp32Chunk(int row) {
+    return chunks[row >>> shift];
+  }
+
+  /** The fp16 chunk that holds {@code row}, or null when it is held in fp32. */
+  short[] halfChunk(int row) {
+    return halves[row >>> shift];
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.alvlm.selection;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.function.IntPredicate;
@@ -32,15 +31,8 @@ public final class MaintainedNeighbors implements NeighborLists {
   /** Inverted lists the scans probe instead of comparing with every member; null while exact. */
   private CellIndex cells;
   private int nprobe;
-  /**
-   * The probed cells' rows and their queries, staged for the engine (direct memory): kept from one scan
-   * to the next, since a direct buffer dropped is only freed when a collection finds it, and a fold
-   * stages most of the pool, cell by cell. Used by the thread that owns the lists (one fold job at a time).
-   */
-  private ByteBuffer stagedRows;
-  private ByteBuffer stagedQueries;
-  /** Products of a probed cell, kept likewise: grown to fit, it was reallocated many times a fold (large arrays each). */
-  private float[] cellProducts = new float[0];
+  /** Scans of the probed cells, with their staging buffers (kept from one scan to the next). */
+  private final CellScan cellScan = new CellScan();
 
   /** Empty lists of {@code k} neighbours. */
   public MaintainedNeighbors(int k) {
@@ -234,7 +226,7 @@ public final class MaintainedNeighbors implements NeighborLists {
         block.offer(all, b, cols, count, out);
       });
     } else {
-      scanCells(features, rows, member, q, products, block);
+      cellScan.scan(cells, nprobe, features, rows, member, q, products, block);
     }
     TopCandidates exact = new TopCandidates(k);
     double[] scores = new double[cand];
@@ -251,59 +243,8 @@ public final class MaintainedNeighbors implements NeighborLists {
     }
   }
 
-  /** The cell-probing half of {@link #scan}: each cell's members against the queries that probe it, one product per cell. */
-  private void scanCells(FeatureRows features, int rows, IntPredicate member, float[] q, BlockProduct products,
-      Block block) {
-    int dim = features.dim();
-    int b = q.length / dim;
-    int[][] probes = cells.probe(q, b, nprobe, products);
-    int[] probing = new int[cells.cells()];
-    for (int[] p : probes) for (int c : p) probing[c]++;
-    int[][] byCell = new int[cells.cells()][];
-    for (int c = 0; c < byCell.length; c++) if (probing[c] > 0) byCell[c] = new int[probing[c]];
-    Arrays.fill(probing, 0);
-    for (int i = 0; i < b; i++) for (int c : probes[i]) byCell[c][probing[c]++] = i;
-    ByteBuffer qs = stagedQueries;
-    ByteBuffer xs = stagedRows;
-    float[] out = cellProducts;
-    int[] cols = new int[0];
-    for (int c = 0; c < byCell.length; c++) {
-      if (byCell[c] == null) continue;
-      int[] cellRows = cells.rows(c);
-      int m = 0;
-      if (cols.length < cells.size(c)) cols = new int[cells.size(c)];
-      for (int t = 0; t < cells.size(c); t++) {
-        int r = cellRows[t];
-        if (r < rows && member.test(r)) cols[m++] = r;
-      }
-      if (m == 0) continue;
-      int[] qi = byCell[c];
-      xs = BlockProduct.buffer(xs, (long) m * dim);
-      if (features.half()) {
-        java.nio.ShortBuffer xv = xs.asShortBuffer();
-        for (int t = 0; t < m; t++) features.copyHalfRow(cols[t], xv, t * dim);
-      } else {
-        FloatBuffer xv = xs.asFloatBuffer();
-        for (int t = 0; t < m; t++) features.copyRow(cols[t], xv, t * dim);
-      }
-      qs = BlockProduct.buffer(qs, (long) qi.length * dim);
-      FloatBuffer qv = qs.asFloatBuffer();
-      for (int t = 0; t < qi.length; t++) qv.put(t * dim, q, qi[t] * dim, dim);
-      if (out.length < qi.length * m) out = new float[Math.max(qi.length * m, out.length + (out.length >> 1))];
-      if (features.half()) {
-        products.multiplyHalf(qs, qi.length, xs, m, dim, out);
-      } else {
-        products.multiply(qs, qi.length, xs, m, dim, out);
-      }
-      block.offer(qi, qi.length, cols, m, out);
-    }
-    stagedQueries = qs;
-    stagedRows = xs;
-    cellProducts = out;
-  }
-
   /** What one scan accumulates: each query's candidates, and the lists the queries enter. */
-  private final class Block {
+  private final class Block implements CellScan.Sink {
     private final FeatureRows features;
     private final IntPredicate member;
     private final int[] queries;
@@ -330,7 +271,8 @@ public final class MaintainedNeighbors implements NeighborLists {
      * Takes the products {@code out} ({@code [qn, w]}, row-major) of queries {@code qi[0..qn)}
      * (indices into {@code queries}) against rows {@code cols[0..w)}.
      */
-    void offer(int[] qi, int qn, int[] cols, int w, float[] out) {
+    @Override
+    public void offer(int[] qi, int qn, int[] cols, int w, float[] out) {
       // per column, once: whether it is a member, and the similarity a query needs to enter its list
       if (columnIsMember.length < w) {
         columnIsMember = new boolean[w];

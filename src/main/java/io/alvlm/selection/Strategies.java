@@ -22,6 +22,8 @@ public final class Strategies {
   private static final Set<String> CEC_KEYS = Set.of("top-n", "k", "lambda", "inits", "iterations", "tolerance",
       "sample-per-centre", "sampled-inits", "device", "half");
   private static final String PCB = "pcb:";
+  /** PCB's proposals per budget slot unless a parameter says otherwise. */
+  private static final int PCB_CANDIDATES = 5;
 
   private Strategies() {}
 
@@ -30,7 +32,7 @@ public final class Strategies {
     Map<String, String> left = new HashMap<>(Objects.requireNonNull(params, "params"));
     Strategy s;
     if (name.startsWith(PCB)) {
-      int candidates = intParam(left, "candidates", 5, name);
+      int candidates = intParam(left, "candidates", PCB_CANDIDATES, name);
       s = new ClassBalancedStrategy(build(name.substring(PCB.length()), left, name), candidates);
     } else {
       s = build(name, left, name);
@@ -38,14 +40,27 @@ public final class Strategies {
     return s;
   }
 
+  /**
+   * The strategy {@code name} with typed parameters (the service's path): CEC, plain or under
+   * {@code pcb:}, takes {@code cec}; PCB proposes its default number of candidates.
+   */
+  public static Strategy create(String name, CecStrategy.Settings cec) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(cec, "cec");
+    if (name.startsWith(PCB)) {
+      return new ClassBalancedStrategy(byName(name.substring(PCB.length()), cec, name), PCB_CANDIDATES);
+    }
+    return byName(name, cec, name);
+  }
+
   /** {@code s} with near-duplicate suppression at {@code cosine} ({@link DeduplicatedStrategy}). */
   public static Strategy deduplicated(Strategy s, double cosine) {
     return new DeduplicatedStrategy(s, cosine);
   }
 
-  private static Strategy build(String name, Map<String, String> p, String full) {
-    Strategy s = switch (name) {
-      case "cec" -> new CecStrategy(cecSettings(p, full));
+  private static Strategy byName(String name, CecStrategy.Settings cec, String full) {
+    return switch (name) {
+      case "cec" -> new CecStrategy(cec);
       case "random" -> new RandomStrategy();
       case "entropy" -> new UncertaintyStrategy(UncertaintyStrategy.Measure.ENTROPY);
       case "margin" -> new UncertaintyStrategy(UncertaintyStrategy.Measure.MARGIN);
@@ -56,6 +71,10 @@ public final class Strategies {
       default -> throw new IllegalArgumentException("unknown strategy '" + full + "'; valid: " + String.join(", ", NAMES)
           + ", or pcb:<one of them>");
     };
+  }
+
+  private static Strategy build(String name, Map<String, String> p, String full) {
+    Strategy s = byName(name, name.equals("cec") ? cecSettings(p, full) : CecStrategy.Settings.defaults(), full);
     if (!p.isEmpty()) {
       Set<String> valid = new TreeSet<>(name.equals("cec") ? CEC_KEYS : Set.of());
       if (full.startsWith(PCB)) valid.add("candidates");

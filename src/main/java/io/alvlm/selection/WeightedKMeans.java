@@ -26,7 +26,7 @@ public final class WeightedKMeans {
    * Rows per centre the seeding draws from when k-means trains on a sample: a uniform subsample of
    * the training rows, new for every init. k-means++ adds one centre at a time, each a pass over
    * every row it seeds on, so at 256 rows per centre it cost more than all the Lloyd steps together
-   * (102 s of a 185 s round at a million images, budget 1,000); Lloyd then runs on the whole
+   * (docs/benchmarks.md); Lloyd then runs on the whole
    * sample. scikit-learn's MiniBatchKMeans seeds on {@code 3 · K} rows the same way. Pools small
    * enough to train on every row seed on every row, as before.
    */
@@ -64,8 +64,8 @@ public final class WeightedKMeans {
 
     /**
      * Three inits on all rows, one on a sample (as FAISS's k-means, {@code nredo} 1, and scikit-learn's
-     * {@code KMeans(n_init="auto")} with k-means++: each init is a whole clustering, about 45 s at a
-     * million rows), at most 100 steps, tolerance 1e-4.
+     * {@code KMeans(n_init="auto")} with k-means++: each init is a whole clustering), at most 100
+     * steps, tolerance 1e-4.
      */
     public static Settings defaults() {
       return new Settings(3, 100, 1e-4, 256, 1, Compute.Settings.defaults());
@@ -161,7 +161,7 @@ public final class WeightedKMeans {
    */
   static int[] trainingSample(int n, int clusters, Settings settings, SplittableRandom root) {
     long cap = (long) settings.samplePerCentre() * clusters;
-    return settings.samplePerCentre() > 0 && n > cap ? sample(n, (int) cap, root.split()) : null;
+    return settings.samplePerCentre() > 0 && n > cap ? UniformSample.rows(n, (int) cap, root.split()) : null;
   }
 
   /** Clusters every row of {@code x} (on {@code device}) with checked weights ({@link #checkedWeights}), inits drawn from {@code root}. */
@@ -215,7 +215,7 @@ public final class WeightedKMeans {
 
   /** Greedy k-means++ centres drawn from a uniform subsample of {@code size} rows (with their weights). */
   private float[] seedOnSubsample(int clusters, int size, SplittableRandom rnd) {
-    int[] s = sample(n, size, rnd.split());
+    int[] s = UniformSample.rows(n, size, rnd.split());
     float[] xs = x.gather(s);
     double[] ws = new double[size];
     double[] ns = new double[size];
@@ -254,7 +254,7 @@ public final class WeightedKMeans {
       if (settled || it >= maxIter || previous - inertia <= tol * inertia) {
         break;
       }
-      update(centers, clusters, labels, d2);
+      CentreUpdate.update(x, w, n, centers, clusters, labels, d2);
       previous = inertia;
       it++;
     }
@@ -297,43 +297,6 @@ public final class WeightedKMeans {
     return h;
   }
 
-  /** Weighted means into {@code centers}; clusters without weight move to the rows of largest {@code w · d²}. */
-  private void update(float[] centers, int clusters, int[] labels, double[] d2) {
-    double[] sum = new double[clusters * dim];
-    double[] mass = new double[clusters];
-    for (int i = 0; i < n; i++) {
-      double wi = w[i];
-      if (wi == 0) continue;
-      int j = labels[i];
-      mass[j] += wi;
-      x.addScaled(i, wi, sum, j * dim);
-    }
-    boolean[] used = null;
-    for (int j = 0; j < clusters; j++) {
-      if (mass[j] > 0) {
-        for (int d = 0; d < dim; d++) centers[j * dim + d] = (float) (sum[j * dim + d] / mass[j]);
-      } else {
-        if (used == null) used = new boolean[n];
-        int far = farthest(d2, used);
-        used[far] = true;
-        x.copyRow(far, centers, j * dim);
-      }
-    }
-  }
-
-  private int farthest(double[] d2, boolean[] used) {
-    int best = -1;
-    double bv = -1;
-    for (int i = 0; i < n; i++) {
-      double v = w[i] * d2[i];
-      if (!used[i] && v > bv) {
-        bv = v;
-        best = i;
-      }
-    }
-    return best;
-  }
-
   /** {@code Σ w_i ‖x_i − c_label(i)‖²} in double. */
   private double exactInertia(float[] centers, int[] labels) {
     return inertia(x, w, centers, labels);
@@ -372,20 +335,5 @@ public final class WeightedKMeans {
 
   static double[] squaredNorms(float[] x, int dim) {
     return RowSubset.of(x, dim).squaredNorms();
-  }
-
-  /** {@code size} distinct rows of {@code [0, n)}, ascending, uniformly (partial Fisher–Yates). */
-  public static int[] sample(int n, int size, SplittableRandom rnd) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) a[i] = i;
-    for (int i = 0; i < size; i++) {
-      int j = i + rnd.nextInt(n - i);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    int[] s = Arrays.copyOf(a, size);
-    Arrays.sort(s);
-    return s;
   }
 }

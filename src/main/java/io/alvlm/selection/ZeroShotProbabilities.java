@@ -10,8 +10,8 @@ import java.util.Objects;
  * CLIP zero-shot class probabilities (cec.md §1): {@code p_i = softmax(τ · F_i Tᵀ)} for L2-normalised
  * image rows {@code F} ({@code [rows, dim]}) and class text rows {@code T} ({@code [classes, dim]}).
  * Logits are float64 products on the CPU engine (BLAS {@code dgemm}, a block of up to
- * {@link #BLOCK} rows per call: 3–4× faster than Java's scalar double loops, which took 32 s of a
- * round at a million images and 100 classes) and the softmax is taken in double; the result is
+ * {@link #BLOCK} rows per call, several times faster than Java's scalar double loops; docs/benchmarks.md)
+ * and the softmax is taken in double; the result is
  * row-major {@code [rows, classes]}. A row's logits do not depend on the rows beside it in its block.
  */
 public final class ZeroShotProbabilities {

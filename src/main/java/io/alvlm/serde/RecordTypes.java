@@ -44,6 +44,7 @@ public final class RecordTypes {
           QueryRound.class,
           DeadLetter.class,
           PoolEntry.class,
+          io.alvlm.avro.PickScores.class,
           TrainingEvent.class);
 
   private static final AtomicBoolean TRUSTED = new AtomicBoolean();

@@ -1,6 +1,6 @@
 package io.alvlm.stopping;
 
-import io.alvlm.selection.WeightedKMeans;
+import io.alvlm.selection.UniformSample;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 
@@ -17,7 +17,7 @@ public final class StopSet {
   public static int[] draw(int rows, IntPredicate candidate, int size, long seed) {
     if (size < 1) throw new IllegalArgumentException("query.stop.set-size=" + size + ": want at least 1");
     int[] c = java.util.stream.IntStream.range(0, rows).filter(candidate).toArray();
-    int[] picked = WeightedKMeans.sample(c.length, Math.min(size, c.length), new SplittableRandom(seed));
+    int[] picked = UniformSample.rows(c.length, Math.min(size, c.length), new SplittableRandom(seed));
     int[] out = new int[picked.length];
     for (int i = 0; i < out.length; i++) out[i] = c[picked[i]];
     return out;

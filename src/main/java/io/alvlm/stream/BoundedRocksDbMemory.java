@@ -1,5 +1,6 @@
 package io.alvlm.stream;
 
+import io.alvlm.config.Settings;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
@@ -22,8 +23,8 @@ import org.rocksdb.WriteBufferManager;
  * store of the process shares them for its lifetime).
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
-  /** The key the size is read from: the setting's own, which {@link AlvlmService#streamsConfig} passes to Streams. */
-  static final String KEY = Settings.STATE_ROCKSDB_MEMORY.key();
+  /** The key the size is read from: the setting's own, which the service passes to Streams. */
+  public static final String KEY = Settings.STATE_ROCKSDB_MEMORY.key();
 
   private static final Map<Long, Shared> SHARED = new ConcurrentHashMap<>();
 

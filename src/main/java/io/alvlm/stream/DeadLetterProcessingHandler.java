@@ -1,5 +1,6 @@
 package io.alvlm.stream;
 
+import io.alvlm.topics.TopicSpecs;
 import io.alvlm.avro.DeadLetter;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.serde.SchemaRegistryException;

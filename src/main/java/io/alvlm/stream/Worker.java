@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * @param <T> the job's result
  */
-final class Worker<T> implements AutoCloseable {
+public final class Worker<T> implements AutoCloseable {
   private final Executor executor;
   private final ExecutorService owned;
   private CompletableFuture<T> running;
@@ -27,7 +27,7 @@ final class Worker<T> implements AutoCloseable {
   }
 
   /** A worker on its own daemon thread named {@code name}. */
-  static <T> Worker<T> onThread(String name) {
+  public static <T> Worker<T> onThread(String name) {
     ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -37,16 +37,16 @@ final class Worker<T> implements AutoCloseable {
   }
 
   /** A worker whose jobs run on {@code executor} (tests pass one they drive by hand). */
-  static <T> Worker<T> on(Executor executor) {
+  public static <T> Worker<T> on(Executor executor) {
     return new Worker<>(executor, null);
   }
 
   /** Whether a job was started and its result not taken yet. */
-  boolean busy() {
+  public boolean busy() {
     return running != null;
   }
 
-  void start(Supplier<T> job) {
+  public void start(Supplier<T> job) {
     if (running != null) throw new IllegalStateException("a job is still running");
     running = CompletableFuture.supplyAsync(job, executor);
   }
@@ -55,7 +55,7 @@ final class Worker<T> implements AutoCloseable {
    * The finished job's result, once; empty while it runs or when none was started. A job that
    * threw rethrows here (as {@link RuntimeException}) and is done with.
    */
-  Optional<T> take() {
+  public Optional<T> take() {
     if (running == null || !running.isDone()) return Optional.empty();
     CompletableFuture<T> f = running;
     running = null;
@@ -70,7 +70,7 @@ final class Worker<T> implements AutoCloseable {
    * Whether {@link #close} was called: a job that can stop early asks this (from its own thread) so
    * that a task closed by a rebalance or a shutdown does not leave its job running on.
    */
-  boolean closed() {
+  public boolean closed() {
     return closed;
   }
 

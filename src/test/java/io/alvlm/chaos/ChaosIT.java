@@ -1,5 +1,7 @@
 package io.alvlm.chaos;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every good image embedded exactly once, every request answered and applied once, one dead letter
  * per corrupt record.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ChaosIT {
   @TempDir Path dir;
 

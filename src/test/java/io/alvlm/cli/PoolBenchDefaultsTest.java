@@ -2,8 +2,8 @@ package io.alvlm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.alvlm.stream.FeaturePrecision;
-import io.alvlm.stream.Settings;
+import io.alvlm.selection.FeaturePrecision;
+import io.alvlm.config.Settings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

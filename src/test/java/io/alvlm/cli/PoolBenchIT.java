@@ -1,5 +1,7 @@
 package io.alvlm.cli;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@code bench pool} end to end at a tiny size: the pool service runs in its own JVM, driven over the
  * child protocol through ingest, round, restart and takeover, and the memory figures are that JVM's.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PoolBenchIT {
   private static final Pattern LAST = Pattern.compile("pool: images 2000 dim 64 neighbors exact ingest (\\d+)/s recall@5 "
       + "([0-9.]+) round ([0-9.]+)s max-stall ([0-9.]+)s restart ([0-9.]+)s takeover ([0-9.]+)s memory ([0-9.]+)GiB");

@@ -21,6 +21,43 @@ class ClipArchTest {
     assertEquals(427_944_193L, ClipArch.VIT_L_14_336.parameterCount());
   }
 
+  // keras-hub's siglip_base_patch16_224 preset lists 203,156,230: these tensors plus its 64 + 196 position-id buffers
+  @Test
+  void siglipBaseParameterCountEqualsThePublishedOne() {
+    assertEquals(203_156_230L - 64 - 196, ClipArch.SIGLIP_B_16.parameterCount());
+  }
+
+  @Test
+  void siglipShapesFollowThePublishedConfigs() {
+    ClipConfig b16 = ClipArch.of("siglip-b/16").config();
+    assertEquals(ModelFamily.SIGLIP, b16.family());
+    assertEquals(196, b16.visionTokens(), "14×14 patches, no class token");
+    assertEquals(768, b16.projectionDim());
+    assertEquals(64, b16.maxPositions());
+    assertArrayEquals(new long[] {32_000, 768}, ClipArch.SIGLIP_B_16.tensorShapes().get("text_model.embeddings.token_embedding.weight"));
+    ClipConfig so400m = ClipArch.of("SigLIP2-So400m/14-384").config();
+    assertEquals(27, so400m.patchGrid(), "384 px in patches of 14: 27, the last 6 rows and columns unused");
+    assertEquals(729, so400m.visionTokens());
+    assertEquals(4304, so400m.vision().mlpWidth());
+    assertEquals(27, so400m.text().layers());
+    assertEquals(16, so400m.vision().heads());
+    assertArrayEquals(new long[] {256_000, 1152},
+        ClipArch.SIGLIP2_SO400M_14_384.tensorShapes().get("text_model.embeddings.token_embedding.weight"));
+    assertArrayEquals(new long[] {3 * 1152, 1152},
+        ClipArch.SIGLIP2_SO400M_14_384.tensorShapes().get("vision_model.head.attention.in_proj_weight"));
+  }
+
+  @Test
+  void siglipTensorNamesAreThoseOfTransformersSiglipModel() throws Exception {
+    java.util.function.Function<java.util.Collection<String>, java.util.Set<String>> layerless = names -> names.stream()
+        .map(n -> n.replaceAll("\\.layers\\.\\d+\\.", ".layers.N.")).collect(java.util.stream.Collectors.toSet());
+    java.util.Set<String> tiny = layerless.apply(io.alvlm.data.SafeTensors.open(
+        io.alvlm.data.Fixtures.siglipTinyModel().resolve("model.safetensors")).names());
+    for (ClipArch a : new ClipArch[] {ClipArch.SIGLIP_B_16, ClipArch.SIGLIP2_SO400M_14_384}) {
+      assertEquals(tiny, layerless.apply(a.tensorShapes().keySet()), a.label());
+    }
+  }
+
   @Test
   void shapesFollowThePublishedConfigs() {
     ClipConfig b16 = ClipArch.of("ViT-B/16").config();

@@ -2,58 +2,34 @@ package io.alvlm.clip;
 
 import io.alvlm.data.Fixtures;
 import io.alvlm.data.SafeTensors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** The clip-tiny reference outputs (Hugging Face transformers) and comparisons against them. */
 public final class Expected {
-  private static SafeTensors file;
+  private static Reference reference;
 
   private Expected() {}
 
-  public static synchronized SafeTensors file() {
-    if (file == null) {
-      try {
-        file = SafeTensors.open(Fixtures.clipTiny().resolve("expected.safetensors"));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return file;
+  private static synchronized Reference reference() {
+    if (reference == null) reference = Reference.of(Fixtures.clipTiny());
+    return reference;
+  }
+
+  public static SafeTensors file() {
+    return reference().file();
   }
 
   /** The tensor as rows of its first dimension. */
   public static float[][] rows(String name) {
-    try {
-      SafeTensors.Floats f = file().floats(name);
-      int n = (int) f.shape()[0];
-      int d = f.data().length / n;
-      float[][] out = new float[n][];
-      for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(f.data(), i * d, (i + 1) * d);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return reference().rows(name);
   }
 
   public static List<float[]> rowList(String name) {
-    return new ArrayList<>(List.of(rows(name)));
+    return reference().rowList(name);
   }
 
   public static long[][] ids(String name) {
-    try {
-      long[] flat = file().longs(name);
-      long[] shape = file().entry(name).shape();
-      long[][] out = new long[(int) shape[0]][];
-      int d = (int) shape[1];
-      for (int i = 0; i < out.length; i++) out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return reference().ids(name);
   }
 
   /** max |a − b| over max |b|: the relative error of a whole tensor. */

@@ -101,7 +101,7 @@ class PreprocessorConfigTest {
   /** Each unsupported value fails at load with a message naming the key and the value. */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "{\"image_processor_type\": \"SiglipImageProcessor\"}|image_processor_type \"SiglipImageProcessor\"",
+      "{\"image_processor_type\": \"Siglip2ImageProcessor\"}|image_processor_type \"Siglip2ImageProcessor\"",
       "{\"feature_extractor_type\": \"ViTFeatureExtractor\"}|feature_extractor_type \"ViTFeatureExtractor\"",
       "{\"resample\": 1}|resample 1 is not supported",
       "{\"resample\": 0}|resample 0 is not supported",

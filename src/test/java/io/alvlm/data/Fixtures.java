@@ -42,6 +42,20 @@ public final class Fixtures {
     return p;
   }
 
+  /** Reference outputs of a tiny random SigLIP (Hugging Face transformers' {@code SiglipModel}). */
+  public static Path siglipTiny() {
+    return root().resolve("siglip-tiny");
+  }
+
+  /** The tiny random SigLIP checkpoint (Hugging Face layout) the siglip-tiny references were made with. */
+  public static Path siglipTinyModel() {
+    Path p = Path.of("models/siglip-tiny").toAbsolutePath();
+    if (!Files.isDirectory(p)) {
+      throw new IllegalStateException("tiny model missing at " + p);
+    }
+    return p;
+  }
+
   /** The real CLIP BPE tokenizer (the same file as the tiny model's). */
   public static Path clipTokenizer() {
     return clipTinyModel().resolve("tokenizer.json");

@@ -1,8 +1,8 @@
 package io.alvlm.deploy;
 
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Setting;
-import io.alvlm.stream.Settings;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Setting;
+import io.alvlm.config.Settings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -3,8 +3,8 @@ package io.alvlm.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Settings;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -60,7 +60,7 @@ class DeployComposeTest {
       assertTrue(unread.isEmpty(), role + " sets variables alvlm does not read: " + unread);
       ServiceConfig c = ServiceConfig.load(null, env, Map.of(Settings.ROLE.key(), role));
       assertTrue(ids.add(c.get(Settings.APPLICATION_ID)), role + ": application.id shared with another role");
-      assertEquals("confluent", c.get(Settings.SERDE_FORMAT));
+      assertEquals(io.alvlm.serde.WireFormat.CONFLUENT, c.get(Settings.SERDE_FORMAT));
       int port = c.get(Settings.HTTP_PORT);
       assertTrue(ComposeFile.list(s, "ports").stream().allMatch(p -> p.endsWith(":" + port)), role + " publishes http.port " + port);
       assertTrue(ComposeFile.list(s, "volumes").stream().anyMatch(v -> v.endsWith(":/var/lib/alvlm")), role + " keeps its state");

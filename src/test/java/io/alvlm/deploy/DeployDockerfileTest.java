@@ -3,7 +3,7 @@ package io.alvlm.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.alvlm.stream.Settings;
+import io.alvlm.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,10 +80,10 @@ class DeployDockerfileTest {
   @ValueSource(strings = {"Dockerfile", "Dockerfile.cuda"})
   void buildStageProducesWhatTheRuntimeCopies(String name) throws Exception {
     String pom = Files.readString(Repo.path("pom.xml"));
-    assertTrue(pom.contains("<finalName>alvlm</finalName>") && pom.contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>"));
+    assertTrue(pom.contains("<finalName>alvlm</finalName>") && pom.contains("<outputDirectory>${project.build.directory}/service-lib</outputDirectory>"));
     List<String> copies = read(name).runtime().args("COPY");
     assertTrue(copies.contains("--from=build /src/target/alvlm.jar /opt/alvlm/alvlm.jar"), String.valueOf(copies));
-    assertTrue(copies.contains("--from=build /src/target/lib /opt/alvlm/lib"), String.valueOf(copies));
+    assertTrue(copies.contains("--from=build /src/target/service-lib /opt/alvlm/lib"), String.valueOf(copies));
     boolean cuda = name.endsWith(".cuda");
     assertTrue(read(name).args("RUN").stream().anyMatch(r -> r.contains("mvn") && r.contains("package") && r.contains("-Pcuda") == cuda),
         name + (cuda ? " builds with -Pcuda" : " builds without -Pcuda"));

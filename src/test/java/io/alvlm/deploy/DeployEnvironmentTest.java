@@ -3,8 +3,7 @@ package io.alvlm.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.alvlm.stream.Setting;
-import io.alvlm.stream.Settings;
+import io.alvlm.config.SettingsTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,34 +16,23 @@ import org.junit.jupiter.api.Test;
 /**
  * The README documents every environment variable the app reads, and every ALVLM_* variable named in
  * README, docker/ and k8s/ is one the app (or bin/alvlm) reads. Adding a setting without updating the
- * README's generated table fails here.
+ * generated table of docs/settings.md fails here.
  */
 class DeployEnvironmentTest {
   static final String BEGIN = "<!-- settings:begin";
   static final String END = "<!-- settings:end -->";
 
-  /** The README's settings table, as generated from {@link Settings#all()}. */
-  static String settingsTable() {
-    StringBuilder b = new StringBuilder("| key | environment variable | default | meaning |\n|---|---|---|---|\n");
-    for (Setting<?> s : Settings.all()) {
-      String def = s.defaultValue().replace(System.getProperty("user.home"), "~");
-      b.append("| `").append(s.key()).append("` | `").append(s.envName()).append("` | ")
-          .append(def.isEmpty() ? "—" : "`" + def + "`").append(" | ").append(s.doc().replace("|", "\\|")).append(" |\n");
-    }
-    return b.toString();
-  }
-
   @Test
-  void readmeTableListsEverySetting() throws Exception {
-    String readme = Files.readString(Repo.path("README.md"));
-    String expected = settingsTable();
+  void settingsTableListsEverySetting() throws Exception {
+    String expected = SettingsTable.markdown(System.getProperty("user.home"));
     Files.createDirectories(Repo.path("target"));
-    Files.writeString(Repo.path("target/readme-settings.md"), expected);
-    int begin = readme.indexOf(BEGIN);
-    int end = readme.indexOf(END);
-    assertTrue(begin >= 0 && end > begin, "README lacks the " + BEGIN + " ... " + END + " block");
-    String actual = readme.substring(readme.indexOf('\n', begin) + 1, end);
-    assertEquals(expected, actual, "README settings table is stale: paste target/readme-settings.md between the markers");
+    Files.writeString(Repo.path("target/settings-table.md"), expected);
+    String doc = Files.readString(Repo.path("docs/settings.md"));
+    int begin = doc.indexOf(BEGIN);
+    int end = doc.indexOf(END);
+    assertTrue(begin >= 0 && end > begin, "docs/settings.md lacks the " + BEGIN + " ... " + END + " block");
+    String actual = doc.substring(doc.indexOf('\n', begin) + 1, end);
+    assertEquals(expected, actual, "docs/settings.md's table is stale: paste target/settings-table.md between the markers");
   }
 
   @Test

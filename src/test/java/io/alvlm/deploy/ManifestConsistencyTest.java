@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Settings;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.config.Settings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -131,7 +131,7 @@ class ManifestConsistencyTest {
       assertTrue(ids.add(env.get(Settings.APPLICATION_ID.envName())), role + ": application.id shared with another role");
       Map<String, String> overrides = new HashMap<>(Map.of(Settings.ROLE.key(), role));
       ServiceConfig config = ServiceConfig.load(null, env, overrides);
-      assertEquals(role, config.get(Settings.ROLE));
+      assertEquals(role, io.alvlm.config.Setting.name(config.get(Settings.ROLE)));
       assertFalse(config.classNames().isEmpty());
     }
   }

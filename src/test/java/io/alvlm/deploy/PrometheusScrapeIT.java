@@ -1,5 +1,8 @@
 package io.alvlm.deploy;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+import io.alvlm.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,10 +12,10 @@ import io.alvlm.avro.ImageEvent;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
 import io.alvlm.serde.AvroSerdes;
-import io.alvlm.stream.AlvlmService;
-import io.alvlm.stream.EmbeddedKafka;
-import io.alvlm.stream.ServiceConfig;
-import io.alvlm.stream.Topics;
+import io.alvlm.service.AlvlmService;
+import io.alvlm.broker.EmbeddedKafka;
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.topics.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +44,7 @@ import org.junit.jupiter.api.TestInstance;
  * reads has had a reason to appear. Skipped only when the {@code prometheus} binary is absent
  * ({@code .ci/run} installs it).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusScrapeIT {
   private static final Duration PATIENCE = Duration.ofSeconds(120);
@@ -110,11 +114,8 @@ class PrometheusScrapeIT {
 
   private void awaitHttp200(String path) throws Exception {
     URI uri = URI.create("http://127.0.0.1:" + service.httpPort() + path);
-    long end = System.nanoTime() + PATIENCE.toNanos();
-    while (http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-      assertTrue(System.nanoTime() < end, path + " never answered 200");
-      Thread.sleep(200);
-    }
+    Await.until(path + " answering 200", PATIENCE,
+        () -> http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
   }
 
   @AfterAll
@@ -132,15 +133,12 @@ class PrometheusScrapeIT {
 
   @Test
   void scrapesTheServiceAndSeesEveryMetricTheDashboardReads() throws Exception {
-    long end = System.nanoTime() + PATIENCE.toNanos();
     Set<String> wanted = GrafanaDashboard.alvlm().metricNames();
     Set<String> missing = new TreeSet<>(wanted);
-    while (!missing.isEmpty() && System.nanoTime() < end) {
-      Thread.sleep(1000);
-      Set<String> present = new TreeSet<>();
-      prometheus.get("/api/v1/label/__name__/values").path("data").forEach(n -> present.add(n.asText()));
-      missing.removeAll(present);
-    }
+    Await.within(PATIENCE, () -> {
+      prometheus.get("/api/v1/label/__name__/values").path("data").forEach(n -> missing.remove(n.asText()));
+      return missing.isEmpty();
+    });
     Files.writeString(dir.resolve("scrape.txt"), service.registry().scrape());
     JsonNode targets = prometheus.targets();
     assertEquals("up", targets.path(0).path("health").asText(), "scrape target: " + targets);
@@ -175,16 +173,17 @@ class PrometheusScrapeIT {
 
   /** The first non-empty result of an instant query, waiting for scrapes to catch up. */
   private double awaitValue(String promql) throws Exception {
-    long end = System.nanoTime() + PATIENCE.toNanos();
-    JsonNode r;
-    do {
-      r = prometheus.query(promql);
-      JsonNode result = r.path("data").path("result");
-      if (result.size() > 0 && result.get(0).path("value").path(1).asDouble() > 0) {
-        return result.get(0).path("value").path(1).asDouble();
-      }
-      Thread.sleep(500);
-    } while (System.nanoTime() < end);
-    throw new AssertionError(promql + " stayed empty: " + r);
+    JsonNode[] last = {null};
+    try {
+      return Await.value(promql + " non-empty", PATIENCE, () -> {
+        last[0] = prometheus.query(promql);
+        JsonNode result = last[0].path("data").path("result");
+        double v = result.size() > 0 ? result.get(0).path("value").path(1).asDouble() : 0;
+        return v > 0 ? java.util.Optional.of(v) : java.util.Optional.empty();
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(promql + " stayed empty: " + last[0], e);
+    }
   }
+
 }

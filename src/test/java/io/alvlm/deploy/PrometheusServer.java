@@ -55,22 +55,17 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("prometheus exited with " + process.exitValue() + ": " + Files.readString(log));
-      }
-      try {
-        if (http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
-            .statusCode() == 200) {
-          return;
+    try {
+      io.alvlm.Await.until("prometheus ready", timeout, () -> {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("prometheus exited with " + process.exitValue() + ": " + Files.readString(log));
         }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
+        return http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode() == 200; // a refused connection: not listening yet, tried again
+      });
+    } catch (AssertionError e) {
+      throw new IllegalStateException(e.getMessage() + ": " + Files.readString(log), e);
     }
-    throw new IllegalStateException("prometheus not ready after " + timeout + ": " + Files.readString(log));
   }
 
   /** GET on the API; the parsed JSON body whatever the status (errors carry "error"). */

@@ -1,5 +1,7 @@
 package io.alvlm.stream;
 
+import io.alvlm.config.ServiceConfig;
+import io.alvlm.service.AlvlmService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;

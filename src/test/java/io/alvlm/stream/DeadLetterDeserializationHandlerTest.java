@@ -1,5 +1,6 @@
 package io.alvlm.stream;
 
+import io.alvlm.topics.Topics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,0 +1,150 @@
+package io.alvlm.pool;
+
+import io.alvlm.avro.ImageStatus;
+import io.alvlm.avro.Label;
+import io.alvlm.avro.LabelOutcome;
+import io.alvlm.avro.PoolEntry;
+import io.alvlm.avro.TrainingEvent;
+import io.alvlm.avro.TrainingEventType;
+import io.alvlm.data.VectorBytes;
+import io.alvlm.selection.PoolStatus;
+import io.alvlm.stream.ServiceMetrics;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Moves images between statuses as answers come (a {@link Label}) or fail to come (a request's
+ * deadline passes): validates each label (refusing unknown images and classes to the dead-letter
+ * topic), counts relabels, sends labelled examples on to the trainer, and tells the trainer when the
+ * last open request of a round was answered or expired.
+ */
+final class LabelApplication {
+  /** Longest class name a label may carry. */
+  static final int MAX_CLASS_NAME = 1000;
+
+  private final PoolState state;
+  private final DeadlineQueue deadlines;
+  private final PoolOutputs out;
+  private final ServiceMetrics metrics;
+
+  LabelApplication(PoolState state, DeadlineQueue deadlines, PoolOutputs out, ServiceMetrics metrics) {
+    this.state = Objects.requireNonNull(state);
+    this.deadlines = Objects.requireNonNull(deadlines);
+    this.out = Objects.requireNonNull(out);
+    this.metrics = Objects.requireNonNull(metrics);
+  }
+
+  /** Applies the label that arrived under {@code key} at {@code now}, or refuses it. */
+  void apply(String key, Label l, long now) {
+    String id = key != null ? key : l.getId();
+    if (id == null || !id.equals(l.getId())) {
+      reject(id, l, "malformed-record", "label key " + key + " differs from its id " + l.getId());
+      return;
+    }
+    PoolEntry e = state.pool.get(id);
+    if (e == null) {
+      reject(id, l, "unknown-image", "label for image " + id + ", which the pool has never seen");
+      return;
+    }
+    String cls = l.getClassName();
+    if (l.getOutcome() == LabelOutcome.LABELED && !validClass(id, l, cls)) {
+      return;
+    }
+    boolean wasPending = e.getStatus() == ImageStatus.PENDING;
+    long answeredRound = wasPending ? PoolState.lastRound(e) : 0;
+    PoolIndex index = state.index();
+    int row = index.row(id);
+    switch (l.getOutcome()) {
+      case LABELED -> {
+        if (e.getStatus() == ImageStatus.LABELED && cls.equals(e.getClassName())) {
+          metrics.label("repeat");
+          return;
+        }
+        if (e.getStatus() == ImageStatus.LABELED) {
+          e.setRelabels(e.getRelabels() + 1);
+          metrics.label("relabel");
+        } else {
+          metrics.label("labeled");
+        }
+        e.setStatus(ImageStatus.LABELED);
+        e.setClassName(cls);
+        e.setAnnotator(l.getAnnotator());
+        index.setStatus(row, PoolStatus.LABELED, state.label(cls));
+        out.training(id, TrainingEvent.newBuilder().setType(TrainingEventType.EXAMPLE).setId(id).setClassName(cls)
+            .setVector(VectorBytes.float32(PoolCodec.vector(e))).setDim(e.getDim()).setRound(answeredRound)
+            .setAt(Instant.ofEpochMilli(now)).build(), now);
+      }
+      case NONE_OF_THESE -> {
+        metrics.label("none-of-these");
+        e.setStatus(ImageStatus.LABELED);
+        e.setClassName(null);
+        e.setAnnotator(l.getAnnotator());
+        index.setStatus(row, PoolStatus.LABELED, -1);
+      }
+      case SKIPPED -> {
+        metrics.label("skipped");
+        if (!wasPending) {
+          return;
+        }
+        e.setStatus(ImageStatus.UNLABELED);
+        index.setStatus(row, PoolStatus.UNLABELED, -1);
+      }
+      default -> throw new IllegalStateException("unhandled outcome " + l.getOutcome());
+    }
+    if (wasPending) {
+      deadlines.drop(e.getId(), e.getDeadline());
+      e.setDeadline(0);
+    }
+    state.pool.put(id, e);
+    if (wasPending && state.meta.answered(answeredRound)) {
+      roundComplete(answeredRound, now);
+    }
+  }
+
+  /** Returns the images whose request is past its deadline at {@code now} to the unlabelled pool. */
+  void expire(long now) {
+    for (String id : deadlines.due(now)) {
+      PoolEntry e = state.pool.get(id);
+      if (e == null || e.getStatus() != ImageStatus.PENDING) {
+        continue;
+      }
+      long round = PoolState.lastRound(e);
+      e.setStatus(ImageStatus.UNLABELED);
+      e.setDeadline(0);
+      state.pool.put(id, e);
+      PoolIndex index = state.index();
+      index.setStatus(index.row(id), PoolStatus.UNLABELED, -1);
+      metrics.label("expired");
+      if (state.meta.answered(round)) {
+        roundComplete(round, now);
+      }
+    }
+  }
+
+  private boolean validClass(String id, Label l, String cls) {
+    if (cls == null || cls.isBlank()) {
+      reject(id, l, "malformed-record", "label for image " + id + " has outcome LABELED but no className");
+      return false;
+    }
+    if (cls.length() > MAX_CLASS_NAME) {
+      reject(id, l, "malformed-record", "label for image " + id + ": className of " + cls.length()
+          + " characters, longer than " + MAX_CLASS_NAME);
+      return false;
+    }
+    if (!state.classNames.contains(cls)) {
+      reject(id, l, "unknown-class", "label for image " + id + ": class '" + cls + "' is not one of " + state.classNames);
+      return false;
+    }
+    return true;
+  }
+
+  private void roundComplete(long round, long now) {
+    out.training("round-" + round, TrainingEvent.newBuilder().setType(TrainingEventType.ROUND_COMPLETE)
+        .setId(Long.toString(round)).setRound(round).setAt(Instant.ofEpochMilli(now)).build(), now);
+  }
+
+  private void reject(String id, Label l, String reason, String message) {
+    metrics.label("rejected");
+    out.refuse(id, l, reason, message);
+  }
+}

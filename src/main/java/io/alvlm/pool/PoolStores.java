@@ -1,0 +1,38 @@
+package io.alvlm.pool;
+
+import io.alvlm.avro.PickScores;
+import io.alvlm.avro.PoolEntry;
+import io.alvlm.avro.QueryRound;
+import io.alvlm.serde.SingleObjectAvroFormat;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/** The pool task's state stores, built with the serdes of the service's wire format. */
+public final class PoolStores {
+  public static final String POOL = "pool";
+  /** Changelog settings of the neighbour store: 64 MiB segments, compacted once a fifth is superseded. */
+  static final Map<String, String> NEIGHBOR_CHANGELOG = Map.of("segment.bytes", Integer.toString(64 << 20),
+      "min.cleanable.dirty.ratio", "0.2");
+
+  private PoolStores() {}
+
+  /** The stores, for the pool processor's supplier. */
+  public static Set<StoreBuilder<?>> builders(Serde<PoolEntry> entries, Serde<QueryRound> rounds) {
+    // in memory and never logged: the compact single-object encoding, no registry
+    SingleObjectAvroFormat<PickScores> scores = new SingleObjectAvroFormat<>(PickScores.class);
+    return Set.of(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POOL), Serdes.String(), entries),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolMeta.STORE), Serdes.String(), Serdes.Long()),
+        // a list is rewritten each time an arrival enters it: small segments let the broker compact the
+        // superseded versions soon, so a takeover restores about one record per image, not every version
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeighborStore.STORE), Serdes.Integer(), Serdes.ByteArray())
+            .withLoggingEnabled(NEIGHBOR_CHANGELOG),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryRounds.ROUNDS_STORE), Serdes.Long(), rounds),
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueryRounds.SCORES_STORE), Serdes.String(),
+            Serdes.serdeFrom(scores, scores)).withLoggingDisabled());
+  }
+}

@@ -1,0 +1,217 @@
+package io.alvlm.pool;
+
+import io.alvlm.stream.ServiceMetrics;
+import io.alvlm.avro.AnnotationRequest;
+import io.alvlm.avro.ClassGuess;
+import io.alvlm.avro.ImageStatus;
+import io.alvlm.avro.PickScores;
+import io.alvlm.avro.PoolEntry;
+import io.alvlm.avro.QueryRound;
+import io.alvlm.selection.Pick;
+import io.alvlm.selection.PoolStatus;
+import io.alvlm.selection.PoolView;
+import io.alvlm.selection.Selection;
+import io.alvlm.selection.Strategy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Query rounds in three steps, so that the stream thread only moves records (design rule 1):
+ * {@link #plan} (stream thread) takes an immutable snapshot of the pool; {@link Plan#select} (the
+ * round worker) runs the configured strategy on it; {@link #apply} (stream thread, a later
+ * punctuation) turns the picks into PENDING images with a deadline and one {@link AnnotationRequest}
+ * each (score parts, the model's top-3 guesses), and records the round in a {@link QueryRound}. A pick
+ * that was labelled or requested while the worker ran is dropped and counted; the round then records
+ * fewer requests than its budget. The {@code scores} store keeps the score parts of each requested
+ * image (one record per image, bounded by the images ever requested).
+ */
+public final class QueryRounds {
+  public static final String ROUNDS_STORE = "rounds";
+  public static final String SCORES_STORE = "scores";
+
+  private final Strategy strategy;
+  private final RoundSettings settings;
+  private final ServiceMetrics metrics;
+  private final PoolState state;
+  private final KeyValueStore<Long, QueryRound> roundStore;
+  private final KeyValueStore<String, PickScores> scores;
+  private final PoolOutputs out;
+
+  QueryRounds(Strategy strategy, RoundSettings settings, ServiceMetrics metrics, PoolState state,
+      KeyValueStore<Long, QueryRound> roundStore, KeyValueStore<String, PickScores> scores, PoolOutputs out) {
+    this.strategy = Objects.requireNonNull(strategy);
+    this.settings = Objects.requireNonNull(settings);
+    this.metrics = Objects.requireNonNull(metrics);
+    this.state = Objects.requireNonNull(state);
+    this.roundStore = Objects.requireNonNull(roundStore);
+    this.scores = Objects.requireNonNull(scores);
+    this.out = Objects.requireNonNull(out);
+  }
+
+  /** A round planned on the stream thread: its number, why it opened, its budget and the pool snapshot. */
+  final class Plan {
+    final long round;
+    final String trigger;
+    final int wanted;
+    final long unlabeled;
+    final long pending;
+    final long labeled;
+    final long newSinceRound;
+    final io.alvlm.coop.PromptModel model;
+    private final PoolView snapshot;
+
+    private Plan(long round, String trigger, int wanted, PoolIndex index, io.alvlm.coop.PromptModel model, long newSinceRound) {
+      this.round = round;
+      this.trigger = trigger;
+      this.wanted = wanted;
+      this.unlabeled = index.count(PoolStatus.UNLABELED);
+      this.pending = index.count(PoolStatus.PENDING);
+      this.labeled = index.count(PoolStatus.LABELED);
+      this.newSinceRound = newSinceRound;
+      this.model = model;
+      this.snapshot = index.snapshot(model.textFeatures(), model.classes(), model.logitScale());
+    }
+
+    /**
+     * Runs the strategy on the snapshot, then the model's guesses and the score record of every pick,
+     * so the punctuation that applies it only writes; the worker calls this, and it touches no store.
+     */
+    Outcome select() {
+      long t0 = System.nanoTime();
+      Selection sel = strategy.select(snapshot, wanted, settings.seed() + round);
+      List<List<ClassGuess>> guesses = new ArrayList<>(sel.picks().size());
+      List<PickScores> scoreRecords = new ArrayList<>(sel.picks().size());
+      for (Pick p : sel.picks()) {
+        guesses.add(guesses(model, snapshot.features().row(p.row()), 3));
+        scoreRecords.add(scoreRecord(round, model.version(), p.scores()));
+      }
+      return new Outcome(this, sel, guesses, scoreRecords, (System.nanoTime() - t0) / 1e6);
+    }
+  }
+
+  /**
+   * What the worker hands back: the plan, the strategy's selection, each pick's class guesses and
+   * score record (in pick order), and how long it took.
+   */
+  public record Outcome(Plan plan, Selection selection, List<List<ClassGuess>> guesses, List<PickScores> scoreRecords,
+      double selectMs) {}
+
+  /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
+  Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger) {
+    return new Plan(state.meta.round() + 1, trigger, settings.budget().images(index.size(), model.classes()), index, model,
+        state.meta.newSinceRound());
+  }
+
+  /**
+   * Reads the pool entries of {@code o}'s picks from {@code from} on, at least one and then until
+   * {@code deadlineNanos}, only so that {@link #apply} finds them in the store's caches (cold reads of a
+   * large round's picks stalled one punctuation for seconds; docs/benchmarks.md); returns the next pick to read.
+   */
+  int warm(Outcome o, PoolIndex index, int from, long deadlineNanos) {
+    List<Pick> picks = o.selection().picks();
+    int q = from;
+    while (q < picks.size()) {
+      state.pool.get(index.id(picks.get(q++).row()));
+      if (System.nanoTime() >= deadlineNanos) break;
+    }
+    return q;
+  }
+
+  /** Applies a finished round (stream thread): requests for the picks still eligible, the round's record. */
+  List<PendingRequest> apply(Outcome o, PoolIndex index, long now) {
+    long t0 = System.nanoTime();
+    Plan plan = o.plan();
+    long round = plan.round;
+    io.alvlm.coop.PromptModel model = plan.model;
+    List<PendingRequest> opened = new ArrayList<>();
+    long deadline = now + settings.deadlineMs();
+    int dropped = 0;
+    long reads = 0; // the picks' pool entries read back from the store
+    List<Pick> picks = o.selection().picks();
+    for (int q = 0; q < picks.size(); q++) {
+      Pick p = picks.get(q);
+      String id = index.id(p.row());
+      long r0 = System.nanoTime();
+      PoolEntry e = state.pool.get(id);
+      reads += System.nanoTime() - r0;
+      if (e == null || e.getStatus() != ImageStatus.UNLABELED) {
+        dropped++; // labelled or requested while the worker ran
+        continue;
+      }
+      String queryId = settings.applicationId() + "-r" + round + "-" + id;
+      e.setStatus(ImageStatus.PENDING);
+      e.setQueryId(queryId);
+      e.setDeadline(deadline);
+      List<Long> rs = new ArrayList<>(e.getRounds());
+      rs.add(round);
+      e.setRounds(rs);
+      state.pool.put(id, e);
+      index.setStatus(p.row(), PoolStatus.PENDING, -1);
+      opened.add(new PendingRequest(id, deadline));
+      Map<String, Double> parts = p.scores();
+      AnnotationRequest req = AnnotationRequest.newBuilder()
+          .setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri()).setStrategy(strategy.name())
+          .setCalibratedEntropy(parts.getOrDefault("calibrated_entropy", 0.0))
+          .setNeighborEntropy(parts.getOrDefault("neighbor_entropy", 0.0))
+          .setUncertainty(parts.getOrDefault("uncertainty", parts.values().stream().findFirst().orElse(0.0)))
+          .setScores(new HashMap<>(parts))
+          .setCluster(p.cluster())
+          .setGuesses(o.guesses().get(q))
+          .setModelVersion(model.version())
+          .setCreatedAt(Instant.ofEpochMilli(now))
+          .setDeadline(Instant.ofEpochMilli(deadline))
+          .build();
+      out.request(id, req, now);
+      scores.put(id, o.scoreRecords().get(q));
+    }
+    state.meta.opened(round, now, opened.size(), plan.newSinceRound);
+    if ("model".equals(plan.trigger)) {
+      state.meta.scoredWith(model.version());
+    }
+    Map<String, Double> timings = new HashMap<>(o.selection().timingsMs());
+    timings.put("select", o.selectMs());
+    timings.put("apply", (System.nanoTime() - t0) / 1e6);
+    timings.put("apply_reads", reads / 1e6);
+    timings.put("round_total", o.selectMs() + (System.nanoTime() - t0) / 1e6);
+    float[] prior = o.selection().roundFacts().get("prior");
+    List<Double> priorList = new ArrayList<>();
+    if (prior != null) {
+      for (float x : prior) priorList.add((double) x);
+    }
+    QueryRound qr = QueryRound.newBuilder().setRound(round).setStrategy(strategy.name()).setTrigger(plan.trigger)
+        .setBudget(plan.wanted).setSelected(opened.size()).setDropped(dropped).setUnlabeled(plan.unlabeled)
+        .setPending(plan.pending).setLabeled(plan.labeled).setModelVersion(model.version()).setTimingsMs(timings)
+        .setClassPrior(priorList).setOpenedAt(Instant.ofEpochMilli(now)).build();
+    roundStore.put(round, qr);
+    out.round(qr, now);
+    metrics.round(opened.size(), (long) (timings.get("round_total") * 1e6));
+    return opened;
+  }
+
+  /** The score parts of a pick as the store keeps them: NaN parts (a strategy without that part) left out. */
+  static PickScores scoreRecord(long round, long version, Map<String, Double> parts) {
+    Map<String, Double> kept = new java.util.TreeMap<>();
+    parts.forEach((k, v) -> {
+      if (!v.isNaN()) kept.put(k, v);
+    });
+    return PickScores.newBuilder().setRound(round).setModelVersion(version).setParts(kept).build();
+  }
+
+  static List<ClassGuess> guesses(io.alvlm.coop.PromptModel model, float[] normalised, int top) {
+    double[] p = model.probabilities(normalised);
+    List<Integer> order = new ArrayList<>();
+    for (int k = 0; k < p.length; k++) order.add(k);
+    order.sort((a, b) -> Double.compare(p[b], p[a]));
+    List<ClassGuess> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(top, p.length); i++) {
+      int k = order.get(i);
+      out.add(ClassGuess.newBuilder().setClassName(model.classNames().get(k)).setProbability(p[k]).build());
+    }
+    return out;
+  }
+}
