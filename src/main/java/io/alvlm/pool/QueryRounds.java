@@ -34,7 +34,14 @@ public final class QueryRounds {
   public static final String ROUNDS_STORE = "rounds";
   public static final String SCORES_STORE = "scores";
 
+  /** {@link AnnotationRequest#getReason()} of a request the strategy picked. */
+  public static final String UNCERTAIN = "uncertain";
+  /** {@link AnnotationRequest#getReason()} of a suspect label asked again. */
+  public static final String RECHECK = "recheck";
+
   private final Strategy strategy;
+  private final SpendingRules rules;
+  private final LabelReview review;
   private final RoundSettings settings;
   private final ServiceMetrics metrics;
   private final PoolState state;
@@ -42,9 +49,11 @@ public final class QueryRounds {
   private final KeyValueStore<String, PickScores> scores;
   private final PoolOutputs out;
 
-  QueryRounds(Strategy strategy, RoundSettings settings, ServiceMetrics metrics, PoolState state,
+  QueryRounds(Strategy strategy, SpendingRules rules, RoundSettings settings, ServiceMetrics metrics, PoolState state,
       KeyValueStore<Long, QueryRound> roundStore, KeyValueStore<String, PickScores> scores, PoolOutputs out) {
     this.strategy = Objects.requireNonNull(strategy);
+    this.rules = Objects.requireNonNull(rules);
+    this.review = new LabelReview(rules.recheckShare(), rules.auditModelWeight());
     this.settings = Objects.requireNonNull(settings);
     this.metrics = Objects.requireNonNull(metrics);
     this.state = Objects.requireNonNull(state);
@@ -78,28 +87,36 @@ public final class QueryRounds {
     }
 
     /**
-     * Runs the strategy on the snapshot, then the model's guesses and the score record of every pick,
-     * so the punctuation that applies it only writes; the worker calls this, and it touches no store.
+     * Audits the labels and chooses the rechecks ({@link LabelReview}), runs the round's strategy (cold
+     * start, dedup: {@link SpendingRules#strategyFor}) on the snapshot for the rest of the budget, then the
+     * model's guesses and the score record of every pick, so the punctuation that applies it only writes;
+     * the worker calls this, and it touches no store.
      */
     Outcome select() {
       long t0 = System.nanoTime();
-      Selection sel = strategy.select(snapshot, wanted, settings.seed() + round);
+      LabelReview.Found rechecks = review.rechecks(snapshot, model, wanted);
+      Strategy s = rules.strategyFor(snapshot, strategy);
+      int rest = wanted - rechecks.rows().length;
+      Selection sel = rest > 0 ? s.select(snapshot, rest, settings.seed() + round) : Selection.empty();
       List<List<ClassGuess>> guesses = new ArrayList<>(sel.picks().size());
       List<PickScores> scoreRecords = new ArrayList<>(sel.picks().size());
       for (Pick p : sel.picks()) {
         guesses.add(guesses(model, snapshot.features().row(p.row()), 3));
         scoreRecords.add(scoreRecord(round, model.version(), p.scores()));
       }
-      return new Outcome(this, sel, guesses, scoreRecords, (System.nanoTime() - t0) / 1e6);
+      List<List<ClassGuess>> recheckGuesses = new ArrayList<>();
+      for (int r : rechecks.rows()) recheckGuesses.add(guesses(model, snapshot.features().row(r), 3));
+      return new Outcome(this, s.name(), sel, guesses, scoreRecords, rechecks, recheckGuesses, (System.nanoTime() - t0) / 1e6);
     }
   }
 
   /**
-   * What the worker hands back: the plan, the strategy's selection, each pick's class guesses and
-   * score record (in pick order), and how long it took.
+   * What the worker hands back: the plan, the name of the strategy that ran (the cold start's in a cold
+   * round), its selection, each pick's class guesses and score record (in pick order), the rechecks with
+   * their guesses, and how long it took.
    */
-  public record Outcome(Plan plan, Selection selection, List<List<ClassGuess>> guesses, List<PickScores> scoreRecords,
-      double selectMs) {}
+  public record Outcome(Plan plan, String strategyName, Selection selection, List<List<ClassGuess>> guesses,
+      List<PickScores> scoreRecords, LabelReview.Found rechecks, List<List<ClassGuess>> recheckGuesses, double selectMs) {}
 
   /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
   Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger) {
@@ -115,8 +132,10 @@ public final class QueryRounds {
   int warm(Outcome o, PoolIndex index, int from, long deadlineNanos) {
     List<Pick> picks = o.selection().picks();
     int q = from;
-    while (q < picks.size()) {
-      state.pool.get(index.id(picks.get(q++).row()));
+    while (q < picks.size() + o.rechecks().rows().length) {
+      int row = q < picks.size() ? picks.get(q).row() : o.rechecks().rows()[q - picks.size()];
+      q++;
+      state.pool.get(index.id(row));
       if (System.nanoTime() >= deadlineNanos) break;
     }
     return q;
@@ -155,7 +174,7 @@ public final class QueryRounds {
       opened.add(new PendingRequest(id, deadline));
       Map<String, Double> parts = p.scores();
       AnnotationRequest req = AnnotationRequest.newBuilder()
-          .setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri()).setStrategy(strategy.name())
+          .setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri()).setStrategy(o.strategyName())
           .setCalibratedEntropy(parts.getOrDefault("calibrated_entropy", 0.0))
           .setNeighborEntropy(parts.getOrDefault("neighbor_entropy", 0.0))
           .setUncertainty(parts.getOrDefault("uncertainty", parts.values().stream().findFirst().orElse(0.0)))
@@ -169,6 +188,7 @@ public final class QueryRounds {
       out.request(id, req, now);
       scores.put(id, o.scoreRecords().get(q));
     }
+    int rechecked = recheck(o, index, now, deadline);
     state.meta.opened(round, now, opened.size(), plan.newSinceRound);
     if ("model".equals(plan.trigger)) {
       state.meta.scoredWith(model.version());
@@ -183,14 +203,51 @@ public final class QueryRounds {
     if (prior != null) {
       for (float x : prior) priorList.add((double) x);
     }
-    QueryRound qr = QueryRound.newBuilder().setRound(round).setStrategy(strategy.name()).setTrigger(plan.trigger)
+    QueryRound qr = QueryRound.newBuilder().setRound(round).setStrategy(o.strategyName()).setTrigger(plan.trigger)
         .setBudget(plan.wanted).setSelected(opened.size()).setDropped(dropped).setUnlabeled(plan.unlabeled)
+        .setDuplicates(o.selection().duplicates().size()).setRechecks(rechecked)
         .setPending(plan.pending).setLabeled(plan.labeled).setModelVersion(model.version()).setTimingsMs(timings)
         .setClassPrior(priorList).setOpenedAt(Instant.ofEpochMilli(now)).build();
     roundStore.put(round, qr);
     out.round(qr, now);
     metrics.round(opened.size(), (long) (timings.get("round_total") * 1e6));
+    metrics.duplicates(o.selection().duplicates().size(), opened.size());
+    metrics.rechecks(rechecked, o.rechecks().suspects());
     return opened;
+  }
+
+  /**
+   * Asks the round's suspect labels again: one request each, reason {@link #RECHECK}, with the audit's margin
+   * as its score. The image stays LABELED (its label keeps training until an answer replaces it; the answer
+   * is a relabel, or a repeat that confirms it) and its request joins no deadline and no round count, so an
+   * unanswered recheck holds nothing up. An image no longer labelled, or whose last request was a recheck
+   * already, is skipped. Returns the rechecks asked.
+   */
+  private int recheck(Outcome o, PoolIndex index, long now, long deadline) {
+    int asked = 0;
+    int[] rows = o.rechecks().rows();
+    for (int q = 0; q < rows.length; q++) {
+      String id = index.id(rows[q]);
+      PoolEntry e = state.pool.get(id);
+      if (e == null || e.getStatus() != ImageStatus.LABELED || e.getClassName() == null
+          || (e.getQueryId() != null && e.getQueryId().endsWith("-" + RECHECK))) {
+        continue;
+      }
+      long round = o.plan().round;
+      String queryId = settings.applicationId() + "-r" + round + "-" + id + "-" + RECHECK;
+      e.setQueryId(queryId);
+      List<Long> rs = new ArrayList<>(e.getRounds());
+      rs.add(round);
+      e.setRounds(rs);
+      state.pool.put(id, e);
+      Map<String, Double> parts = Map.of("audit_margin", o.rechecks().margins()[q]);
+      out.request(id, AnnotationRequest.newBuilder().setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri())
+          .setStrategy(o.strategyName()).setScores(new HashMap<>(parts)).setGuesses(o.recheckGuesses().get(q))
+          .setModelVersion(o.plan().model.version()).setCreatedAt(Instant.ofEpochMilli(now))
+          .setDeadline(Instant.ofEpochMilli(deadline)).setReason(RECHECK).build(), now);
+      asked++;
+    }
+    return asked;
   }
 
   /** The score parts of a pick as the store keeps them: NaN parts (a strategy without that part) left out. */

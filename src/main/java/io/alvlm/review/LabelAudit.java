@@ -47,10 +47,15 @@ public final class LabelAudit {
 
   /** {@code modelWeight} is α in [0, 1]: the share of the model in the combined probabilities. */
   public LabelAudit(double modelWeight) {
-    if (!(modelWeight >= 0 && modelWeight <= 1)) {
-      throw new IllegalArgumentException("query.recheck.model-weight=" + modelWeight + ": want a number in [0, 1]");
+    this.modelWeight = checkedWeight(modelWeight);
+  }
+
+  /** {@code weight} when it is in [0, 1]; throws naming the setting otherwise. */
+  public static double checkedWeight(double weight) {
+    if (!(weight >= 0 && weight <= 1)) {
+      throw new IllegalArgumentException("query.recheck.model-weight=" + weight + ": want a number in [0, 1]");
     }
-    this.modelWeight = modelWeight;
+    return weight;
   }
 
   /**

@@ -12,11 +12,17 @@ import java.util.function.IntPredicate;
 public final class Rechecks {
   private Rechecks() {}
 
-  /** Rows to re-ask, in order. */
-  public static int[] choose(LabelAudit.Result audit, int budget, double share, IntPredicate mayAsk) {
+  /** {@code share} when it is a share of the budget in [0, 1]; throws naming the setting otherwise. */
+  public static double checkedShare(double share) {
     if (!(share >= 0 && share <= 1)) {
       throw new IllegalArgumentException("query.recheck.share=" + share + ": want a share of the budget in [0, 1]");
     }
+    return share;
+  }
+
+  /** Rows to re-ask, in order. */
+  public static int[] choose(LabelAudit.Result audit, int budget, double share, IntPredicate mayAsk) {
+    checkedShare(share);
     int cap = (int) Math.floor(share * Math.max(0, budget) + 1e-9);
     if (cap == 0) return new int[0];
     int[] rows = audit.rows();
