@@ -72,9 +72,13 @@ public final class QueryRounds {
     final long labeled;
     final long newSinceRound;
     final io.alvlm.coop.PromptModel model;
+    /** The stopping rule's latest reading when the round opened; null before the second model. */
+    final io.alvlm.stopping.StoppingRule.Assessment stop;
     private final PoolView snapshot;
 
-    private Plan(long round, String trigger, int wanted, PoolIndex index, io.alvlm.coop.PromptModel model, long newSinceRound) {
+    private Plan(long round, String trigger, int wanted, PoolIndex index, io.alvlm.coop.PromptModel model, long newSinceRound,
+        io.alvlm.stopping.StoppingRule.Assessment stop) {
+      this.stop = stop;
       this.round = round;
       this.trigger = trigger;
       this.wanted = wanted;
@@ -119,9 +123,9 @@ public final class QueryRounds {
       List<PickScores> scoreRecords, LabelReview.Found rechecks, List<List<ClassGuess>> recheckGuesses, double selectMs) {}
 
   /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
-  Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger) {
+  Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger, io.alvlm.stopping.StoppingRule.Assessment stop) {
     return new Plan(state.meta.round() + 1, trigger, settings.budget().images(index.size(), model.classes()), index, model,
-        state.meta.newSinceRound());
+        state.meta.newSinceRound(), stop);
   }
 
   /**
@@ -206,6 +210,8 @@ public final class QueryRounds {
     QueryRound qr = QueryRound.newBuilder().setRound(round).setStrategy(o.strategyName()).setTrigger(plan.trigger)
         .setBudget(plan.wanted).setSelected(opened.size()).setDropped(dropped).setUnlabeled(plan.unlabeled)
         .setDuplicates(o.selection().duplicates().size()).setRechecks(rechecked)
+        .setStopKappa(plan.stop == null ? null : finite(plan.stop.kappa()))
+        .setStopForecast(plan.stop == null ? null : finite(plan.stop.forecast()))
         .setPending(plan.pending).setLabeled(plan.labeled).setModelVersion(model.version()).setTimingsMs(timings)
         .setClassPrior(priorList).setOpenedAt(Instant.ofEpochMilli(now)).build();
     roundStore.put(round, qr);
@@ -248,6 +254,10 @@ public final class QueryRounds {
       asked++;
     }
     return asked;
+  }
+
+  private static Double finite(double x) {
+    return Double.isFinite(x) ? x : null;
   }
 
   /** The score parts of a pick as the store keeps them: NaN parts (a strategy without that part) left out. */

@@ -72,7 +72,7 @@ final class RoundDriver implements AutoCloseable {
     if (trigger != null && index.current() && !busy() && now >= retryAt && index.count(PoolStatus.UNLABELED) > 0) {
       stop.observe(index, model);
       if (stop.paused(index)) return; // the stopping rule fired: no round until the pool grows
-      QueryRounds.Plan plan = rounds.plan(index, model, trigger);
+      QueryRounds.Plan plan = rounds.plan(index, model, trigger, stop.last());
       worker.start(plan::select);
       applyFinished(now); // an inline executor has finished already
     }

@@ -597,6 +597,9 @@ class PoolTopologyTest {
       if (mode.equals("never")) {
         assertEquals(10, asked.size(), "never: rounds go on");
         assertEquals(0.0, gauge("alvlm.stop.paused"));
+        List<QueryRound> opened = rounds.readValuesToList();
+        assertNull(opened.get(0).getStopKappa(), "the first round's model is the baseline");
+        opened.subList(1, opened.size()).forEach(r -> assertEquals(1.0, r.getStopKappa(), 1e-9, "round " + r.getRound()));
         continue;
       }
       assertEquals(List.of(), asked, "stable: the third agreeing model stops the rounds");
