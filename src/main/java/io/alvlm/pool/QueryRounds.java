@@ -129,7 +129,7 @@ public final class QueryRounds {
   }
 
   /**
-   * Reads the pool entries of {@code o}'s picks from {@code from} on, at least one and then until
+   * Reads the pool entries of {@code o}'s picks, then its rechecks, from {@code from} on, at least one and then until
    * {@code deadlineNanos}, only so that {@link #apply} finds them in the store's caches (cold reads of a
    * large round's picks stalled one punctuation for seconds; docs/benchmarks.md); returns the next pick to read.
    */

@@ -118,7 +118,7 @@ final class RoundDriver implements AutoCloseable {
       picksRead = 0;
     }
     picksRead = rounds.warm(toApply, state.index(), picksRead, System.nanoTime() + settings.applyReadMs() * 1_000_000L);
-    if (picksRead < toApply.selection().picks().size()) return; // the rest in the next steps
+    if (picksRead < toApply.selection().picks().size() + toApply.rechecks().rows().length) return; // the rest next steps
     QueryRounds.Outcome o = toApply;
     toApply = null;
     rounds.apply(o, state.index(), now).forEach(deadlines::add);
