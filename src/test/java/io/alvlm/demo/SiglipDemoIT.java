@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM through the launcher, an embedded broker, the service, the simulated annotator; the query
  * rounds advance and a retrained prompt model is published after each.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SiglipDemoIT {
   @TempDir Path dir;
 
