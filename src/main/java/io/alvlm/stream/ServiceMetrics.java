@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
  * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds},
  * {@code alvlm_pool_duplicates}, {@code alvlm_round_duplicate_share}, {@code alvlm_rechecks}, {@code alvlm_labels_suspect},
- * {@code alvlm_stop_kappa}, {@code alvlm_stop_forecast}, {@code alvlm_stop_paused},
+ * {@code alvlm_annotator_agreement{annotator}}, {@code alvlm_stop_kappa}, {@code alvlm_stop_forecast}, {@code alvlm_stop_paused},
  * {@code alvlm_registry_errors{kind}} (failed schema registry attempts, kinds of {@link RegistryHealth#KINDS}).
  */
 public final class ServiceMetrics {
@@ -160,6 +160,11 @@ public final class ServiceMetrics {
     Counter.builder("alvlm.rechecks").description("Suspect labels asked again (AnnotationRequest.reason = recheck)")
         .register(registry).increment(issued);
     gauge("alvlm.labels.suspect", Map.of(), suspects);
+  }
+
+  /** {@code annotator}'s agreement estimate: how often rechecks confirmed their labels ((agreed + 1) / (checked + 2)). */
+  public void annotatorAgreement(String annotator, double estimate) {
+    gauge("alvlm.annotator.agreement", Map.of("annotator", annotator), estimate);
   }
 
   /** The stopping rule's latest reading: kappa of consecutive models, forecast change of the next round, 1 while paused. */

@@ -552,8 +552,21 @@ class PoolTopologyTest {
       // the answer replaces the label as a correction and goes on to the trainer
       AnnotationRequest asked = rechecks.get(0);
       String right = classNames.get((int) truth[Integer.parseInt(asked.getId().substring(3))]);
-      labels.pipeInput(asked.getId(), label(asked.getId(), right));
+      Label answer = label(asked.getId(), right);
+      answer.setQueryId(asked.getQueryId());
+      answer.setAnnotator("second");
+      labels.pipeInput(asked.getId(), answer);
       assertEquals(right, pool().get(asked.getId()).getClassName());
+      assertEquals(1 / 3.0, metrics.registry().find("alvlm.annotator.agreement").tag("annotator", "test").gauge().value(), 1e-9,
+          "the recheck overturned the first annotator's label: (0 + 1) / (1 + 2)");
+      // the same class again confirms the (corrected) label: one agreement for its annotator
+      AnnotationRequest other = rechecks.get(1);
+      String kept = pool().get(other.getId()).getClassName();
+      Label confirm = label(other.getId(), kept);
+      confirm.setQueryId(other.getQueryId());
+      labels.pipeInput(other.getId(), confirm);
+      assertEquals(kept, pool().get(other.getId()).getClassName());
+      assertEquals(2 / 4.0, metrics.registry().find("alvlm.annotator.agreement").tag("annotator", "test").gauge().value(), 1e-9);
       assertEquals(1, pool().get(asked.getId()).getRelabels());
       TrainingEvent correction = training.readValue();
       assertEquals(right, correction.getClassName());
