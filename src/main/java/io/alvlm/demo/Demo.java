@@ -95,6 +95,9 @@ public final class Demo {
         // random weights embed the images above query.dedup.cosine of one another: every pick would be a near-copy
         settings.put("query.dedup.cosine", "off");
       }
+      if (!o.annotate()) {
+        settings.put("query.recheck.share", "0"); // the simulated annotator never errs: a recheck would only cost a label
+      }
       ServiceConfig config = ServiceConfig.of(settings);
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       Map<String, String> truth = new HashMap<>();
