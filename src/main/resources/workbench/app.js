@@ -68,6 +68,7 @@
     $('empty').hidden = !!req;
     $('image').hidden = !req;
     $('banner').hidden = !(req && req.correcting);
+    $('recheck').hidden = !(req && req.reason === 'recheck');
     $('task').dataset.queryId = req ? req.queryId : '';
     $('task').dataset.imageId = req ? req.imageId : '';
     $('task').dataset.correcting = req && req.correcting ? 'true' : 'false';

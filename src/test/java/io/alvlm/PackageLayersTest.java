@@ -27,7 +27,7 @@ class PackageLayersTest {
   static final List<Set<String>> LAYERS = List.of(
       Set.of("data", "serde", "http", "broker"),
       Set.of("clip", "selection"),
-      Set.of("coop"),
+      Set.of("coop", "review", "stopping"),
       Set.of("config", "eval"),
       Set.of("topics"),
       Set.of("stream"),

@@ -11,10 +11,19 @@ import java.util.Locale;
  * idea), which says the same thing without the unit.
  */
 public final class Explanation {
+  /** The request reason of a suspect label asked again. */
+  static final String RECHECK = "recheck";
+
   private Explanation() {}
 
   public static List<String> of(AnnotationRequest r, int classes) {
     List<String> out = new ArrayList<>();
+    if (RECHECK.equals(r.getReason())) {
+      // the label it has is not shown: a second look should not lean on the first
+      out.add("A check: this image has a label already, but the model and similar labelled images disagree with it. "
+          + "Label it as you see it; your answer replaces the old label if they differ.");
+      return out;
+    }
     double own = Math.exp(r.getCalibratedEntropy());
     double near = Math.exp(r.getNeighborEntropy());
     out.add(String.format(Locale.ROOT, "The model hesitates between about %.1f of the %d classes for this image (1 would mean sure).",

@@ -169,6 +169,7 @@ public final class WorkbenchServer implements AutoCloseable {
     m.put("imageId", r.getId());
     m.put("round", r.getRound());
     m.put("correcting", shown.correcting());
+    m.put("reason", r.getReason());
     m.put("guesses", r.getGuesses().stream().limit(3)
         .map(g -> Map.of("className", g.getClassName(), "probability", g.getProbability())).toList());
     m.put("why", Explanation.of(r, classes.size()));

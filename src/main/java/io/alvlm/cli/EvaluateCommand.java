@@ -14,7 +14,9 @@ import io.alvlm.eval.DatasetSpec;
 import io.alvlm.eval.EvaluationRun;
 import io.alvlm.eval.FeatureCache;
 import io.alvlm.eval.ImageDataset;
+import io.alvlm.eval.DuplicateInjection;
 import io.alvlm.eval.ImageFile;
+import io.alvlm.eval.LabelReport;
 import io.alvlm.eval.LearningCurves;
 import io.alvlm.eval.ResultsTable;
 import io.alvlm.eval.SummaryReport;
@@ -31,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code alvlm evaluate}: the paper's active-learning protocol replayed offline on a dataset or on precomputed features. */
@@ -106,6 +109,9 @@ final class EvaluateCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}, as train.warm-start.epochs).")
   int warmStartEpochs;
 
+  @Mixin
+  EvaluateLabelOptions labels = new EvaluateLabelOptions();
+
   @Option(names = "--cache", description = "Feature cache folder (default: $XDG_CACHE_HOME or ~/.cache, /alvlm/features).")
   Path cache;
 
@@ -157,19 +163,28 @@ final class EvaluateCommand implements Callable<Integer> {
         float[][] test = embed(fc, testImages, "test");
         System.err.printf("evaluate: features of %s: %d embedded, %d from the cache (%s)%n", ds.name(), fc.embedded(),
             fc.hits(), fc.file());
-        Benchmark bench = new Benchmark(ds.name(), ds.classNames(), pool,
+        Benchmark plainBench = new Benchmark(ds.name(), ds.classNames(), pool,
             Arrays.copyOf(ds.train().labels(), pool.length), test, Arrays.copyOf(ds.test().labels(), test.length),
             ZeroShot.classFeatures(clip, ds.classNames(), ds.templates()), clip.logitScale(), ds.paperDataset());
         fixed.put("learner", "coop");
         fixed.put("model", FeatureCache.modelKey(clip, input.images.model));
         fixed.put("views", views);
         fixed.put("zero_shot_templates", ds.templates().size());
-        CoopLearner learner = new CoopLearner(clip, cfg, ds.classNames(), pool, rows -> {
+        // an image's near-copies are its augmented views (crops and flips), embedded once and cached
+        DuplicateInjection injected = labels.inject(plainBench, (row, index) -> {
+          try {
+            return fc.views(List.of(poolImages.get(row)), labels.duplicateBurst)[0][index];
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }, fixed);
+        Benchmark bench = injected.bench();
+        CoopLearner learner = new CoopLearner(clip, cfg, ds.classNames(), bench.pool(), rows -> {
           List<ImageFile> picked = new ArrayList<>();
-          for (int r : rows) picked.add(poolImages.get(r));
+          for (int r : rows) picked.add(poolImages.get(injected.family(r)));
           return fc.views(picked, views);
         });
-        EvaluationRun run = new EvaluationRun(bench, learner, plan(b, fixed), out, System.err);
+        EvaluationRun run = new EvaluationRun(injected, learner, plan(b, fixed), out, System.err);
         table = run.run();
         arms = run.arms();
         settings = run.settingsForReport();
@@ -177,12 +192,14 @@ final class EvaluateCommand implements Callable<Integer> {
         paper = ds.paperDataset();
       }
     } else {
-      Benchmark bench = precomputed(input.features);
-      checkFits(b, bench.pool().length, bench.classes());
+      Benchmark plainBench = precomputed(input.features);
+      checkFits(b, plainBench.pool().length, plainBench.classes());
       fixed.put("learner", "cosine");
       fixed.put("logit_scale", input.features.logitScale);
+      DuplicateInjection injected = labels.injectNoisy(plainBench, fixed);
+      Benchmark bench = injected.bench();
       CosineClassifier learner = new CosineClassifier(bench.pool(), bench.zeroShot(), bench.logitScale(), cfg);
-      EvaluationRun run = new EvaluationRun(bench, learner, plan(b, fixed), out, System.err);
+      EvaluationRun run = new EvaluationRun(injected, learner, plan(b, fixed), out, System.err);
       table = run.run();
       arms = run.arms();
       settings = run.settingsForReport();
@@ -191,11 +208,12 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     SummaryReport.write(out, title, arms, b, table.rows(), paper, settings);
     LearningCurves.write(out, title, arms, table.rows());
+    LabelReport.write(out, title, arms, settings);
     if (warmStart) {
       System.err.print(WarmStartReport.write(out, title, warmStartEpochs, table.rows()));
     }
-    System.err.printf("evaluate: wrote %s, %s, %s, %s in %s%n", ResultsTable.CSV, ResultsTable.JSON,
-        SummaryReport.FILE, LearningCurves.FILE, out);
+    System.err.printf("evaluate: wrote %s, %s, %s, %s, %s in %s%n", ResultsTable.CSV, ResultsTable.JSON,
+        SummaryReport.FILE, LearningCurves.FILE, LabelReport.FILE, out);
     return 0;
   }
 
@@ -224,7 +242,7 @@ final class EvaluateCommand implements Callable<Integer> {
       }
     }
     return new EvaluationRun.Plan(names, params, rounds, b, seeds, fixed,
-        warmStart ? new WarmStart(true, warmStartEpochs) : WarmStart.OFF);
+        warmStart ? new WarmStart(true, warmStartEpochs) : WarmStart.OFF, labels.settings());
   }
 
   private static float[][] embed(FeatureCache fc, List<ImageFile> images, String what) throws IOException {

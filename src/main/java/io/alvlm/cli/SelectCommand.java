@@ -4,6 +4,7 @@ import io.alvlm.bench.HeapPeak;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alvlm.data.Npy;
+import io.alvlm.selection.ColdStart;
 import io.alvlm.selection.Pick;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
@@ -40,6 +41,10 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--iterations", description = "CEC: max Lloyd steps per init (default 100)") Integer iterations;
   @Option(names = "--tolerance", description = "CEC: k-means tolerance (default 1e-4)") Double tolerance;
   @Option(names = "--candidates", description = "PCB: proposals per budget slot (default 5)") Integer candidates;
+  @Option(names = "--dedup-cosine", paramLabel = "C", description = "never select two rows at cosine >= C, nor a row at "
+      + "cosine >= C to a --exclude or --pending row (query.dedup.cosine; default: off)") Double dedupCosine;
+  @Option(names = "--cold-start", defaultValue = "none", description = "none, typical or class-guided: the strategy "
+      + "used while no row is labelled (no --exclude rows) (default ${DEFAULT-VALUE})") String coldStart;
   @Option(names = "--scale", defaultValue = "100", description = "logit scale τ of the model: 100 for OpenAI CLIP, "
       + "SigLIP's own (encode-text prints it) (default ${DEFAULT-VALUE})") float scale;
   @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})") long seed;
@@ -50,8 +55,17 @@ final class SelectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return select();
+    } catch (IllegalArgumentException e) {
+      System.err.println("select: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private Integer select() throws IOException {
     HeapPeak.reset();
-    Strategy s = Check.parsed("--strategy", strategy, name -> Strategies.create(name, params()));
+    Strategy base = Check.parsed("--strategy", strategy, name -> Strategies.create(name, params()));
     Check.atLeast("--budget", budget, 1);
     Check.positive("--scale", scale);
     Npy.FloatArray f = Npy.readFloats(features);
@@ -74,6 +88,13 @@ final class SelectCommand implements Callable<Integer> {
     Arrays.fill(labels, -1);
     // the pool is held once: normalised in place, not copied
     PoolView pool = PoolView.owning(f.data(), f.cols(), t.data(), scale, status, labels);
+    Strategy s = ColdStart.parse(coldStart).strategyFor(pool, base);
+    if (dedupCosine != null) {
+      if (!(dedupCosine > 0 && dedupCosine <= 1)) {
+        throw new IllegalArgumentException("--dedup-cosine " + dedupCosine + ": want a cosine similarity in (0, 1]");
+      }
+      s = Strategies.deduplicated(s, dedupCosine);
+    }
     Selection sel = s.select(pool, budget, seed);
 
     Map<String, Object> json = new LinkedHashMap<>();
@@ -85,6 +106,7 @@ final class SelectCommand implements Callable<Integer> {
       json.put(strategy.endsWith("cec") ? "weighted_inertia" : "objective", sel.objective());
     }
     json.put("pick_scores", sel.picks().stream().map(Pick::scores).toList());
+    if (dedupCosine != null) json.put("duplicates", sel.duplicates());
     json.put("timings_ms", sel.timingsMs());
     double featureMiB = (double) rows * f.cols() * 4 / 1048576.0;
     double peakMiB = HeapPeak.bytes() / 1048576.0;
@@ -96,6 +118,7 @@ final class SelectCommand implements Callable<Integer> {
     if (verbose) {
       System.out.printf("peak heap %.0f MiB = %.2fx the %.0f MiB of features%n", peakMiB, peakMiB / featureMiB, featureMiB);
     }
+    if (dedupCosine != null) System.out.printf("turned down %d near-copies at cosine >= %s%n", sel.duplicates().size(), dedupCosine);
     return 0;
   }
 

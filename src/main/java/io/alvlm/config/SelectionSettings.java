@@ -6,6 +6,7 @@ import io.alvlm.selection.NeighborSearch;
 import io.alvlm.selection.Strategies;
 import io.alvlm.selection.Strategy;
 import io.alvlm.selection.WeightedKMeans;
+import io.alvlm.stopping.StoppingRule;
 
 /**
  * The selection's typed parameters, built from the service's typed settings: the strategy of
@@ -33,6 +34,12 @@ public final class SelectionSettings {
     return new CecStrategy.Settings(c.get(Settings.CEC_TOP_N), c.get(Settings.CEC_K), c.get(Settings.CEC_LAMBDA),
         new WeightedKMeans.Settings(c.get(Settings.CEC_KMEANS_INITS), d.iterations(), d.tolerance(),
             c.get(Settings.CEC_KMEANS_MAX_ROWS), c.get(Settings.CEC_KMEANS_SAMPLED_INITS), compute(c)));
+  }
+
+  /** The stopping rule's {@code query.stop*} settings. */
+  public static StoppingRule.Settings stop(ServiceConfig c) {
+    return new StoppingRule.Settings(c.get(Settings.QUERY_STOP), c.get(Settings.QUERY_STOP_KAPPA), c.get(Settings.QUERY_STOP_ROUNDS),
+        c.get(Settings.QUERY_STOP_SETTLE), c.get(Settings.QUERY_STOP_SET_SIZE));
   }
 
   /** The strategy of {@code query.strategy}, CEC (plain or under pcb:) with {@link #cec}. */

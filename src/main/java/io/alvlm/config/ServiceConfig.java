@@ -132,6 +132,13 @@ public final class ServiceConfig {
     if (problems.isEmpty() && get(Settings.ANNOTATE_VOTES) < 1) {
       problems.add("annotate.votes=" + get(Settings.ANNOTATE_VOTES) + ": want 1 or more answers per request");
     }
+    if (problems.isEmpty()) {
+      try {
+        SelectionSettings.stop(this); // query.stop.* ranges, checked by the rule's settings
+      } catch (IllegalArgumentException ex) {
+        problems.add(ex.getMessage());
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", problems));
     }

@@ -4,8 +4,12 @@ import io.alvlm.clip.ExifOrientation;
 import io.alvlm.clip.Precision;
 import io.alvlm.coop.CoopConfig;
 import io.alvlm.coop.ZeroShot;
+import io.alvlm.review.LabelAudit;
+import io.alvlm.review.Rechecks;
+import io.alvlm.selection.ColdStart;
 import io.alvlm.selection.Compute;
 import io.alvlm.selection.FeaturePrecision;
+import io.alvlm.selection.NearCopies;
 import io.alvlm.selection.NeighborSearch;
 import io.alvlm.selection.Budget;
 import io.alvlm.selection.PoolThreads;
@@ -13,6 +17,7 @@ import io.alvlm.serde.RegistryRetry;
 import io.alvlm.serde.SerdeConfig;
 import io.alvlm.serde.SubjectNameStrategy;
 import io.alvlm.serde.WireFormat;
+import io.alvlm.stopping.StoppingRule;
 import java.util.List;
 import java.util.Optional;
 
@@ -101,6 +106,30 @@ public final class Settings {
       "How often the pool checks its round triggers and deadlines.");
   public static final Setting<Long> QUERY_SEED = Setting.longValue("query.seed", 0,
       "Seed of the selection strategy (the round number is added).");
+  public static final Setting<Optional<Double>> QUERY_DEDUP_COSINE = new Setting<>("query.dedup.cosine", "0.97",
+      "A round never asks for two images at or above this cosine similarity, nor for a near-copy of a labelled or pending "
+          + "image (any strategy); off: no suppression.",
+      s -> s.strip().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(NearCopies.checked(Double.parseDouble(s))));
+  public static final Setting<Double> QUERY_RECHECK_SHARE = new Setting<>("query.recheck.share", "0.2",
+      "Share of each round's budget that may re-ask suspect labels (the label audit's, most suspect first); 0: no rechecks.",
+      s -> Rechecks.checkedShare(Double.parseDouble(s)));
+  public static final Setting<Double> QUERY_RECHECK_MODEL_WEIGHT = new Setting<>("query.recheck.model-weight", "0.25",
+      "Label audit: weight of the model's probabilities against the labelled neighbours' vote, in [0, 1].",
+      s -> LabelAudit.checkedWeight(Double.parseDouble(s)));
+  public static final Setting<StoppingRule.Mode> QUERY_STOP = Setting.choice("query.stop", StoppingRule.Mode.NEVER,
+      "Stopping rule: never, or stable (rounds pause once consecutive models agree on the stop set and stopped settling).",
+      StoppingRule.Mode.class);
+  public static final Setting<Double> QUERY_STOP_KAPPA = Setting.decimal("query.stop.kappa", 0.94,
+      "Stopping rule: Cohen's kappa of consecutive models' stop-set predictions that counts as agreement.");
+  public static final Setting<Integer> QUERY_STOP_ROUNDS = Setting.integer("query.stop.rounds", 3,
+      "Stopping rule: models in a row whose kappa must reach query.stop.kappa.");
+  public static final Setting<Double> QUERY_STOP_SETTLE = Setting.decimal("query.stop.settle", 0.0005,
+      "Stopping rule: the forecast fall of changed stop-set predictions from this round to the next must be at most this.");
+  public static final Setting<Integer> QUERY_STOP_SET_SIZE = Setting.integer("query.stop.set-size", 1000,
+      "Stopping rule: unlabelled images in the seeded stop set (drawn once, at the first model the pool sees).");
+  public static final Setting<ColdStart> QUERY_COLD_START = Setting.choice("query.cold-start", ColdStart.NONE,
+      "While nothing is labelled: none (the strategy), typical (dense, representative images) or class-guided (typical, "
+          + "balanced over the classes by zero-shot assignment).", ColdStart.class);
   public static final Setting<Compute.Target> COMPUTE_DEVICE = Setting.choice("compute.device", Compute.Target.AUTO,
       "Where the pool's products, kNN and k-means run: auto (the GPU when DJL sees one), cpu or gpu.", Compute.Target.class);
   public static final Setting<Boolean> COMPUTE_HALF = Setting.flag("compute.half", false,
@@ -235,7 +264,9 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_OPEN_BELOW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_THREADS, POOL_FOLD_WORK, POOL_FEATURES_PRECISION, STATE_ROCKSDB_MEMORY, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_CELLS_PER_SQRT, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_OPEN_BELOW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, QUERY_DEDUP_COSINE, QUERY_RECHECK_SHARE,
+        QUERY_RECHECK_MODEL_WEIGHT, QUERY_STOP, QUERY_STOP_KAPPA, QUERY_STOP_ROUNDS, QUERY_STOP_SETTLE, QUERY_STOP_SET_SIZE,
+        QUERY_COLD_START, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_THREADS, POOL_FOLD_WORK, POOL_FEATURES_PRECISION, STATE_ROCKSDB_MEMORY, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_CELLS_PER_SQRT, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,
         TRAIN_GATE_TOLERANCE, TRAIN_MAX_SECONDS, TRAIN_RETRY_MS, TRAIN_WARM_START, TRAIN_WARM_EPOCHS, TRAIN_SEED, HTTP_BIND,
         HTTP_PORT, ANNOTATE_BIND, ANNOTATE_PORT, ANNOTATE_TOKENS, ANNOTATE_VOTES, ANNOTATE_LEASE_MS, ANNOTATE_SESSION_MS,

@@ -120,6 +120,13 @@ public final class Demo {
       settings.put("embed.max.wait.ms", "300");
       settings.put("http.port", "0");
       settings.put("http.bind", "127.0.0.1");
+      if (tiny) {
+        // random weights embed the images above query.dedup.cosine of one another: every pick would be a near-copy
+        settings.put("query.dedup.cosine", "off");
+      }
+      if (!o.annotate()) {
+        settings.put("query.recheck.share", "0"); // the simulated annotator never errs: a recheck would only cost a label
+      }
       ServiceConfig config = ServiceConfig.of(settings);
       Topics topics = new Topics(AvroSerdes.from(config.asMap()));
       Map<String, String> truth = new HashMap<>();

@@ -37,17 +37,25 @@ public final class EvaluationRun {
    *     budget, learner and its options); checked against {@code run.json}
    * @param warmStart when enabled, every strategy is replayed twice on the same seeds: from zero (rows
    *     named after the strategy) and warm-started (rows named {@code strategy+warm})
+   * @param labels the variants every strategy runs in and how labels are spent and answered
    */
   public record Plan(List<String> strategies, Map<String, Map<String, String>> strategyParams, int rounds,
-      Budget budget, List<Long> seeds, Map<String, Object> fixed, WarmStart warmStart) {
+      Budget budget, List<Long> seeds, Map<String, Object> fixed, WarmStart warmStart, LabelSettings labels) {
     /** The paper's protocol only: every round from zero-shot. */
     public Plan(List<String> strategies, Map<String, Map<String, String>> strategyParams, int rounds, Budget budget,
         List<Long> seeds, Map<String, Object> fixed) {
       this(strategies, strategyParams, rounds, budget, seeds, fixed, WarmStart.OFF);
     }
 
+    /** Plain arms with perfect answers. */
+    public Plan(List<String> strategies, Map<String, Map<String, String>> strategyParams, int rounds, Budget budget,
+        List<Long> seeds, Map<String, Object> fixed, WarmStart warmStart) {
+      this(strategies, strategyParams, rounds, budget, seeds, fixed, warmStart, LabelSettings.defaults());
+    }
+
     public Plan {
       Objects.requireNonNull(warmStart, "warmStart");
+      Objects.requireNonNull(labels, "labels");
       strategies = List.copyOf(strategies);
       strategyParams = Map.copyOf(strategyParams);
       seeds = List.copyOf(seeds);
@@ -59,13 +67,20 @@ public final class EvaluationRun {
   }
 
   private final Benchmark bench;
+  private final DuplicateInjection injection;
   private final Learner learner;
   private final Plan plan;
   private final Path out;
   private final PrintStream log;
 
   public EvaluationRun(Benchmark bench, Learner learner, Plan plan, Path out, PrintStream log) {
-    this.bench = Objects.requireNonNull(bench, "bench");
+    this(DuplicateInjection.none(bench), learner, plan, out, log);
+  }
+
+  /** A run over {@code injection}'s pool (the benchmark with its injected near-copies). */
+  public EvaluationRun(DuplicateInjection injection, Learner learner, Plan plan, Path out, PrintStream log) {
+    this.injection = Objects.requireNonNull(injection, "injection");
+    this.bench = injection.bench();
     this.learner = Objects.requireNonNull(learner, "learner");
     this.plan = Objects.requireNonNull(plan, "plan");
     this.out = Objects.requireNonNull(out, "out");
@@ -75,10 +90,14 @@ public final class EvaluationRun {
   /** Suffix of the rows of a warm-started replay. */
   public static final String WARM = "+warm";
 
-  /** The names rows are recorded under: each strategy, then (with a warm start) each strategy + {@link #WARM}. */
+  /**
+   * The names rows are recorded under: each strategy in each variant ({@code STRATEGY}, {@code STRATEGY+dedup},
+   * ...), then (with a warm start) each of them + {@link #WARM}.
+   */
   public List<String> arms() {
-    List<String> arms = new ArrayList<>(plan.strategies());
-    if (plan.warmStart().enabled()) plan.strategies().forEach(s -> arms.add(s + WARM));
+    List<String> arms = new ArrayList<>();
+    for (String s : plan.strategies()) for (Variant v : plan.labels().variants()) arms.add(s + v.suffix());
+    if (plan.warmStart().enabled()) new ArrayList<>(arms).forEach(a -> arms.add(a + WARM));
     return arms;
   }
 
@@ -107,59 +126,57 @@ public final class EvaluationRun {
     Progress progress = new Progress(log, todo);
     log.printf("evaluate: %s, pool %d, test %d, %d classes; %d per round; %d rounds to run (%s)%n", bench.name(),
         bench.pool().length, bench.test().length, bench.classes(), perRound(), todo, out);
+    ArmReplay.Pool shared = todo == 0 ? null : sharedPool();
     for (long seed : plan.seeds()) {
-      for (Strategy strategy : strategies) replay(strategy, strategy.name(), learner, seed, table, zs, settings, progress);
-      if (plan.warmStart().enabled()) {
+      for (boolean warm : plan.warmStart().enabled() ? List.of(false, true) : List.of(false)) {
         for (Strategy strategy : strategies) {
-          replay(strategy, strategy.name() + WARM, learner.warmStarted(plan.warmStart()), seed, table, zs, settings,
-              progress);
+          for (Variant v : plan.labels().variants()) {
+            String arm = strategy.name() + v.suffix() + (warm ? WARM : "");
+            Learner l = warm ? learner.warmStarted(plan.warmStart()) : learner;
+            replay(new ArmReplay(shared, plan.labels(), strategy, v, arm, seed), arm, l, seed, table, zs, settings, progress);
+          }
         }
       }
     }
     return table;
   }
 
+  /** The pool every arm starts from: normalised once, with exact neighbour lists of every row (one N² pass per run). */
+  private ArmReplay.Pool sharedPool() {
+    int n = bench.pool().length, dim = bench.dim();
+    float[] f = io.alvlm.selection.Vectors.normalizeRows(flatten(bench.pool()), dim);
+    int k = plan.labels().listK();
+    for (Map<String, String> p : plan.strategyParams().values()) {
+      if (p.containsKey("k")) k = Math.max(k, Integer.parseInt(p.get("k").strip()));
+    }
+    io.alvlm.selection.NeighborTable exact = io.alvlm.selection.ExactNeighbors.compute(f, dim,
+        java.util.stream.IntStream.range(0, n).toArray(), k);
+    io.alvlm.selection.MaintainedNeighbors lists = new io.alvlm.selection.MaintainedNeighbors(k);
+    lists.ensureCapacity(n);
+    for (int r = 0; r < n; r++) lists.set(r, exact.ids()[r], exact.sims()[r]);
+    return new ArmReplay.Pool(injection, io.alvlm.selection.FeatureRows.of(f, dim), lists, perRound());
+  }
+
   /**
-   * Replays {@code strategy} for {@code seed} with {@code learner}, recording rows as {@code arm}. A warm
-   * learner continued after an interruption starts its first round again from zero-shot.
+   * Replays {@code replay}'s arm for {@code seed} with {@code learner}. A warm learner continued after an
+   * interruption starts its first round again from zero-shot.
    */
-  private void replay(Strategy strategy, String arm, Learner learner, long seed, ResultsTable table, Accuracy zs,
+  private void replay(ArmReplay replay, String arm, Learner learner, long seed, ResultsTable table, Accuracy zs,
       Map<String, Object> settings, Progress progress) throws IOException {
     int finished = table.rounds(arm, seed).size();
     if (finished >= plan.rounds()) return;
     ReplayCheckpoint checkpoint = new ReplayCheckpoint(out, arm, seed);
-    int n = bench.pool().length;
-    PoolStatus[] status = new PoolStatus[n];
-    Arrays.fill(status, PoolStatus.UNLABELED);
-    int[] labels = new int[n];
-    Arrays.fill(labels, -1);
-    List<Integer> labelled = new ArrayList<>();
-    for (int[] picks : checkpoint.picks(finished)) reveal(picks, status, labels, labelled);
-    float[][] classFeatures = bench.zeroShot();
-    if (finished > 0) {
-      classFeatures = checkpoint.classFeatures(finished).orElse(null);
-      if (classFeatures == null) {
-        // interrupted between the row and the cleanup: the labels are known, so retrain that round
-        classFeatures = learner.train(rows(labelled), trueLabels(labelled), roundSeed(seed, finished));
-      }
-    }
-    float[] pool = flatten(bench.pool());
+    ArmReplay.State state = restore(replay, checkpoint, finished, learner, seed);
     for (int round = finished + 1; round <= plan.rounds(); round++) {
       long roundSeed = roundSeed(seed, round);
-      long t0 = System.nanoTime();
-      PoolView view = PoolView.of(pool, bench.dim(), flatten(classFeatures), bench.logitScale(), status, labels);
-      Selection sel = strategy.select(view, perRound(), roundSeed);
-      double selectSeconds = (System.nanoTime() - t0) / 1e9;
-      int[] picks = sel.rows();
-      checkpoint.addPicks(picks);
-      reveal(picks, status, labels, labelled);
-      long t1 = System.nanoTime();
-      classFeatures = learner.train(rows(labelled), trueLabels(labelled), roundSeed);
-      double trainSeconds = (System.nanoTime() - t1) / 1e9;
-      Accuracy acc = Accuracy.of(classFeatures, bench.test(), bench.testLabels());
-      checkpoint.saveClassFeatures(round, classFeatures);
-      RoundResult row = new RoundResult(arm, seed, round, labelled.size(), plan.budget().label(round),
-          acc.top1(), acc.meanPerClass(), zs.top1(), zs.meanPerClass(), selectSeconds, trainSeconds,
+      ArmReplay.Round r = replay.round(state, round, learner, roundSeed);
+      checkpoint.addPicks(r.picks());
+      Accuracy acc = Accuracy.of(r.classFeatures(), bench.test(), bench.testLabels());
+      checkpoint.saveClassFeatures(round, r.classFeatures());
+      checkpoint.saveLabels(new ReplayCheckpoint.Saved(round, state.ledger.state(), state.stop.snapshot()));
+      LabelTable.append(out, r.facts());
+      RoundResult row = new RoundResult(arm, seed, round, r.facts().requested(), plan.budget().label(round),
+          acc.top1(), acc.meanPerClass(), zs.top1(), zs.meanPerClass(), r.selectSeconds(), r.trainSeconds(),
           Instant.now().toString());
       table.add(row, settings);
       checkpoint.dropBefore(round);
@@ -167,21 +184,30 @@ public final class EvaluationRun {
     }
   }
 
-  private void reveal(int[] picks, PoolStatus[] status, int[] labels, List<Integer> labelled) {
-    for (int r : picks) {
-      if (status[r] == PoolStatus.LABELED) throw new IllegalStateException("pool row " + r + " picked twice");
-      status[r] = PoolStatus.LABELED;
-      labels[r] = bench.poolLabels()[r];
-      labelled.add(r);
+  /**
+   * The state after {@code finished} rounds: fresh, or as saved; a folder from before labels were saved holds
+   * only picks, answered then (as they were) with their true labels.
+   */
+  private ArmReplay.State restore(ArmReplay replay, ReplayCheckpoint checkpoint, int finished, Learner learner, long seed)
+      throws IOException {
+    if (finished == 0) return replay.fresh();
+    float[][] classFeatures = checkpoint.classFeatures(finished).orElse(null);
+    java.util.Optional<ReplayCheckpoint.Saved> saved = checkpoint.labels().filter(s -> s.round() == finished);
+    ArmReplay.State s;
+    if (saved.isPresent()) {
+      s = replay.restored(saved.get().ledger(), classFeatures, saved.get().stop());
+    } else {
+      LabelLedger ledger = new LabelLedger(bench.poolLabels());
+      for (int[] picks : checkpoint.picks(finished)) for (int r : picks) ledger.answer(r, 0, bench.poolLabels()[r], 0);
+      s = replay.restored(ledger.state(), classFeatures, null);
     }
-  }
-
-  private int[] trueLabels(List<Integer> rows) {
-    return rows.stream().mapToInt(r -> bench.poolLabels()[r]).toArray();
-  }
-
-  private static int[] rows(List<Integer> rows) {
-    return rows.stream().mapToInt(Integer::intValue).toArray();
+    if (classFeatures == null) {
+      // interrupted between the row and the cleanup: the labels are known, so retrain that round
+      int[] rows = s.ledger.rows(LabelLedger.ANSWERED);
+      s.classFeatures = learner.train(rows, java.util.Arrays.stream(rows).map(s.ledger::label).toArray(),
+          roundSeed(seed, finished));
+    }
+    return s;
   }
 
   /** Selection and training seed of a round: different per round, reproducible per (seed, round). */
@@ -202,8 +228,10 @@ public final class EvaluationRun {
     s.put("budget", plan.budget().spec());
     s.put("per_round", perRound());
     if (!plan.strategyParams().isEmpty()) s.put("strategy_params", new java.util.TreeMap<>(plan.strategyParams()));
+    if (!plan.labels().paperOnly()) s.putAll(plan.labels().fixed());
     Map<String, Object> all = new LinkedHashMap<>(s);
     all.put("strategies", plan.strategies());
+    if (!plan.labels().paperOnly()) all.put("variants", plan.labels().variants().stream().map(Variant::toString).toList());
     all.put("rounds", plan.rounds());
     all.put("seeds", plan.seeds());
     bench.paperDataset().ifPresent(p -> all.put("paper_dataset", p));
@@ -214,7 +242,7 @@ public final class EvaluationRun {
   private void checkSameRun(Map<String, Object> settings) throws IOException {
     ObjectMapper json = new ObjectMapper();
     Map<String, Object> fixed = new LinkedHashMap<>(settings);
-    fixed.keySet().removeAll(List.of("strategies", "rounds", "seeds"));
+    fixed.keySet().removeAll(List.of("strategies", "rounds", "seeds", "variants"));
     Path f = out.resolve("run.json");
     if (Files.isRegularFile(f)) {
       Map<?, ?> before = json.readValue(f.toFile(), Map.class);

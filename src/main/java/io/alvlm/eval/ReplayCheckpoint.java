@@ -16,9 +16,12 @@ import java.util.Optional;
  * What a replay of one strategy and seed needs to continue after an interruption, kept as plain
  * files under {@code <results>/state/}: {@code <strategy>-seed<s>.picks} (one line per round, the
  * pool rows picked, comma-separated) and {@code <strategy>-seed<s>.round<r>.npy}, the class
- * features trained after the last finished round (earlier rounds' files are removed).
+ * features trained after the last finished round (earlier rounds' files are removed), and
+ * {@code <strategy>-seed<s>.labels.json}, the replay's labels and stopping rule after it.
  */
 final class ReplayCheckpoint {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+      .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY);
   private final Path dir;
   private final String base;
 
@@ -66,6 +69,26 @@ final class ReplayCheckpoint {
     Path tmp = dir.resolve(base + ".tmp.npy");
     Npy.writeMatrix(tmp, features);
     Files.move(tmp, modelFile(round), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The labels and stopping rule saved after the last finished round, when saved. */
+  Optional<Saved> labels() throws IOException {
+    Path f = labelsFile();
+    if (!Files.isRegularFile(f)) return Optional.empty();
+    return Optional.of(JSON.readValue(f.toFile(), Saved.class));
+  }
+
+  void saveLabels(Saved saved) throws IOException {
+    Path tmp = dir.resolve(base + ".labels.tmp");
+    JSON.writeValue(tmp.toFile(), saved);
+    Files.move(tmp, labelsFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** A replay's labels and stopping rule after {@code round}. */
+  record Saved(int round, LabelLedger.State ledger, io.alvlm.stopping.StoppingRule.Snapshot stop) {}
+
+  private Path labelsFile() {
+    return dir.resolve(base + ".labels.json");
   }
 
   /** Removes the class features of rounds before {@code round}. */

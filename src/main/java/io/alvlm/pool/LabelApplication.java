@@ -7,6 +7,7 @@ import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.TrainingEvent;
 import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.VectorBytes;
+import io.alvlm.review.AnnotatorAgreement;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.stream.ServiceMetrics;
 import java.time.Instant;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * Moves images between statuses as answers come (a {@link Label}) or fail to come (a request's
  * deadline passes): validates each label (refusing unknown images and classes to the dead-letter
  * topic), counts relabels, sends labelled examples on to the trainer, and tells the trainer when the
- * last open request of a round was answered or expired.
+ * last open request of a round was answered or expired. The answer to a recheck also counts for or
+ * against the annotator of the label it checks ({@link AnnotatorAgreement}, {@code alvlm_annotator_agreement}).
  */
 final class LabelApplication {
   /** Longest class name a label may carry. */
@@ -26,6 +28,8 @@ final class LabelApplication {
   private final DeadlineQueue deadlines;
   private final PoolOutputs out;
   private final ServiceMetrics metrics;
+  /** Per annotator, how often a recheck confirmed their label; in memory, counted from the answers since start. */
+  private final AnnotatorAgreement agreement = new AnnotatorAgreement();
 
   LabelApplication(PoolState state, DeadlineQueue deadlines, PoolOutputs out, ServiceMetrics metrics) {
     this.state = Objects.requireNonNull(state);
@@ -56,6 +60,10 @@ final class LabelApplication {
     int row = index.row(id);
     switch (l.getOutcome()) {
       case LABELED -> {
+        if (answersRecheck(e, l) && e.getAnnotator() != null) {
+          agreement.record(e.getAnnotator(), cls.equals(e.getClassName()));
+          metrics.annotatorAgreement(e.getAnnotator(), agreement.estimate(e.getAnnotator()));
+        }
         if (e.getStatus() == ImageStatus.LABELED && cls.equals(e.getClassName())) {
           metrics.label("repeat");
           return;
@@ -99,6 +107,12 @@ final class LabelApplication {
     if (wasPending && state.meta.answered(answeredRound)) {
       roundComplete(answeredRound, now);
     }
+  }
+
+  /** Whether {@code l} answers the recheck of {@code e}'s label (it echoes the recheck's query id). */
+  private static boolean answersRecheck(PoolEntry e, Label l) {
+    return e.getStatus() == ImageStatus.LABELED && e.getQueryId() != null
+        && e.getQueryId().endsWith("-" + QueryRounds.RECHECK) && e.getQueryId().equals(l.getQueryId());
   }
 
   /** Returns the images whose request is past its deadline at {@code now} to the unlabelled pool. */

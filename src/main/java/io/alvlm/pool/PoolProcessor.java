@@ -97,11 +97,12 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
         new NeighborMaintenance.Settings(config.get(Settings.POOL_FOLD_BATCH), config.get(Settings.POOL_FOLD_WORK),
             parts.neighbors(), parts.compute(), config.get(Settings.QUERY_SEED), config.get(Settings.POOL_THREADS)), steps);
     RoundSettings roundSettings = RoundSettings.from(config);
-    QueryRounds queryRounds = new QueryRounds(parts.strategy(), roundSettings, metrics, state,
+    SpendingRules spending = SpendingRules.from(config);
+    QueryRounds queryRounds = new QueryRounds(parts.strategy(), spending, roundSettings, metrics, state,
         context.getStateStore(QueryRounds.ROUNDS_STORE), context.getStateStore(QueryRounds.SCORES_STORE), out);
     rounds = new RoundDriver(state, queryRounds, roundWorker,
         new ModelStore(context.getStateStore(ModelStore.NAME), config.get(Settings.MODEL_NAME)), deadlines, roundSettings,
-        metrics);
+        new StopCheck(spending.stop(), roundSettings.seed(), metrics), metrics);
     PoolRestore.restore(state, neighborStore, deadlines);
     metrics.poolSource(gaugeSource);
     context.schedule(Duration.ofMillis(config.get(Settings.QUERY_TICK_MS)), PunctuationType.WALL_CLOCK_TIME,

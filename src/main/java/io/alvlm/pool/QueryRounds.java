@@ -35,7 +35,14 @@ public final class QueryRounds {
   public static final String ROUNDS_STORE = "rounds";
   public static final String SCORES_STORE = "scores";
 
+  /** {@link AnnotationRequest#getReason()} of a request the strategy picked. */
+  public static final String UNCERTAIN = "uncertain";
+  /** {@link AnnotationRequest#getReason()} of a suspect label asked again. */
+  public static final String RECHECK = "recheck";
+
   private final Strategy strategy;
+  private final SpendingRules rules;
+  private final LabelReview review;
   private final RoundSettings settings;
   private final ServiceMetrics metrics;
   private final PoolState state;
@@ -43,9 +50,11 @@ public final class QueryRounds {
   private final KeyValueStore<String, PickScores> scores;
   private final PoolOutputs out;
 
-  QueryRounds(Strategy strategy, RoundSettings settings, ServiceMetrics metrics, PoolState state,
+  QueryRounds(Strategy strategy, SpendingRules rules, RoundSettings settings, ServiceMetrics metrics, PoolState state,
       KeyValueStore<Long, QueryRound> roundStore, KeyValueStore<String, PickScores> scores, PoolOutputs out) {
     this.strategy = Objects.requireNonNull(strategy);
+    this.rules = Objects.requireNonNull(rules);
+    this.review = new LabelReview(rules.recheckShare(), rules.auditModelWeight());
     this.settings = Objects.requireNonNull(settings);
     this.metrics = Objects.requireNonNull(metrics);
     this.state = Objects.requireNonNull(state);
@@ -64,9 +73,13 @@ public final class QueryRounds {
     final long labeled;
     final long newSinceRound;
     final io.alvlm.coop.PromptModel model;
+    /** The stopping rule's latest reading when the round opened; null before the second model. */
+    final io.alvlm.stopping.StoppingRule.Assessment stop;
     private final PoolView snapshot;
 
-    private Plan(long round, String trigger, int wanted, PoolIndex index, io.alvlm.coop.PromptModel model, long newSinceRound) {
+    private Plan(long round, String trigger, int wanted, PoolIndex index, io.alvlm.coop.PromptModel model, long newSinceRound,
+        io.alvlm.stopping.StoppingRule.Assessment stop) {
+      this.stop = stop;
       this.round = round;
       this.trigger = trigger;
       this.wanted = wanted;
@@ -79,45 +92,55 @@ public final class QueryRounds {
     }
 
     /**
-     * Runs the strategy on the snapshot, then the model's guesses and the score record of every pick,
-     * so the punctuation that applies it only writes; the worker calls this, and it touches no store.
+     * Audits the labels and chooses the rechecks ({@link LabelReview}), runs the round's strategy (cold
+     * start, dedup: {@link SpendingRules#strategyFor}) on the snapshot for the rest of the budget, then the
+     * model's guesses and the score record of every pick, so the punctuation that applies it only writes;
+     * the worker calls this, and it touches no store.
      */
     Outcome select() {
       long t0 = System.nanoTime();
-      Selection sel = strategy.select(snapshot, wanted, settings.seed() + round);
+      LabelReview.Found rechecks = review.rechecks(snapshot, model, wanted);
+      Strategy s = rules.strategyFor(snapshot, strategy);
+      int rest = wanted - rechecks.rows().length;
+      Selection sel = rest > 0 ? s.select(snapshot, rest, settings.seed() + round) : Selection.empty();
       List<List<ClassGuess>> guesses = new ArrayList<>(sel.picks().size());
       List<PickScores> scoreRecords = new ArrayList<>(sel.picks().size());
       for (Pick p : sel.picks()) {
         guesses.add(guesses(model, snapshot.features().row(p.row()), 3));
         scoreRecords.add(scoreRecord(round, model.version(), p.scores()));
       }
-      return new Outcome(this, sel, guesses, scoreRecords, (System.nanoTime() - t0) / 1e6);
+      List<List<ClassGuess>> recheckGuesses = new ArrayList<>();
+      for (int r : rechecks.rows()) recheckGuesses.add(guesses(model, snapshot.features().row(r), 3));
+      return new Outcome(this, s.name(), sel, guesses, scoreRecords, rechecks, recheckGuesses, (System.nanoTime() - t0) / 1e6);
     }
   }
 
   /**
-   * What the worker hands back: the plan, the strategy's selection, each pick's class guesses and
-   * score record (in pick order), and how long it took.
+   * What the worker hands back: the plan, the name of the strategy that ran (the cold start's in a cold
+   * round), its selection, each pick's class guesses and score record (in pick order), the rechecks with
+   * their guesses, and how long it took.
    */
-  public record Outcome(Plan plan, Selection selection, List<List<ClassGuess>> guesses, List<PickScores> scoreRecords,
-      double selectMs) {}
+  public record Outcome(Plan plan, String strategyName, Selection selection, List<List<ClassGuess>> guesses,
+      List<PickScores> scoreRecords, LabelReview.Found rechecks, List<List<ClassGuess>> recheckGuesses, double selectMs) {}
 
   /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
-  Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger) {
+  Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger, io.alvlm.stopping.StoppingRule.Assessment stop) {
     return new Plan(state.meta.round() + 1, trigger, settings.budget().images(index.size(), model.classes()), index, model,
-        state.meta.newSinceRound());
+        state.meta.newSinceRound(), stop);
   }
 
   /**
-   * Reads the pool entries of {@code o}'s picks from {@code from} on, at least one and then until
+   * Reads the pool entries of {@code o}'s picks, then its rechecks, from {@code from} on, at least one and then until
    * {@code deadlineNanos}, only so that {@link #apply} finds them in the store's caches (cold reads of a
    * large round's picks stalled one punctuation for seconds; docs/benchmarks.md); returns the next pick to read.
    */
   int warm(Outcome o, PoolIndex index, int from, long deadlineNanos) {
     List<Pick> picks = o.selection().picks();
     int q = from;
-    while (q < picks.size()) {
-      state.pool.get(index.id(picks.get(q++).row()));
+    while (q < picks.size() + o.rechecks().rows().length) {
+      int row = q < picks.size() ? picks.get(q).row() : o.rechecks().rows()[q - picks.size()];
+      q++;
+      state.pool.get(index.id(row));
       if (System.nanoTime() >= deadlineNanos) break;
     }
     return q;
@@ -156,7 +179,7 @@ public final class QueryRounds {
       opened.add(new PendingRequest(id, deadline));
       Map<String, Double> parts = p.scores();
       AnnotationRequest req = AnnotationRequest.newBuilder()
-          .setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri()).setStrategy(strategy.name())
+          .setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri()).setStrategy(o.strategyName())
           .setCalibratedEntropy(parts.getOrDefault("calibrated_entropy", 0.0))
           .setNeighborEntropy(parts.getOrDefault("neighbor_entropy", 0.0))
           .setUncertainty(parts.getOrDefault("uncertainty", parts.values().stream().findFirst().orElse(0.0)))
@@ -170,6 +193,7 @@ public final class QueryRounds {
       out.request(id, req, now);
       scores.put(id, o.scoreRecords().get(q));
     }
+    int rechecked = recheck(o, index, now, deadline);
     state.meta.opened(round, now, opened.size(), plan.newSinceRound);
     if ("model".equals(plan.trigger)) {
       state.meta.scoredWith(model.version());
@@ -184,14 +208,57 @@ public final class QueryRounds {
     if (prior != null) {
       for (float x : prior) priorList.add((double) x);
     }
-    QueryRound qr = QueryRound.newBuilder().setRound(round).setStrategy(strategy.name()).setTrigger(plan.trigger)
+    QueryRound qr = QueryRound.newBuilder().setRound(round).setStrategy(o.strategyName()).setTrigger(plan.trigger)
         .setBudget(plan.wanted).setSelected(opened.size()).setDropped(dropped).setUnlabeled(plan.unlabeled)
+        .setDuplicates(o.selection().duplicates().size()).setRechecks(rechecked)
+        .setStopKappa(plan.stop == null ? null : finite(plan.stop.kappa()))
+        .setStopForecast(plan.stop == null ? null : finite(plan.stop.forecast()))
         .setPending(plan.pending).setLabeled(plan.labeled).setModelVersion(model.version()).setTimingsMs(timings)
         .setClassPrior(priorList).setOpenedAt(Instant.ofEpochMilli(now)).build();
     roundStore.put(round, qr);
     out.round(qr, now);
     metrics.round(opened.size(), (long) (timings.get("round_total") * 1e6));
+    metrics.duplicates(o.selection().duplicates().size(), opened.size());
+    metrics.rechecks(rechecked, o.rechecks().suspects());
     return opened;
+  }
+
+  /**
+   * Asks the round's suspect labels again: one request each, reason {@link #RECHECK}, with the audit's margin
+   * as its score. The image stays LABELED (its label keeps training until an answer replaces it; the answer
+   * is a relabel, or a repeat that confirms it) and its request joins no deadline and no round count, so an
+   * unanswered recheck holds nothing up. An image no longer labelled, or whose last request was a recheck
+   * already, is skipped. Returns the rechecks asked.
+   */
+  private int recheck(Outcome o, PoolIndex index, long now, long deadline) {
+    int asked = 0;
+    int[] rows = o.rechecks().rows();
+    for (int q = 0; q < rows.length; q++) {
+      String id = index.id(rows[q]);
+      PoolEntry e = state.pool.get(id);
+      if (e == null || e.getStatus() != ImageStatus.LABELED || e.getClassName() == null
+          || (e.getQueryId() != null && e.getQueryId().endsWith("-" + RECHECK))) {
+        continue;
+      }
+      long round = o.plan().round;
+      String queryId = settings.applicationId() + "-r" + round + "-" + id + "-" + RECHECK;
+      e.setQueryId(queryId);
+      List<Long> rs = new ArrayList<>(e.getRounds());
+      rs.add(round);
+      e.setRounds(rs);
+      state.pool.put(id, e);
+      Map<String, Double> parts = Map.of("audit_margin", o.rechecks().margins()[q]);
+      out.request(id, AnnotationRequest.newBuilder().setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri())
+          .setStrategy(o.strategyName()).setScores(new HashMap<>(parts)).setGuesses(o.recheckGuesses().get(q))
+          .setModelVersion(o.plan().model.version()).setCreatedAt(Instant.ofEpochMilli(now))
+          .setDeadline(Instant.ofEpochMilli(deadline)).setReason(RECHECK).build(), now);
+      asked++;
+    }
+    return asked;
+  }
+
+  private static Double finite(double x) {
+    return Double.isFinite(x) ? x : null;
   }
 
   /** The score parts of a pick as the store keeps them: NaN parts (a strategy without that part) left out. */

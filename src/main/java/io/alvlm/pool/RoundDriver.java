@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * round {@link Worker}, and applies the worker's result in a later step, once every pick's pool
  * entry has been read, so the one transaction that applies it reads from warm caches. One round at a
  * time: a round waiting to be applied holds off the next, and a failed round the next for an interval.
+ * A due round first lets the {@link StopCheck} read a new model, and waits while the stopping rule holds
+ * rounds paused.
  */
 final class RoundDriver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoundDriver.class);
@@ -26,6 +28,7 @@ final class RoundDriver implements AutoCloseable {
   private final ModelStore models;
   private final DeadlineQueue deadlines;
   private final RoundSettings settings;
+  private final StopCheck stop;
   private final ServiceMetrics metrics;
   /** A finished round whose picks are being read before it is applied; null when none. */
   private QueryRounds.Outcome toApply;
@@ -35,13 +38,14 @@ final class RoundDriver implements AutoCloseable {
   private long retryAt;
 
   RoundDriver(PoolState state, QueryRounds rounds, Worker<QueryRounds.Outcome> worker, ModelStore models,
-      DeadlineQueue deadlines, RoundSettings settings, ServiceMetrics metrics) {
+      DeadlineQueue deadlines, RoundSettings settings, StopCheck stop, ServiceMetrics metrics) {
     this.state = Objects.requireNonNull(state);
     this.rounds = Objects.requireNonNull(rounds);
     this.worker = Objects.requireNonNull(worker);
     this.models = Objects.requireNonNull(models);
     this.deadlines = Objects.requireNonNull(deadlines);
     this.settings = Objects.requireNonNull(settings);
+    this.stop = Objects.requireNonNull(stop);
     this.metrics = Objects.requireNonNull(metrics);
   }
 
@@ -66,7 +70,9 @@ final class RoundDriver implements AutoCloseable {
     String trigger = trigger(model, now);
     // a round waits for current lists, for the previous round, and after a failure for its retry time
     if (trigger != null && index.current() && !busy() && now >= retryAt && index.count(PoolStatus.UNLABELED) > 0) {
-      QueryRounds.Plan plan = rounds.plan(index, model, trigger);
+      stop.observe(index, model);
+      if (stop.paused(index)) return; // the stopping rule fired: no round until the pool grows
+      QueryRounds.Plan plan = rounds.plan(index, model, trigger, stop.last());
       worker.start(() -> settings.threads().call(plan::select)); // its blocked loops split over pool.threads
       applyFinished(now); // an inline executor has finished already
     }
@@ -123,7 +129,7 @@ final class RoundDriver implements AutoCloseable {
       picksRead = 0;
     }
     picksRead = rounds.warm(toApply, state.index(), picksRead, System.nanoTime() + settings.applyReadMs() * 1_000_000L);
-    if (picksRead < toApply.selection().picks().size()) return; // the rest in the next steps
+    if (picksRead < toApply.selection().picks().size() + toApply.rechecks().rows().length) return; // the rest next steps
     QueryRounds.Outcome o = toApply;
     toApply = null;
     rounds.apply(o, state.index(), now).forEach(deadlines::add);

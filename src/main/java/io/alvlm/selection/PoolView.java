@@ -83,6 +83,11 @@ public record PoolView(
         probabilities);
   }
 
+  /** The same pool with rows in another state ({@code status}, one per row, is taken over, not copied). */
+  public PoolView withStatus(PoolStatus[] status) {
+    return new PoolView(features, rows, dim, classText, classes, logitScale, status, labels, neighbors, probabilities);
+  }
+
   /** The same pool with maintained class probabilities attached. */
   public PoolView withProbabilities(ClassProbabilities p) {
     return new PoolView(features, rows, dim, classText, classes, logitScale, status, labels, neighbors, Optional.of(p));

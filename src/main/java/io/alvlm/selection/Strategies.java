@@ -9,14 +9,16 @@ import java.util.TreeSet;
 
 /**
  * Builds strategies by name: {@code cec}, {@code random}, {@code entropy}, {@code margin},
- * {@code least-confidence}, {@code coreset}, {@code badge}, and {@code pcb:<name>} wrapping any of them.
+ * {@code least-confidence}, {@code coreset}, {@code badge}, {@code typical} (TypiClust, {@link TypicalStrategy}), and
+ * {@code pcb:<name>} wrapping any of them; {@link #deduplicated} adds near-duplicate suppression to any.
  * CEC reads {@code top-n}, {@code k}, {@code lambda}, {@code inits}, {@code iterations},
  * {@code tolerance}, {@code sample-per-centre}, {@code sampled-inits}, {@code device} ({@code auto}, {@code cpu}, {@code gpu})
  * and {@code half} ({@code true}/{@code false}: fp16 products on a GPU); PCB reads {@code candidates} (proposals per budget slot, default 5). Unknown
  * names or parameters throw {@link IllegalArgumentException} listing the valid ones.
  */
 public final class Strategies {
-  public static final List<String> NAMES = List.of("cec", "random", "entropy", "margin", "least-confidence", "coreset", "badge");
+  public static final List<String> NAMES = List.of("cec", "random", "entropy", "margin", "least-confidence", "coreset", "badge",
+      "typical");
   private static final Set<String> CEC_KEYS = Set.of("top-n", "k", "lambda", "inits", "iterations", "tolerance",
       "sample-per-centre", "sampled-inits", "device", "half");
   private static final String PCB = "pcb:";
@@ -51,6 +53,11 @@ public final class Strategies {
     return byName(name, cec, name);
   }
 
+  /** {@code s} with near-duplicate suppression at {@code cosine} ({@link DeduplicatedStrategy}). */
+  public static Strategy deduplicated(Strategy s, double cosine) {
+    return new DeduplicatedStrategy(s, cosine);
+  }
+
   private static Strategy byName(String name, CecStrategy.Settings cec, String full) {
     return switch (name) {
       case "cec" -> new CecStrategy(cec);
@@ -60,6 +67,7 @@ public final class Strategies {
       case "least-confidence" -> new UncertaintyStrategy(UncertaintyStrategy.Measure.LEAST_CONFIDENCE);
       case "coreset" -> new CoreSetStrategy();
       case "badge" -> new BadgeStrategy();
+      case "typical" -> TypicalStrategy.defaults();
       default -> throw unknown(full);
     };
   }

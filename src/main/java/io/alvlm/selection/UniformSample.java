@@ -3,12 +3,12 @@ package io.alvlm.selection;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Uniform samples of row numbers, for training on part of a large pool. */
-final class UniformSample {
+/** Uniform samples of row numbers: training on part of a large pool, a stop set, the images to copy. */
+public final class UniformSample {
   private UniformSample() {}
 
   /** {@code size} distinct rows of {@code [0, n)}, ascending, uniformly (partial Fisher–Yates). */
-  static int[] rows(int n, int size, SplittableRandom rnd) {
+  public static int[] rows(int n, int size, SplittableRandom rnd) {
     int[] a = new int[n];
     for (int i = 0; i < n; i++) a[i] = i;
     for (int i = 0; i < size; i++) {

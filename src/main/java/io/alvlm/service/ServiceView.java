@@ -129,6 +129,10 @@ final class ServiceView implements HttpApi.View {
         m.put("trigger", q.getTrigger());
         m.put("budget", q.getBudget());
         m.put("selected", q.getSelected());
+        m.put("duplicates", q.getDuplicates());
+        m.put("rechecks", q.getRechecks());
+        m.put("stopKappa", q.getStopKappa());
+        m.put("stopForecast", q.getStopForecast());
         m.put("unlabeled", q.getUnlabeled());
         m.put("pending", q.getPending());
         m.put("labeled", q.getLabeled());

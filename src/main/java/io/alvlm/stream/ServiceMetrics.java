@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code alvlm_pool_images{status}}, {@code alvlm_round_seconds}, {@code alvlm_round_selected},
  * {@code alvlm_labels{outcome}}, {@code alvlm_dlq_records{stage,reason}}, {@code alvlm_trainer_loss},
  * {@code alvlm_trainer_accuracy{model}}, {@code alvlm_model_version}, {@code alvlm_rounds},
+ * {@code alvlm_pool_duplicates}, {@code alvlm_round_duplicate_share}, {@code alvlm_rechecks}, {@code alvlm_labels_suspect},
+ * {@code alvlm_annotator_agreement{annotator}}, {@code alvlm_stop_kappa}, {@code alvlm_stop_forecast}, {@code alvlm_stop_paused},
  * {@code alvlm_registry_errors{kind}} (failed schema registry attempts, kinds of {@link RegistryHealth#KINDS}),
  * {@code alvlm_embed_batch_limit} (images the next tower call may take, {@code BatchPace}),
  * {@code alvlm_producers_fenced} (transactional producers fenced, {@link FencedProducers}),
@@ -175,6 +177,37 @@ public final class ServiceMetrics {
     rounds.increment();
     roundSize.record(selected);
     roundTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A round's near-duplicate suppression: {@code turnedDown} picks were near-copies of a labelled, pending
+   * or picked image ({@code alvlm_pool_duplicates_total}), against {@code asked} images requested; the
+   * round's duplicate share is {@code turnedDown / (turnedDown + asked)} ({@code alvlm_round_duplicate_share}).
+   */
+  public void duplicates(int turnedDown, int asked) {
+    Counter.builder("alvlm.pool.duplicates").description("Picks turned down as near-copies of a labelled, pending or picked image")
+        .register(registry).increment(turnedDown);
+    int proposed = turnedDown + asked;
+    gauge("alvlm.round.duplicate.share", Map.of(), proposed == 0 ? 0 : (double) turnedDown / proposed);
+  }
+
+  /** A round's label audit: {@code suspects} labels were suspect and {@code issued} were asked again. */
+  public void rechecks(int issued, int suspects) {
+    Counter.builder("alvlm.rechecks").description("Suspect labels asked again (AnnotationRequest.reason = recheck)")
+        .register(registry).increment(issued);
+    gauge("alvlm.labels.suspect", Map.of(), suspects);
+  }
+
+  /** {@code annotator}'s agreement estimate: how often rechecks confirmed their labels ((agreed + 1) / (checked + 2)). */
+  public void annotatorAgreement(String annotator, double estimate) {
+    gauge("alvlm.annotator.agreement", Map.of("annotator", annotator), estimate);
+  }
+
+  /** The stopping rule's latest reading: kappa of consecutive models, forecast change of the next round, 1 while paused. */
+  public void stopRule(double kappa, double forecast, boolean paused) {
+    gauge("alvlm.stop.kappa", Map.of(), kappa);
+    gauge("alvlm.stop.forecast", Map.of(), forecast);
+    gauge("alvlm.stop.paused", Map.of(), paused ? 1 : 0);
   }
 
   public void trained(long nanos, double loss, double accuracy, double currentAccuracy) {

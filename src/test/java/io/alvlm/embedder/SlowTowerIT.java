@@ -68,11 +68,8 @@ class SlowTowerIT {
     @Override
     public float[][] embed(List<float[]> pixels) {
       float[][] out = tower.embed(pixels);
-      try {
-        Thread.sleep(MS_PER_IMAGE * pixels.size()); // the slowness under test, not a wait for a condition
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      // the slowness under test, not a wait for a condition
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(MS_PER_IMAGE * pixels.size()));
       batches.add(pixels.size());
       pixels.forEach(p -> embedded.computeIfAbsent(ids.remove(p), k -> new AtomicInteger()).incrementAndGet());
       return out;

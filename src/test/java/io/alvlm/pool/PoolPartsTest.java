@@ -234,10 +234,12 @@ class PoolPartsTest {
     rounds.init(context.getStateStoreContext(), rounds);
     RoundSettings settings = new RoundSettings(Budget.parse("4"), 60_000, 10, 0, 30_000, 250, 7, "app",
         io.alvlm.selection.PoolThreads.of(2));
-    QueryRounds queryRounds = new QueryRounds(new RandomStrategy(), settings, metrics, state, rounds, scores, sent);
+    SpendingRules plain = new SpendingRules(java.util.Optional.empty(), 0, 0.25, io.alvlm.selection.ColdStart.NONE,
+        new io.alvlm.stopping.StoppingRule.Settings(io.alvlm.stopping.StoppingRule.Mode.NEVER, 0.94, 3, 0.0005, 1000));
+    QueryRounds queryRounds = new QueryRounds(new RandomStrategy(), plain, settings, metrics, state, rounds, scores, sent);
     List<Runnable> held = new ArrayList<>();
     RoundDriver driver = new RoundDriver(state, queryRounds, Worker.on(held::add), new ModelStore(models(0), "default"),
-        deadlines, settings, metrics);
+        deadlines, settings, new StopCheck(plain.stop(), 7, metrics), metrics);
     io.alvlm.selection.BlockProduct cpu = new io.alvlm.selection.BlockProduct(io.alvlm.selection.Compute.cpu());
     while (!state.index().current()) state.index().maintain(16, cpu);
     driver.maybeStart(1_000); // 12 arrivals >= query.min-new 10

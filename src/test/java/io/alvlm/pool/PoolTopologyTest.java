@@ -119,12 +119,13 @@ class PoolTopologyTest {
   }
 
   private void sendImages(int from, int to) {
-    for (int i = from; i < to; i++) {
-      float[] v = Arrays.copyOfRange(features, i * DIM, (i + 1) * DIM);
-      embeddings.pipeInput("img" + i, ImageEmbedding.newBuilder().setId("img" + i).setModelId("fixture")
-          .setVector(VectorBytes.float32(v)).setPrecision(VectorPrecision.FLOAT32).setDim(DIM)
-          .setImageTimestamp(Instant.EPOCH).setEmbeddedAt(Instant.EPOCH).build());
-    }
+    for (int i = from; i < to; i++) sendVector("img" + i, Arrays.copyOfRange(features, i * DIM, (i + 1) * DIM));
+  }
+
+  private void sendVector(String id, float[] v) {
+    embeddings.pipeInput(id, ImageEmbedding.newBuilder().setId(id).setModelId("fixture")
+        .setVector(VectorBytes.float32(v)).setPrecision(VectorPrecision.FLOAT32).setDim(DIM)
+        .setImageTimestamp(Instant.EPOCH).setEmbeddedAt(Instant.EPOCH).build());
   }
 
   private Label label(String id, String cls) {
@@ -456,5 +457,201 @@ class PoolTopologyTest {
     held.runAll();
     sendImages(420, 440);
     assertEquals(8.0, probedCells(), "cells trained and installed between records, no punctuation needed");
+  }
+
+  /** Images {@code img0..img(n-1)} of the fixture, each followed by a near-copy {@code copy<i>} (cosine about 0.995). */
+  private void sendImagesWithCopies(int n) {
+    java.util.Random r = new java.util.Random(11);
+    sendImages(0, n);
+    for (int i = 0; i < n; i++) {
+      float[] v = Arrays.copyOfRange(features, i * DIM, (i + 1) * DIM);
+      double norm = 0;
+      for (int d = 0; d < DIM; d++) {
+        v[d] += (float) (0.012 * r.nextGaussian());
+        norm += v[d] * v[d];
+      }
+      for (int d = 0; d < DIM; d++) v[d] /= (float) Math.sqrt(norm);
+      sendVector("copy" + i, v);
+    }
+  }
+
+  private float[] vectorOf(String id) {
+    return VectorBytes.decode(pool().get(id).getVector(), DIM, false);
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    double s = 0;
+    for (int d = 0; d < a.length; d++) s += a[d] * b[d];
+    return s;
+  }
+
+  /** The pairs among {@code asked} at or above cosine 0.97, and those of {@code asked} with {@code held}. */
+  private List<String> nearPairs(List<String> asked, Set<String> held) {
+    List<String> pairs = new java.util.ArrayList<>();
+    for (int i = 0; i < asked.size(); i++) {
+      for (int j = i + 1; j < asked.size(); j++) {
+        if (cosine(vectorOf(asked.get(i)), vectorOf(asked.get(j))) >= 0.97) pairs.add(asked.get(i) + "~" + asked.get(j));
+      }
+      for (String h : held) {
+        if (!h.equals(asked.get(i)) && cosine(vectorOf(asked.get(i)), vectorOf(h)) >= 0.97) pairs.add(asked.get(i) + "~" + h);
+      }
+    }
+    return pairs;
+  }
+
+  private double counter(String name) {
+    var c = metrics.registry().find(name).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void dedupKeepsNearCopiesOutOfEachRoundAndOfLabelledAndPendingImages() throws IOException {
+    for (String setting : List.of("off", "0.97")) {
+      driver.close();
+      extra = Map.of("query.strategy", "entropy", "query.min-new", "400", "query.dedup.cosine", setting,
+          "query.recheck.share", "0");
+      open(state.resolve("dedup-" + setting));
+      publishModel(0);
+      sendImagesWithCopies(200);
+      List<String> first = openRound().stream().map(AnnotationRequest::getId).toList();
+      assertEquals(10, first.size());
+      QueryRound r1 = rounds.readValue();
+      if (setting.equals("off")) {
+        // the test's premise: entropy alone asks for both copies of its most uncertain images
+        assertFalse(nearPairs(first, Set.of()).isEmpty(), "entropy without dedup asks for near-copies: " + first);
+        assertEquals(0, r1.getDuplicates());
+        continue;
+      }
+      assertEquals(List.of(), nearPairs(first, Set.of()), "no two images of a round are near-copies");
+      assertTrue(r1.getDuplicates() > 0, "the round recorded the picks it turned down");
+      assertEquals(r1.getDuplicates(), counter("alvlm.pool.duplicates"), 0);
+      // label half the first round; the next round asks for no near-copy of the labelled or still pending images
+      for (int i = 0; i < 5; i++) labels.pipeInput(first.get(i), label(first.get(i), "class 0"));
+      publishModel(1);
+      List<String> second = openRound().stream().map(AnnotationRequest::getId).toList();
+      assertEquals(10, second.size());
+      assertEquals(List.of(), nearPairs(second, new HashSet<>(first)), "no near-copy of a labelled or pending image");
+      assertTrue(rounds.readValue().getDuplicates() > 0);
+    }
+  }
+
+  @Test
+  void suspectLabelsAreAskedAgainWithinTheShareAndTheAnswerCorrectsThem() throws IOException {
+    long[] truth = Npy.readLongs(Fixtures.cecSmall().resolve("labels.npy")).data();
+    for (String share : List.of("0", "0.2")) {
+      driver.close();
+      extra = Map.of("query.budget", "20", "query.recheck.share", share);
+      open(state.resolve("recheck-" + share));
+      publishModel(0);
+      sendImages(0, IMAGES);
+      Set<String> pending = openRound().stream().map(AnnotationRequest::getId).collect(Collectors.toSet());
+      // 150 labels sent straight to the pool: the true class, except every 25th, which is wrong
+      Set<String> wrong = new HashSet<>();
+      int sent = 0;
+      for (int i = 0; i < IMAGES && sent < 150; i++) {
+        String id = "img" + i;
+        if (pending.contains(id)) continue;
+        int cls = (int) truth[i];
+        if (sent++ % 25 == 0) {
+          cls = (cls + 7) % CLASSES;
+          wrong.add(id);
+        }
+        labels.pipeInput(id, label(id, classNames.get(cls)));
+      }
+      training.readValuesToList();
+      publishModel(1);
+      List<AnnotationRequest> second = openRound();
+      assertEquals(20, second.size(), "rechecks come out of the round's budget");
+      List<AnnotationRequest> rechecks = second.stream().filter(r -> r.getReason().equals("recheck")).toList();
+      QueryRound r2 = rounds.readValuesToList().get(1);
+      assertEquals(rechecks.size(), r2.getRechecks());
+      assertEquals(20 - rechecks.size(), r2.getSelected());
+      if (share.equals("0")) {
+        assertEquals(List.of(), rechecks, "query.recheck.share=0 asks nothing again");
+        continue;
+      }
+      assertEquals(4, rechecks.size(), "floor(0.2 × 20) of the suspects");
+      assertEquals(4, counter("alvlm.rechecks"), 0);
+      for (AnnotationRequest r : rechecks) {
+        assertTrue(wrong.contains(r.getId()), r.getId() + " was labelled right and asked again");
+        assertTrue(r.getQueryId().endsWith("-recheck"));
+        assertTrue(r.getScores().get("audit_margin") < 0, "a suspect's label loses to another class");
+        assertEquals(ImageStatus.LABELED, pool().get(r.getId()).getStatus(), "the label stands until it is answered");
+      }
+      assertTrue(second.stream().filter(r -> r.getReason().equals("uncertain")).noneMatch(r -> wrong.contains(r.getId())));
+      // the answer replaces the label as a correction and goes on to the trainer
+      AnnotationRequest asked = rechecks.get(0);
+      String right = classNames.get((int) truth[Integer.parseInt(asked.getId().substring(3))]);
+      Label answer = label(asked.getId(), right);
+      answer.setQueryId(asked.getQueryId());
+      answer.setAnnotator("second");
+      labels.pipeInput(asked.getId(), answer);
+      assertEquals(right, pool().get(asked.getId()).getClassName());
+      assertEquals(1 / 3.0, metrics.registry().find("alvlm.annotator.agreement").tag("annotator", "test").gauge().value(), 1e-9,
+          "the recheck overturned the first annotator's label: (0 + 1) / (1 + 2)");
+      // the same class again confirms the (corrected) label: one agreement for its annotator
+      AnnotationRequest other = rechecks.get(1);
+      String kept = pool().get(other.getId()).getClassName();
+      Label confirm = label(other.getId(), kept);
+      confirm.setQueryId(other.getQueryId());
+      labels.pipeInput(other.getId(), confirm);
+      assertEquals(kept, pool().get(other.getId()).getClassName());
+      assertEquals(2 / 4.0, metrics.registry().find("alvlm.annotator.agreement").tag("annotator", "test").gauge().value(), 1e-9);
+      assertEquals(1, pool().get(asked.getId()).getRelabels());
+      TrainingEvent correction = training.readValue();
+      assertEquals(right, correction.getClassName());
+      assertEquals(asked.getId(), correction.getId());
+      // a label is asked again once: the next round rechecks other suspects
+      publishModel(2);
+      Set<String> again = openRound().stream().filter(r -> r.getReason().equals("recheck")).map(AnnotationRequest::getId)
+          .collect(Collectors.toSet());
+      rechecks.forEach(r -> assertFalse(again.contains(r.getId()), r.getId() + " asked again twice"));
+    }
+  }
+
+  private double gauge(String name) {
+    var g = metrics.registry().find(name).gauge();
+    return g == null ? Double.NaN : g.value();
+  }
+
+  /** Labels every open request of the last round with its top guess, and publishes the next model. */
+  private List<AnnotationRequest> answerAndRetrain(List<AnnotationRequest> asked, long version) {
+    for (AnnotationRequest r : asked) labels.pipeInput(r.getId(), label(r.getId(), r.getGuesses().get(0).getClassName()));
+    publishModel(version);
+    return openRound();
+  }
+
+  @Test
+  void aStableStoppingRulePausesRoundsUntilThePoolGrows() throws IOException {
+    for (String mode : List.of("never", "stable")) {
+      driver.close();
+      extra = Map.of("query.stop", mode, "query.stop.rounds", "3", "query.recheck.share", "0");
+      open(state.resolve("stop-" + mode));
+      publishModel(0);
+      sendImages(0, IMAGES);
+      List<AnnotationRequest> asked = openRound(); // the stop set is drawn and read with the zero-shot model
+      // every model predicts as the zero-shot one: kappa 1, nothing changes, the curve is flat
+      for (long v = 1; v <= 2; v++) {
+        asked = answerAndRetrain(asked, v);
+        assertEquals(10, asked.size(), mode + ": round after model " + v);
+      }
+      asked = answerAndRetrain(asked, 3);
+      assertEquals(1.0, gauge("alvlm.stop.kappa"), 1e-9);
+      if (mode.equals("never")) {
+        assertEquals(10, asked.size(), "never: rounds go on");
+        assertEquals(0.0, gauge("alvlm.stop.paused"));
+        List<QueryRound> opened = rounds.readValuesToList();
+        assertNull(opened.get(0).getStopKappa(), "the first round's model is the baseline");
+        opened.subList(1, opened.size()).forEach(r -> assertEquals(1.0, r.getStopKappa(), 1e-9, "round " + r.getRound()));
+        continue;
+      }
+      assertEquals(List.of(), asked, "stable: the third agreeing model stops the rounds");
+      assertEquals(1.0, gauge("alvlm.stop.paused"));
+      sendImages(IMAGES, IMAGES + 20);
+      assertEquals(List.of(), openRound(), "20 new images are under a tenth of the pool");
+      sendImages(IMAGES + 20, IMAGES + 30);
+      assertEquals(10, openRound().size(), "a tenth more images resume the rounds");
+      assertEquals(0.0, gauge("alvlm.stop.paused"));
+    }
   }
 }

@@ -19,11 +19,22 @@ class StrategyContractTest {
   private static final int DIM = 8;
   private static final int CLASSES = 5;
 
+  /** Suffix of a row that runs the strategy with near-duplicate suppression ({@link DeduplicatedStrategy}). */
+  static final String DEDUP = "+dedup";
+
   static Stream<String> names() {
-    return Stream.concat(Strategies.NAMES.stream(), Stream.of("pcb:cec", "pcb:random", "pcb:entropy"));
+    return Stream.of(Strategies.NAMES.stream(), Stream.of("pcb:cec", "pcb:random", "pcb:entropy", "pcb:typical"),
+        Strategies.NAMES.stream().map(n -> n + DEDUP), Stream.of("pcb:cec" + DEDUP)).flatMap(s -> s);
   }
 
-  private static Strategy strategy(String name) {
+  /**
+   * The named strategy; a {@link #DEDUP} row suppresses near-copies above a cosine no two rows of these
+   * pools reach, so the contract holds unchanged (StrategyDedupTest pins what suppression does).
+   */
+  static Strategy strategy(String name) {
+    if (name.endsWith(DEDUP)) {
+      return Strategies.deduplicated(Strategies.create(name.substring(0, name.length() - DEDUP.length()), Map.of()), 0.9999);
+    }
     return Strategies.create(name, Map.of());
   }
 

@@ -110,6 +110,36 @@ class SchemaEvolutionTest {
     assertEquals(List.of("Label.note"), SchemaEvolution.fieldsWithoutDoc(edited));
   }
 
+  @Test
+  void annotationRequestsReasonIsACompatibleAddition() throws IOException {
+    List<Schema> history = RecordTypes.history("AnnotationRequest");
+    Schema v1 = history.get(0);
+    Schema current = RecordTypes.schemaOf(io.alvlm.avro.AnnotationRequest.class);
+    assertEquals(List.of(), SchemaEvolution.backwardProblems(current, v1), "the current schema reads v1 records");
+    assertEquals(List.of(), SchemaEvolution.backwardProblems(v1, current), "a v1 reader (an old workbench) reads current records");
+    assertTrue(v1.getField("reason") == null && current.getField("reason") != null, "the change under test is the reason field");
+
+    // a v1 record, written before the field existed, reads back as an ordinary pick
+    org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+    for (Schema.Field f : v1.getFields()) {
+      old.put(f.name(), f.hasDefaultValue() ? org.apache.avro.generic.GenericData.get().getDefaultValue(f) : null);
+    }
+    old.put("queryId", "q");
+    old.put("round", 3L);
+    old.put("id", "img");
+    old.put("modelVersion", 1L);
+    old.put("createdAt", 5L);
+    old.put("deadline", 6L);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+    new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(v1).write(old, enc);
+    enc.flush();
+    org.apache.avro.generic.GenericRecord read = new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(
+        v1, current).read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    assertEquals("uncertain", String.valueOf(read.get("reason")));
+    assertEquals("img", String.valueOf(read.get("id")));
+  }
+
   /** A textual edit of a schema, failing loudly if the edit did not apply. */
   static Schema edit(Schema schema, String from, String to) {
     String text = schema.toString(true).replaceAll("\\s*\n\\s*", " ").replace(" : ", ": ");

@@ -73,12 +73,12 @@ class OutOfMemoryExitIT {
       Path again = dir.resolve("restart.log");
       Process fits = launch(config, "-Xmx1g", again);
       try {
-        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        String pool = "";
-        while (System.nanoTime() < end && fits.isAlive() && !pool.contains("\"unlabeled\":" + IMAGES)) {
-          pool = get(port, "/pool");
-          Thread.sleep(500); // polling the condition, not waiting it out
-        }
+        String[] last = {""};
+        io.alvlm.Await.within(java.time.Duration.ofMinutes(3), () -> {
+          last[0] = get(port, "/pool");
+          return !fits.isAlive() || last[0].contains("\"unlabeled\":" + IMAGES);
+        });
+        String pool = last[0];
         assertTrue(pool.contains("\"unlabeled\":" + IMAGES), "every image pooled after the restart: " + pool
             + "; log:\n" + tail(again));
         assertTrue(fits.isAlive() && !get(port, "/health/live").isEmpty(), "alive after pooling everything");

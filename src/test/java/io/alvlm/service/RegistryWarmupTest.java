@@ -59,9 +59,8 @@ class RegistryWarmupTest {
     try (KafkaStreams streams = new KafkaStreams(b.build(), AlvlmService.streamsConfig(ServiceConfig.of(Map.of(
         "bootstrap.servers", s.get("bootstrap.servers"), "state.dir", state.resolve("a").toString()))))) {
       Thread t = RegistryWarmup.thenStart(c, serdes, streams);
-      while (serdes.registryHealth().orElseThrow().answering()) {
-        Thread.sleep(20); // until the first call has failed
-      }
+      io.alvlm.Await.until("the first registry call failed", java.time.Duration.ofSeconds(60),
+          () -> !serdes.registryHealth().orElseThrow().answering());
       assertEquals(KafkaStreams.State.CREATED, streams.state(), "not started while the registry is away");
       try (TestSchemaRegistry registry = TestSchemaRegistry.start(port)) {
         t.join(60_000);
@@ -98,9 +97,7 @@ class RegistryWarmupTest {
     AvroSerdes serdes = AvroSerdes.from(RegistryWarmup.streamThreadSettings(c));
     CompletableFuture<Void> warm = CompletableFuture.runAsync(() -> RegistryWarmup.run(c, serdes, RegistryWarmup.subjects(c)));
     var health = serdes.registryHealth().orElseThrow();
-    while (health.answering()) {
-      Thread.sleep(20); // until the first call has failed
-    }
+    io.alvlm.Await.until("the first registry call failed", java.time.Duration.ofSeconds(60), () -> !health.answering());
     assertFalse(warm.isDone(), "still waiting while no registry answers");
     byte[] label;
     try (TestSchemaRegistry registry = TestSchemaRegistry.start(port)) {
