@@ -32,6 +32,10 @@ final class ChaosSettings {
     s.put("query.budget", "15%");
     s.put("query.min-new", Integer.toString(Math.max(10, o.images() / 5)));
     s.put("query.interval.ms", "5000");
+    // the invariants count one request per image: no rechecks of answered ones, and no near-copy
+    // suppression, which on the tiny random CLIP's crowded embeddings would shrink every round
+    s.put("query.recheck.share", "0");
+    s.put("query.dedup.cosine", "off");
     s.put("train.min-new-labels", "1000000");
     s.put("train.epochs", "2");
     s.put("train.gate", "always");

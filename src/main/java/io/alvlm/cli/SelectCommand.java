@@ -55,12 +55,7 @@ final class SelectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try {
-      return select();
-    } catch (IllegalArgumentException e) {
-      System.err.println("select: " + e.getMessage());
-      return 2;
-    }
+    return select();
   }
 
   private Integer select() throws IOException {
@@ -91,7 +86,7 @@ final class SelectCommand implements Callable<Integer> {
     Strategy s = ColdStart.parse(coldStart).strategyFor(pool, base);
     if (dedupCosine != null) {
       if (!(dedupCosine > 0 && dedupCosine <= 1)) {
-        throw new IllegalArgumentException("--dedup-cosine " + dedupCosine + ": want a cosine similarity in (0, 1]");
+        throw UsageError.of("--dedup-cosine", dedupCosine, "want a cosine similarity in (0, 1]");
       }
       s = Strategies.deduplicated(s, dedupCosine);
     }
