@@ -46,7 +46,9 @@ class RegistryTlsTest {
   @Test
   void refusesAnUntrustedRegistry() throws IOException {
     try (TestSchemaRegistry registry = TestSchemaRegistry.startTls(serverTls())) {
-      var serde = AvroSerdes.from(registry.serdeConfig()).value(Label.class);
+      java.util.Map<String, Object> c = new java.util.HashMap<>(registry.serdeConfig());
+      c.put("schema.registry.retry.deadline.ms", "2000"); // the refusal, not the retry deadline, is under test
+      var serde = AvroSerdes.from(c).value(Label.class);
       SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
           () -> serde.serializer().serialize("t", SampleRecords.label("a")));
       assertTrue(e.getMessage().contains("https://127.0.0.1"), e.getMessage());

@@ -96,8 +96,9 @@ class DeadLetterDeserializationHandlerTest {
     Properties p = config(null);
     p.put("serde.format", "confluent");
     p.put("schema.registry.url", "http://127.0.0.1:" + port);
+    p.put("schema.registry.retry.deadline.ms", "2000"); // the task's failure, not the retry deadline, is under test
     Topics confluent = new Topics(AvroSerdes.from(java.util.Map.of("serde.format", "confluent",
-        "schema.registry.url", "http://127.0.0.1:" + port)));
+        "schema.registry.url", "http://127.0.0.1:" + port, "schema.registry.retry.deadline.ms", "2000")));
     StreamsBuilder b = new StreamsBuilder();
     b.stream(confluent.labels.name(), confluent.labels.consumed()).mapValues(Label::getAnnotator)
         .to("out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
