@@ -107,6 +107,6 @@ class SelectCommandTest {
     }
     assertEquals(2, code);
     String msg = err.toString(StandardCharsets.UTF_8).strip();
-    assertEquals("select: --dedup-cosine 1.3: want a cosine similarity in (0, 1]", msg);
+    assertEquals("alvlm select: --dedup-cosine 1.3: want a cosine similarity in (0, 1] (alvlm select --help lists the options)", msg);
   }
 }
