@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the inputs it was given.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT) // rows are independent JVMs in their own folders
 class CliErrorsIT {
   private static final Path TINY = AlvlmProcess.ROOT.resolve("models/clip-tiny");
   @TempDir Path dir;
