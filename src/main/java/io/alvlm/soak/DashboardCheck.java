@@ -128,6 +128,13 @@ public final class DashboardCheck {
     return panels.stream().flatMap(p -> p.failures().stream()).toList();
   }
 
+  /** One line for a report: {@code dashboard: 18/18 panels with data}, naming the panels without. */
+  public static String summary(List<PanelResult> panels) {
+    List<String> empty = panels.stream().filter(p -> !p.hasData()).map(p -> "\"" + p.title() + "\"").toList();
+    return "dashboard: " + (panels.size() - empty.size()) + "/" + panels.size() + " panels with data"
+        + (empty.isEmpty() ? "" : "; no data: " + String.join(", ", empty));
+  }
+
   private static QueryResult run(GrafanaDashboard.Query q, PrometheusApi prometheus, Map<String, String> values)
       throws IOException, InterruptedException {
     String sent;

@@ -49,6 +49,15 @@ public final class PrometheusApi {
     return get("/api/v1/targets?state=active").path("data").path("activeTargets");
   }
 
+  /** Asks it to read its config file again (it must run with {@code --web.enable-lifecycle}). */
+  public void reload() throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/-/reload")).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("prometheus at " + base + " refused to reload its config: " + r.statusCode() + " " + r.body().strip());
+    }
+  }
+
   /** Whether the server says it is ready to serve queries ({@code /-/ready} answers 200). */
   public boolean ready() throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).timeout(Duration.ofSeconds(5)).build(),

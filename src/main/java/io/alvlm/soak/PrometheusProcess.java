@@ -28,11 +28,15 @@ public final class PrometheusProcess implements AutoCloseable {
   private final Process process;
   private final PrometheusApi api;
   private final Path log;
+  private final Path yml;
+  private final Duration every;
 
-  private PrometheusProcess(Process process, PrometheusApi api, Path log) {
+  private PrometheusProcess(Process process, PrometheusApi api, Path log, Path yml, Duration every) {
     this.process = process;
     this.api = api;
     this.log = log;
+    this.yml = yml;
+    this.every = every;
   }
 
   /** The prometheus binary on the PATH, if any. */
@@ -93,9 +97,10 @@ public final class PrometheusProcess implements AutoCloseable {
       int port = freePort();
       Path log = dir.resolve("prometheus.log");
       Process p = new ProcessBuilder(binary.toString(), "--config.file=" + yml, "--storage.tsdb.path=" + dir.resolve("data"),
-          "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+          "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle", "--log.level=warn")
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      PrometheusProcess server = new PrometheusProcess(p, new PrometheusApi(URI.create("http://127.0.0.1:" + port)), log);
+      PrometheusProcess server = new PrometheusProcess(p, new PrometheusApi(URI.create("http://127.0.0.1:" + port)), log,
+          yml, every);
       try {
         server.awaitReady();
         return server;
@@ -130,6 +135,16 @@ public final class PrometheusProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
+  }
+
+  /**
+   * Scrapes {@code targets} from now on, in place of the ones it had: a role restarted on another port
+   * keeps its series (same job and role label), and nothing scraped so far is lost, as a restart of
+   * Prometheus would not guarantee.
+   */
+  public void retarget(Map<String, String> targets) throws IOException, InterruptedException {
+    Files.writeString(yml, config(targets, every));
+    api.reload();
   }
 
   /** Its HTTP API. */

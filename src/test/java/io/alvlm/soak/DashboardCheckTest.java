@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,5 +33,18 @@ class DashboardCheckTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DashboardCheck.substitute("up{instance=~\"$instance\"}", VARS));
     assertTrue(e.getMessage().startsWith("template variable $instance has no value"), e.getMessage());
+  }
+
+  @Test
+  void aPanelHasDataOnlyWhenEveryQueryHas() {
+    DashboardCheck.QueryResult some = new DashboardCheck.QueryResult("A", "up", "up", 2, null);
+    DashboardCheck.QueryResult none = new DashboardCheck.QueryResult("B", "nope", "nope", 0, null);
+    DashboardCheck.QueryResult bad = new DashboardCheck.QueryResult("A", "x[", "x[", 0, "failed in Prometheus: parse error");
+    List<DashboardCheck.PanelResult> panels = List.of(new DashboardCheck.PanelResult("Up", List.of(some)),
+        new DashboardCheck.PanelResult("Half", List.of(some, none)), new DashboardCheck.PanelResult("Broken", List.of(bad)));
+    assertEquals(List.of("panel \"Half\" B: `nope` returned no data", "panel \"Broken\" A: `x[` failed in Prometheus: parse error"),
+        DashboardCheck.failures(panels));
+    assertEquals("dashboard: 1/3 panels with data; no data: \"Half\", \"Broken\"", DashboardCheck.summary(panels));
+    assertEquals("dashboard: 1/1 panels with data", DashboardCheck.summary(panels.subList(0, 1)));
   }
 }
