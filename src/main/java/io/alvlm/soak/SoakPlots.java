@@ -70,7 +70,7 @@ public final class SoakPlots {
     return List.of(
         png(out.resolve(RSS), "Resident set per role", "resident set (MiB)", perRole(samples, "rss_mib"), false, false),
         png(out.resolve(LAG), "Consumer lag per role", "lag (records)", perRole(samples, "lag"), true, false),
-        png(out.resolve(INGEST), "Ingest rate", "images embedded per second (images/s)", ingest(progress), true, false),
+        png(out.resolve(INGEST), "Ingest rate", "embedded (images/s)", ingest(progress), true, false),
         png(out.resolve(ROUNDS), "Query round times", "round time (s)", rounds(progress), true, true));
   }
 
