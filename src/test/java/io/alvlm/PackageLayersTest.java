@@ -36,6 +36,7 @@ class PackageLayersTest {
       Set.of("annotate"),
       Set.of("labels", "demo"),
       Set.of("chaos"),
+      Set.of("soak"),
       Set.of("bench"),
       Set.of("cli"));
   /** Generated from schemas/: every layer may use the records. */
