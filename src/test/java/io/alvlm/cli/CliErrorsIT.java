@@ -33,7 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the inputs it was given.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT) // rows are independent JVMs in their own folders
 class CliErrorsIT {
   private static final Path TINY = AlvlmProcess.ROOT.resolve("models/clip-tiny");
   @TempDir Path dir;
@@ -177,6 +176,8 @@ class CliErrorsIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
+  // rows are independent JVMs in their own folders: two at a time, while this class runs (not beside other ITs)
+  @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
   void oneLineNamingTheCulpritTheExitStatusAndNothingWritten(Case c) throws Exception {
     c.inputs().write(dir);
     Files.createDirectories(dir.resolve("out"));
