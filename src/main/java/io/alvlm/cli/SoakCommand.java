@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
         "duplicate or fault not recovered from, or (runs of 20 minutes or more) a resident set growing",
         "5 MiB/h or more. docs/soak.md explains the last line."})
 final class SoakCommand implements Callable<Integer> {
-  @Option(names = "--minutes", required = true, description = "How long the images are fed, from the start of the first process.")
+  @Option(names = "--minutes", required = true, description = "How long the run takes: the feed, then the loop coming to rest.")
   double minutes;
 
-  @Option(names = "--rate", defaultValue = "10", description = "Images a second, about 1 in 30 corrupt (default ${DEFAULT-VALUE}).")
+  @Option(names = "--rate", defaultValue = "5", description = "Images a second, about 1 in 30 corrupt (default ${DEFAULT-VALUE}).")
   double rate;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the corrupt records (default ${DEFAULT-VALUE}).")

@@ -21,6 +21,7 @@ final class Cluster {
   private final PrintStream out;
   private Groups groups;
   private int unplannedExits;
+  private final Set<String> waitedOn = new java.util.LinkedHashSet<>();
   /** Processes a fault stopped on purpose: not restarted by the watchdog. */
   private final Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -74,9 +75,22 @@ final class Cluster {
     return bad;
   }
 
-  /** Waits until everything is healthy; false after {@code patience}. */
+  /**
+   * Waits until everything is healthy; false after {@code patience}. Returns with {@link #waitedOn()}
+   * naming what was unhealthy at some check of the wait, in the order first seen.
+   */
   boolean awaitHealthy(Duration patience) throws IOException, InterruptedException {
-    return await(() -> unhealthy().isEmpty(), patience);
+    waitedOn.clear();
+    return await(() -> {
+      List<String> bad = unhealthy();
+      waitedOn.addAll(bad);
+      return bad.isEmpty();
+    }, patience);
+  }
+
+  /** What the last {@link #awaitHealthy} waited on. */
+  Set<String> waitedOn() {
+    return waitedOn;
   }
 
   /** Polls {@code done} (restarting roles that died by themselves) until it holds; false after {@code patience}. */

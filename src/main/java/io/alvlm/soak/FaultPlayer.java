@@ -12,7 +12,7 @@ final class FaultPlayer {
   /** Longest wait for recovery after a fault. */
   static final Duration RECOVERY = Duration.ofSeconds(180);
   /** A frozen process stays frozen this much past the consumer session timeout (6 s in the soak's settings). */
-  static final Duration PAUSE = Duration.ofSeconds(6 + 6);
+  static final Duration PAUSE = Duration.ofSeconds(6 + 3);
   /** The registry outage of a 30-minute run; shorter runs get it scaled down in proportion. */
   static final Duration REGISTRY_OUTAGE = Duration.ofSeconds(90);
   static final double FULL_OUTAGE_MINUTES = 30;
@@ -42,7 +42,8 @@ final class FaultPlayer {
     boolean ok = cluster.awaitHealthy(RECOVERY);
     double took = (System.nanoTime() - t0) / 1e9;
     out.printf(java.util.Locale.ROOT, "soak: %d/%d at %.0f s: %s; %s%n", n, total, atSeconds, what,
-        ok ? String.format(java.util.Locale.ROOT, "recovered in %.1f s", took)
+        ok ? String.format(java.util.Locale.ROOT, "recovered in %.1f s%s", took,
+            cluster.waitedOn().isEmpty() ? "" : " (waited on " + String.join(", ", cluster.waitedOn()) + ")")
             : "NOT recovered within " + RECOVERY.toSeconds() + " s: " + cluster.unhealthy());
     return ok;
   }

@@ -48,7 +48,8 @@ public final class SoakRun {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /**
-   * @param minutes how long the feed runs (counted from the launch of the first process)
+   * @param minutes how long the run takes, from the launch of the first process to the end of the feed
+   *     plus the loop's coming to rest (longer when the faults take longer to recover from)
    * @param rate images a second
    * @param home the alvlm folder (models/clip-tiny, data/fashion-mnist)
    * @param jar the packaged alvlm.jar every process runs from
@@ -172,7 +173,7 @@ public final class SoakRun {
         }
       }, "soak-feed");
       feeder.start();
-      double end = o.minutes() * 60;
+      double end = feedSeconds();
       double from = seconds();
       for (int i = 0; i < plan.size(); i++) {
         double due = from + (end - from) * (i + 1) / (plan.size() + 1);
@@ -213,6 +214,15 @@ public final class SoakRun {
     }
     out.println(v.line());
     return v;
+  }
+
+  /**
+   * When the feed stops: at the run's length less a reserve for coming to rest (a fifth of the run,
+   * at most a minute), so that a run takes about as long as asked; later if the faults take longer.
+   */
+  private double feedSeconds() {
+    double total = o.minutes() * 60;
+    return total - Math.min(60, total / 5);
   }
 
   private List<Fault> plan() {

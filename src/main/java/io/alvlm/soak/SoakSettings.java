@@ -9,8 +9,8 @@ import java.util.TreeMap;
 
 /**
  * The settings of a soak's roles: the chaos run's (tiny CLIP, short ticks and waits, a member gone
- * after 6 s), Confluent's wire format against the soak's registry, rounds every 5 s asking twice as
- * many images as arrive in that time (so that the annotator keeps up and the loop comes to rest once
+ * after 6 s), Confluent's wire format against the soak's registry, rounds every 5 s asking four times
+ * as many images as arrive in that time (so that the annotator keeps up and the loop comes to rest once
  * the feed stops), one Streams application per role as in docker/compose.yaml, and each process's own
  * state folder and HTTP port.
  */
@@ -28,7 +28,7 @@ final class SoakSettings {
 
   /** What every role shares. */
   static Map<String, String> common(Path home, Path dir, String bootstrap, String registryUrl, double rate) {
-    int perRound = (int) Math.max(20, Math.ceil(rate * 10));
+    int perRound = (int) Math.max(20, Math.ceil(rate * 20));
     Map<String, String> s = new TreeMap<>(ChaosSettings.of(home, dir.resolve("state"), perRound, bootstrap));
     serde(registryUrl).forEach((k, v) -> s.put(k, v.toString()));
     s.put("query.budget", Integer.toString(perRound));
