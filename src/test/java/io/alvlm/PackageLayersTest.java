@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class PackageLayersTest {
   /** Bottom first. A new package takes its place here, on the lowest layer above everything it uses. */
   static final List<Set<String>> LAYERS = List.of(
-      Set.of("data", "serde", "http", "broker"),
-      Set.of("clip", "selection"),
+      Set.of("data", "serde", "http"),
+      Set.of("clip", "selection", "broker"),
       Set.of("coop", "review", "stopping"),
       Set.of("config", "eval"),
       Set.of("topics"),

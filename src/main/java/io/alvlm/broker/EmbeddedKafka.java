@@ -140,6 +140,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     return bootstrapServers;
   }
 
+  /**
+   * The {@code host:port} of the broker kept in {@code dir} (by this class, in this or another process),
+   * or null before one was first started there.
+   */
+  public static String bootstrapServers(Path dir) throws IOException {
+    Path configFile = dir.resolve(CONFIG_FILE);
+    return Files.exists(configFile) ? "127.0.0.1:" + port(load(configFile).getProperty("listeners"), "PLAINTEXT") : null;
+  }
+
   /** The folder holding the broker's config and data. */
   public Path dir() {
     return dir;
@@ -196,7 +205,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * closed before the next is opened can hand the same port out twice (it did: a CI run's broker got
    * its listener and controller on one port and refused to start).
    */
-  static int[] freePorts(int n) throws IOException {
+  public static int[] freePorts(int n) throws IOException {
     ServerSocket[] sockets = new ServerSocket[n];
     try {
       int[] ports = new int[n];

@@ -1,14 +1,7 @@
 package io.alvlm.chaos;
 
 import io.alvlm.config.ServiceConfig;
-import io.alvlm.topics.TopicSnapshot;
 
-import io.alvlm.avro.AnnotationRequest;
-import io.alvlm.avro.DeadLetter;
-import io.alvlm.avro.Label;
-import io.alvlm.avro.LabelOutcome;
-import io.alvlm.avro.TrainingEvent;
-import io.alvlm.avro.TrainingEventType;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.demo.SimulatedAnnotator;
 import io.alvlm.serde.AvroSerdes;
@@ -18,7 +11,6 @@ import io.alvlm.topics.TopicSpecs;
 import io.alvlm.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +21,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A chaos run: an embedded broker kept on disk, the service as a child JVM, N Fashion-MNIST images
@@ -142,7 +133,7 @@ public final class ChaosRun {
         child.close();
       }
     }
-    Invariants inv = Invariants.check(good, feed.ids(false), observed(clients));
+    Invariants inv = Invariants.check(good, feed.ids(false), Invariants.Observed.read(clients, topics));
     Result r = new Result(inv, settled, unplannedExits);
     inv.problems().forEach(p -> out.println("problem: " + p));
     if (unplannedExits > 0) {
@@ -225,8 +216,8 @@ public final class ChaosRun {
 
   /** Every good image embedded, asked for, answered and applied, and nothing new for a while. */
   private boolean atRest() {
-    return allEmbedded() && watch.requested.containsAll(good) && watch.labelled.containsAll(watch.requested)
-        && watch.applied.containsAll(watch.labelled) && watch.quietFor().compareTo(REST) >= 0;
+    return allEmbedded() && watch.requested.containsAll(good) && watch.answeredAndApplied()
+        && watch.quietFor().compareTo(REST) >= 0;
   }
 
   /** Polls {@code done} until it holds or {@code until} (nanoTime); restarts the service if it died by itself. */
@@ -249,25 +240,6 @@ public final class ChaosRun {
     return true;
   }
 
-  private Invariants.Observed observed(Map<String, Object> clients) {
-    Duration t = Duration.ofSeconds(60);
-    List<ConsumerRecord<String, byte[]>> emb = TopicSnapshot.read(clients, topics.embeddings.name(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer(), t);
-    List<ConsumerRecord<String, AnnotationRequest>> req = TopicSnapshot.read(clients, topics.queries.name(),
-        topics.queries.valueSerde().deserializer(), t);
-    List<ConsumerRecord<String, Label>> labels = TopicSnapshot.read(clients, topics.labels.name(),
-        topics.labels.valueSerde().deserializer(), t);
-    List<ConsumerRecord<String, TrainingEvent>> training = TopicSnapshot.read(clients, topics.training.name(),
-        topics.training.valueSerde().deserializer(), t);
-    List<ConsumerRecord<String, DeadLetter>> dlq = TopicSnapshot.read(clients, topics.dlq.name(),
-        topics.dlq.valueSerde().deserializer(), t);
-    return new Invariants.Observed(
-        emb.stream().map(ConsumerRecord::key).toList(),
-        req.stream().map(r -> r.value().getId()).toList(),
-        labels.stream().filter(r -> r.value().getOutcome() == LabelOutcome.LABELED).map(r -> r.value().getId()).distinct().toList(),
-        training.stream().filter(r -> r.value().getType() == TrainingEventType.EXAMPLE).map(r -> r.value().getId()).toList(),
-        dlq.stream().map(r -> r.value().getKey() == null ? "" : StandardCharsets.UTF_8.decode(r.value().getKey()).toString()).toList());
-  }
 
   private static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {

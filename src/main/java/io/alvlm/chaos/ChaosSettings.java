@@ -12,17 +12,25 @@ import java.util.TreeMap;
  * The service's settings in a chaos run: the tiny CLIP, Fashion-MNIST's classes, short ticks and
  * waits, a budget of 15% of the pool per round with the first round after a fifth of the images,
  * cheap retraining published every time, so that batches, rounds and retrainings all happen while
- * the run kills things, and the loop ends when every image is labelled.
+ * the run kills things, and the loop ends when every image is labelled. The soak starts from these.
  */
-final class ChaosSettings {
+public final class ChaosSettings {
   private ChaosSettings() {}
 
   static Map<String, String> of(ChaosRun.Options o, String bootstrap) {
+    return of(o.home(), o.dir().resolve("state"), Math.max(10, o.images() / 5), bootstrap);
+  }
+
+  /**
+   * @param home the alvlm folder (models/clip-tiny, data/fashion-mnist)
+   * @param minNew images that open a round ({@code query.min-new})
+   */
+  public static Map<String, String> of(Path home, Path stateDir, int minNew, String bootstrap) {
     Map<String, String> s = new TreeMap<>();
     s.put("bootstrap.servers", bootstrap);
-    s.put("state.dir", o.dir().resolve("state").toAbsolutePath().toString());
-    s.put("model.dir", o.home().resolve("models/clip-tiny").toAbsolutePath().toString());
-    s.put("classes.file", o.home().resolve("data/fashion-mnist/classes.txt").toAbsolutePath().toString());
+    s.put("state.dir", stateDir.toAbsolutePath().toString());
+    s.put("model.dir", home.resolve("models/clip-tiny").toAbsolutePath().toString());
+    s.put("classes.file", home.resolve("data/fashion-mnist/classes.txt").toAbsolutePath().toString());
     s.put("http.bind", "127.0.0.1");
     s.put("http.port", "0");
     s.put("topics.images.partitions", "2");
@@ -30,7 +38,7 @@ final class ChaosSettings {
     s.put("embed.max.wait.ms", "200");
     s.put("query.tick.ms", "200");
     s.put("query.budget", "15%");
-    s.put("query.min-new", Integer.toString(Math.max(10, o.images() / 5)));
+    s.put("query.min-new", Integer.toString(minNew));
     s.put("query.interval.ms", "5000");
     // the invariants count one request per image: no rechecks of answered ones, and no near-copy
     // suppression, which on the tiny random CLIP's crowded embeddings would shrink every round
@@ -45,7 +53,7 @@ final class ChaosSettings {
     return s;
   }
 
-  static void write(Path file, Map<String, String> settings) throws IOException {
+  public static void write(Path file, Map<String, String> settings) throws IOException {
     Properties p = new Properties();
     p.putAll(settings);
     try (Writer w = Files.newBufferedWriter(file)) {

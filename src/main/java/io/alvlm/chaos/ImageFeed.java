@@ -22,9 +22,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The images of a chaos run: Fashion-MNIST PNGs with ids {@code img-<i>}, and, among them at seeded
  * places, about one in thirty corrupt records that the service must dead-letter exactly once
  * (truncated or bit-flipped PNGs, garbage bytes, a PNG declaring 100000×100000 pixels, bytes that
- * are no Avro record at all). Sent in waves so that embedding goes on through the whole run.
+ * are no Avro record at all). Sent in waves so that embedding goes on through the whole run, or at a
+ * set rate (a soak). Beyond the dataset's size the pictures repeat under new ids.
  */
-final class ImageFeed {
+public final class ImageFeed {
   /** What an item is; everything but {@code GOOD} must land in the dead-letter topic. */
   enum Kind { GOOD, TRUNCATED, CORRUPTED, GARBAGE, BOMB, MALFORMED_AVRO }
 
@@ -39,11 +40,8 @@ final class ImageFeed {
     this.data = data;
   }
 
-  static ImageFeed plan(IdxDataset data, int n, long seed) {
+  public static ImageFeed plan(IdxDataset data, int n, long seed) {
     int corrupt = n / 30;
-    if (n - corrupt > data.size()) {
-      throw new IllegalArgumentException("--images " + n + ": the dataset has only " + data.size() + " images");
-    }
     Random r = new Random(seed);
     List<Integer> slots = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -60,7 +58,7 @@ final class ImageFeed {
         Kind kind = kinds[k++ % kinds.length];
         items.add(new Item("bad-" + i + "-" + kind.name().toLowerCase(java.util.Locale.ROOT), kind, r.nextInt(data.size())));
       } else {
-        items.add(new Item("img-" + good, Kind.GOOD, good));
+        items.add(new Item("img-" + good, Kind.GOOD, good % data.size()));
         good++;
       }
     }
@@ -71,15 +69,24 @@ final class ImageFeed {
     return items;
   }
 
-  Set<String> ids(boolean good) {
+  /** The first {@code n} items (those a soak got to send). */
+  public ImageFeed first(int n) {
+    return new ImageFeed(items.subList(0, Math.min(n, items.size())), data);
+  }
+
+  public int size() {
+    return items.size();
+  }
+
+  public Set<String> ids(boolean good) {
     Set<String> s = new LinkedHashSet<>();
     items.stream().filter(i -> (i.kind() == Kind.GOOD) == good).forEach(i -> s.add(i.id()));
     return s;
   }
 
   /** The true class index of a good image id ({@code img-<i>}). */
-  int label(String id) {
-    return data.label(Integer.parseInt(id.substring(4)));
+  public int label(String id) {
+    return data.label(Integer.parseInt(id.substring(4)) % data.size());
   }
 
   /**
@@ -103,6 +110,37 @@ final class ImageFeed {
         producer.flush();
       }
     }
+  }
+
+  /**
+   * Sends the items in order at {@code perSecond} records a second, paced against the clock from the
+   * first send (a stall, such as a broker restart, is caught up), until all are sent or {@code stop}
+   * holds; returns how many were sent, each acknowledged (retried for as long as the broker is away).
+   */
+  public int sendAtRate(Map<String, Object> clientConfig, String topic, Serializer<ImageEvent> serializer, double perSecond,
+      java.util.function.BooleanSupplier stop) throws InterruptedException {
+    Map<String, Object> p = new java.util.HashMap<>(clientConfig);
+    p.put("enable.idempotence", true);
+    p.put("acks", "all");
+    p.put("delivery.timeout.ms", 900_000);
+    p.put("max.block.ms", 900_000);
+    long start = System.nanoTime();
+    int sent = 0;
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      while (sent < items.size() && !stop.getAsBoolean()) {
+        long due = (long) ((System.nanoTime() - start) / 1e9 * perSecond) + 1;
+        if (sent >= due) {
+          Thread.sleep(Math.max(1, (long) (1000 / perSecond)));
+          continue;
+        }
+        for (; sent < Math.min(due, items.size()); sent++) {
+          Item it = items.get(sent);
+          producer.send(new ProducerRecord<>(topic, it.id(), value(it, topic, serializer)));
+        }
+      }
+      producer.flush();
+    }
+    return sent;
   }
 
   /** Bit flips that the service's decoder refuses (a flip may leave a PNG readable, so try seeds). */

@@ -1,5 +1,15 @@
 package io.alvlm.chaos;
 
+import io.alvlm.avro.AnnotationRequest;
+import io.alvlm.avro.DeadLetter;
+import io.alvlm.avro.Label;
+import io.alvlm.avro.LabelOutcome;
+import io.alvlm.avro.TrainingEvent;
+import io.alvlm.avro.TrainingEventType;
+import io.alvlm.topics.TopicSnapshot;
+import io.alvlm.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The guarantees of the design, checked on read-committed views of the topics after a chaos run:
@@ -31,7 +43,27 @@ public record Invariants(int sent, int embeddedOnce, int lost, int duplicated, i
 
   /** What the topics held at the end of a run, as keys (image ids) per record. */
   public record Observed(List<String> embeddings, List<String> requestedIds, List<String> labelledIds,
-      List<String> trainingExamples, List<String> deadLetterKeys) {}
+      List<String> trainingExamples, List<String> deadLetterKeys) {
+    /** Read-committed snapshots of the service's topics, up to their end offsets now. */
+    public static Observed read(Map<String, Object> clients, Topics topics) {
+      Duration t = Duration.ofSeconds(60);
+      List<ConsumerRecord<String, byte[]>> emb = TopicSnapshot.read(clients, topics.embeddings.name(), new ByteArrayDeserializer(), t);
+      List<ConsumerRecord<String, AnnotationRequest>> req = TopicSnapshot.read(clients, topics.queries.name(),
+          topics.queries.valueSerde().deserializer(), t);
+      List<ConsumerRecord<String, Label>> labels = TopicSnapshot.read(clients, topics.labels.name(),
+          topics.labels.valueSerde().deserializer(), t);
+      List<ConsumerRecord<String, TrainingEvent>> training = TopicSnapshot.read(clients, topics.training.name(),
+          topics.training.valueSerde().deserializer(), t);
+      List<ConsumerRecord<String, DeadLetter>> dlq = TopicSnapshot.read(clients, topics.dlq.name(),
+          topics.dlq.valueSerde().deserializer(), t);
+      return new Observed(
+          emb.stream().map(ConsumerRecord::key).toList(),
+          req.stream().map(r -> r.value().getId()).toList(),
+          labels.stream().filter(r -> r.value().getOutcome() == LabelOutcome.LABELED).map(r -> r.value().getId()).distinct().toList(),
+          training.stream().filter(r -> r.value().getType() == TrainingEventType.EXAMPLE).map(r -> r.value().getId()).toList(),
+          dlq.stream().map(r -> r.value().getKey() == null ? "" : StandardCharsets.UTF_8.decode(r.value().getKey()).toString()).toList());
+    }
+  }
 
   public static Invariants check(Set<String> good, Set<String> corrupt, Observed o) {
     List<String> problems = new ArrayList<>();

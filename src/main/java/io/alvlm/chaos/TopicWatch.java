@@ -26,28 +26,28 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows the service's output topics as a read-committed consumer on its own thread, so a chaos run
- * can time its kills (after k embeddings, after a round, while training) and see when the loop is at
+ * or a soak can time its kills (after k embeddings, after a round, while training) and see when the loop is at
  * rest. Progress only: the verdict comes from {@link TopicSnapshot}s read after the run.
  */
-final class TopicWatch implements AutoCloseable {
+public final class TopicWatch implements AutoCloseable {
   private final Topics topics;
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
-  final Set<String> embedded = ConcurrentHashMap.newKeySet();
-  final Set<String> requested = ConcurrentHashMap.newKeySet();
-  final Set<String> labelled = ConcurrentHashMap.newKeySet();
-  final Set<String> applied = ConcurrentHashMap.newKeySet();
-  final AtomicInteger embeddings = new AtomicInteger();
-  final AtomicInteger rounds = new AtomicInteger();
-  final AtomicInteger models = new AtomicInteger();
-  final AtomicInteger roundsComplete = new AtomicInteger();
-  final AtomicInteger deadLetters = new AtomicInteger();
+  public final Set<String> embedded = ConcurrentHashMap.newKeySet();
+  public final Set<String> requested = ConcurrentHashMap.newKeySet();
+  public final Set<String> labelled = ConcurrentHashMap.newKeySet();
+  public final Set<String> applied = ConcurrentHashMap.newKeySet();
+  public final AtomicInteger embeddings = new AtomicInteger();
+  public final AtomicInteger rounds = new AtomicInteger();
+  public final AtomicInteger models = new AtomicInteger();
+  public final AtomicInteger roundsComplete = new AtomicInteger();
+  public final AtomicInteger deadLetters = new AtomicInteger();
   /** Neighbour-list writes seen uncommitted: a pool index build (a fold of arrivals) in progress. */
-  final AtomicInteger foldWrites = new AtomicInteger();
+  public final AtomicInteger foldWrites = new AtomicInteger();
   private final AtomicLong lastChange = new AtomicLong(System.nanoTime());
   private final Thread foldThread;
 
-  TopicWatch(Map<String, Object> clientConfig, Topics topics) {
+  public TopicWatch(Map<String, Object> clientConfig, Topics topics) {
     this.topics = topics;
     Map<String, Object> c = new HashMap<>(clientConfig);
     c.put("isolation.level", "read_committed");
@@ -131,8 +131,13 @@ final class TopicWatch implements AutoCloseable {
     }
   }
 
+  /** Every request seen answered, and every answer applied (one training example each). */
+  public boolean answeredAndApplied() {
+    return labelled.containsAll(requested) && applied.containsAll(labelled);
+  }
+
   /** Time since the last committed record on any watched topic. */
-  Duration quietFor() {
+  public Duration quietFor() {
     return Duration.ofNanos(System.nanoTime() - lastChange.get());
   }
 

@@ -47,7 +47,7 @@ final class ChaosCommand implements Callable<Integer> {
   }
 
   /** The jar this command runs from, or target/alvlm.jar when it runs from classes. */
-  private static Path jar(Path home) throws Exception {
+  static Path jar(Path home) throws Exception {
     Path self = Path.of(ChaosCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     return self.toString().endsWith(".jar") ? self : home.resolve("target/alvlm.jar");
   }

@@ -19,7 +19,7 @@ final class Commands {
 
   static List<Object> all() {
     return List.of(new DemoCommand(), new RunCommand(), new AnnotateCommand(), new LabelsCommand(), new EmbedCommand(), new EncodeTextCommand(), new SelectCommand(),
-        new TrainCommand(), new EvalCommand(), new EvaluateCommand(), new ChaosCommand(), new RepeatTrainingCommand(), new ParityCommand(),
+        new TrainCommand(), new EvalCommand(), new EvaluateCommand(), new ChaosCommand(), new SoakCommand(), new RepeatTrainingCommand(), new ParityCommand(),
         new Bench());
   }
 

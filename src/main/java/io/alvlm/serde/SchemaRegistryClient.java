@@ -19,7 +19,7 @@ import org.apache.avro.Schema;
  * {@link RegistryHttp}); a refusal (any other 4xx) fails at once. Thread-safe.
  */
 public final class SchemaRegistryClient {
-  static final String CONTENT_TYPE = RegistryHttp.CONTENT_TYPE;
+  public static final String CONTENT_TYPE = RegistryHttp.CONTENT_TYPE;
 
   private final URI baseUrl;
   private final RegistryHttp http;

@@ -19,7 +19,6 @@ import io.alvlm.avro.Label;
 import io.alvlm.serde.AvroSerdes;
 import io.alvlm.serde.RecordDecodingException;
 import io.alvlm.serde.SampleRecords;
-import io.alvlm.serde.TestSchemaRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +77,7 @@ class EmbeddedKafkaIT {
 
   @Test
   void carriesRecordsInConfluentFormatThroughTheRegistry() throws Exception {
-    try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
+    try (SchemaRegistryStandIn registry = SchemaRegistryStandIn.start()) {
       Topics topics = new Topics(AvroSerdes.from(registry.serdeConfig()));
       String topic = newTopic(1);
       send(topic, topics.labels.keySerde().serializer(), topics.labels.valueSerde().serializer(),

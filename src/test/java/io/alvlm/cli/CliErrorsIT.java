@@ -159,6 +159,7 @@ class CliErrorsIT {
         row("labels export --format that does not exist", 2, "labels export", List.of("--format xml"), config("classes=a"),
             "labels", "export", "--config", "c.properties", "--format", "xml", "--out", "out/x.csv"),
         row("chaos --images 0", 1, "chaos", List.of("--images >= 1"), none, "chaos", "--images", "0"),
+        row("soak --minutes 0", 2, "soak", List.of("--minutes 0.0: must be above 0"), none, "soak", "--minutes", "0"),
         row("repeat-training --calls 0", 2, "repeat-training", List.of("--calls 0: want 1 or more"), none,
             "repeat-training", "--calls", "0"),
         row("parity --dtype that does not exist", 1, "parity", List.of("'bf99'", "fp32, fp16"), none, "parity",

@@ -1,5 +1,6 @@
 package io.alvlm.serde;
 
+import io.alvlm.broker.SchemaRegistryStandIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,14 +27,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Confluent wire format against a registry over real HTTP ({@link TestSchemaRegistry}). */
+/** The Confluent wire format against a registry over real HTTP ({@link SchemaRegistryStandIn}). */
 class ConfluentAvroFormatTest {
-  private TestSchemaRegistry registry;
+  private SchemaRegistryStandIn registry;
   private AvroSerdes serdes;
 
   @BeforeEach
   void start() throws IOException {
-    registry = TestSchemaRegistry.start();
+    registry = SchemaRegistryStandIn.start();
     serdes = AvroSerdes.from(registry.serdeConfig());
   }
 
@@ -73,7 +74,7 @@ class ConfluentAvroFormatTest {
         "record", "[io.alvlm.avro.Label]",
         "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy", "[alvlm.x-io.alvlm.avro.Label]");
     expected.forEach((strategy, subjects) -> {
-      try (TestSchemaRegistry r = TestSchemaRegistry.start()) {
+      try (SchemaRegistryStandIn r = SchemaRegistryStandIn.start()) {
         AvroSerdes s = AvroSerdes.from(with(r.serdeConfig(), SubjectNameStrategy.KEY, strategy));
         Label label = SampleRecords.label("a");
         assertEquals(label, s.key(Label.class).deserializer().deserialize("alvlm.x",

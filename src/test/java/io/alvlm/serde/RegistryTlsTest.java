@@ -1,5 +1,6 @@
 package io.alvlm.serde;
 
+import io.alvlm.broker.SchemaRegistryStandIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,7 @@ class RegistryTlsTest {
 
   @Test
   void talksToAnHttpsRegistryWithTheConfiguredTruststore() throws IOException {
-    try (TestSchemaRegistry registry = TestSchemaRegistry.startTls(serverTls())) {
+    try (SchemaRegistryStandIn registry = SchemaRegistryStandIn.startTls(serverTls())) {
       Map<String, Object> cfg = new HashMap<>(registry.serdeConfig());
       cfg.put("schema.registry.ssl.truststore.location", dir.resolve("trust.p12").toString());
       cfg.put("schema.registry.ssl.truststore.password", PW);
@@ -45,7 +46,7 @@ class RegistryTlsTest {
 
   @Test
   void refusesAnUntrustedRegistry() throws IOException {
-    try (TestSchemaRegistry registry = TestSchemaRegistry.startTls(serverTls())) {
+    try (SchemaRegistryStandIn registry = SchemaRegistryStandIn.startTls(serverTls())) {
       java.util.Map<String, Object> c = new java.util.HashMap<>(registry.serdeConfig());
       c.put("schema.registry.retry.deadline.ms", "2000"); // the refusal, not the retry deadline, is under test
       var serde = AvroSerdes.from(c).value(Label.class);

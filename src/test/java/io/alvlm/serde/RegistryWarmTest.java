@@ -1,5 +1,6 @@
 package io.alvlm.serde;
 
+import io.alvlm.broker.SchemaRegistryStandIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -21,7 +22,7 @@ class RegistryWarmTest {
     byte[] currentLabel;
     AvroSerdes warmed;
     AvroSerdes cold;
-    try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
+    try (SchemaRegistryStandIn registry = SchemaRegistryStandIn.start()) {
       Map<String, Object> config = ConfluentAvroFormatTest.with(registry.serdeConfig(), RegistryRetry.DEADLINE_MS, "300");
       Schema old = ConfluentAvroFormatTest.labelBeforeOutcome();
       int oldId = registry.put("alvlm.labels-value", old);
@@ -49,7 +50,7 @@ class RegistryWarmTest {
 
   @Test
   void warmingASubjectNoOneRegisteredYetIsNotAnError() throws IOException {
-    try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
+    try (SchemaRegistryStandIn registry = SchemaRegistryStandIn.start()) {
       AvroSerdes serdes = AvroSerdes.from(registry.serdeConfig());
       serdes.warm("alvlm.labels", Label.class, false);
       assertEquals(0, registry.versions("alvlm.labels-value"), "a reader registers nothing");

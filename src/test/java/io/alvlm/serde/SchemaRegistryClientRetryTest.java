@@ -1,5 +1,6 @@
 package io.alvlm.serde;
 
+import io.alvlm.broker.SchemaRegistryStandIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.Test;
 /** The registry client against a registry that is overloaded, drops connections, hangs or is gone. */
 class SchemaRegistryClientRetryTest {
   private static final Schema LABEL = RecordTypes.schemaOf(Label.class);
-  private TestSchemaRegistry registry;
+  private SchemaRegistryStandIn registry;
 
   @BeforeEach
   void start() throws IOException {
-    registry = TestSchemaRegistry.start();
+    registry = SchemaRegistryStandIn.start();
   }
 
   @AfterEach
@@ -134,7 +135,7 @@ class SchemaRegistryClientRetryTest {
 
   private static SchemaRegistryClient client(String url, Map<String, String> extra) {
     Map<String, Object> c = new HashMap<>(Map.of(SerdeConfig.FORMAT, "confluent", SerdeConfig.REGISTRY_URL, url,
-        SerdeConfig.BASIC_AUTH_USER_INFO, TestSchemaRegistry.USER + ":" + TestSchemaRegistry.PASSWORD,
+        SerdeConfig.BASIC_AUTH_USER_INFO, SchemaRegistryStandIn.USER + ":" + SchemaRegistryStandIn.PASSWORD,
         RegistryRetry.BACKOFF_MS, "1", RegistryRetry.BACKOFF_MAX_MS, "10"));
     c.putAll(extra);
     return new SchemaRegistryClient(SerdeConfig.from(c));

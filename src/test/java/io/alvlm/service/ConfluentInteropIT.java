@@ -1,5 +1,6 @@
 package io.alvlm.service;
 
+import io.alvlm.broker.SchemaRegistryStandIn;
 import org.junit.jupiter.api.Timeout;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.broker.EmbeddedKafka;
@@ -12,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alvlm.data.IdxDataset;
 import io.alvlm.serde.ConnectionClosingProxy;
 import io.alvlm.serde.SubjectNameStrategy;
-import io.alvlm.serde.TestSchemaRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -65,7 +65,7 @@ class ConfluentInteropIT {
     };
     int port = freePort();
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
-        TestSchemaRegistry registry = c == Case.DOWN_FOR_30S ? null : TestSchemaRegistry.start(port);
+        SchemaRegistryStandIn registry = c == Case.DOWN_FOR_30S ? null : SchemaRegistryStandIn.start(port);
         ConnectionClosingProxy proxy = c != Case.CONNECTIONS_DROPPED ? null
             : ConnectionClosingProxy.start(registry.url(), ConnectionClosingProxy.Close.ON_REUSE);
         ConnectionClosingProxy pythonProxy = c != Case.CONNECTIONS_DROPPED ? null
@@ -78,7 +78,7 @@ class ConfluentInteropIT {
       Map<String, String> s = ServiceHarness.settings(kafka, dir.resolve("state"));
       s.put("serde.format", "confluent");
       s.put("schema.registry.url", url);
-      s.put("schema.registry.basic.auth.user.info", TestSchemaRegistry.USER + ":" + TestSchemaRegistry.PASSWORD);
+      s.put("schema.registry.basic.auth.user.info", SchemaRegistryStandIn.USER + ":" + SchemaRegistryStandIn.PASSWORD);
       s.put(SubjectNameStrategy.KEY, strategy.configValue());
       s.put("query.budget", Integer.toString(BUDGET));
       s.put("query.min-new", Integer.toString(IMAGES));
@@ -87,7 +87,7 @@ class ConfluentInteropIT {
       s.put("train.epochs", "1");
       s.put("train.gate", "always");
       // the down case: the registry comes up on its port after 30 s, while the service and the client wait
-      CompletableFuture<TestSchemaRegistry> late = c != Case.DOWN_FOR_30S ? CompletableFuture.completedFuture(null)
+      CompletableFuture<SchemaRegistryStandIn> late = c != Case.DOWN_FOR_30S ? CompletableFuture.completedFuture(null)
           : CompletableFuture.supplyAsync(() -> startRegistry(port), CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS));
       try (AlvlmService service = AlvlmService.start(ServiceConfig.of(s))) {
         String base = "http://127.0.0.1:" + service.httpPort();
@@ -109,7 +109,7 @@ class ConfluentInteropIT {
           assertTrue(pythonProxy.closedConnections() > 0, "the Python client's connections were closed");
         }
       }
-      TestSchemaRegistry r = registry != null ? registry : late.get();
+      SchemaRegistryStandIn r = registry != null ? registry : late.get();
       Set<String> subjects = r.subjects();
       if (registry == null) {
         r.close();
@@ -146,7 +146,7 @@ class ConfluentInteropIT {
     Map<String, Object> cfg = new HashMap<>();
     cfg.put("bootstrap", kafka.bootstrapServers());
     cfg.put("registry_url", registryUrl);
-    cfg.put("user_info", TestSchemaRegistry.USER + ":" + TestSchemaRegistry.PASSWORD);
+    cfg.put("user_info", SchemaRegistryStandIn.USER + ":" + SchemaRegistryStandIn.PASSWORD);
     cfg.put("strategy", strategy.configValue());
     cfg.put("schemas", Path.of("schemas").toAbsolutePath().toString());
     cfg.put("images_dir", images.toString());
@@ -178,9 +178,9 @@ class ConfluentInteropIT {
     }
   }
 
-  private static TestSchemaRegistry startRegistry(int port) {
+  private static SchemaRegistryStandIn startRegistry(int port) {
     try {
-      return TestSchemaRegistry.start(port);
+      return SchemaRegistryStandIn.start(port);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

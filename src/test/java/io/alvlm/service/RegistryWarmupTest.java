@@ -1,5 +1,6 @@
 package io.alvlm.service;
 
+import io.alvlm.broker.SchemaRegistryStandIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import io.alvlm.serde.AvroSerdes;
 import io.alvlm.serde.RegistryRetry;
 import io.alvlm.serde.SampleRecords;
 import io.alvlm.serde.SerdeConfig;
-import io.alvlm.serde.TestSchemaRegistry;
 import io.alvlm.topics.TopicSpecs;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ class RegistryWarmupTest {
     Map<String, String> s = new HashMap<>(Map.of("serde.format", "confluent", "role", "pool",
         "bootstrap.servers", "127.0.0.1:" + freePort(), "state.dir", state.toString(),
         SerdeConfig.REGISTRY_URL, "http://127.0.0.1:" + port,
-        SerdeConfig.BASIC_AUTH_USER_INFO, TestSchemaRegistry.USER + ":" + TestSchemaRegistry.PASSWORD,
+        SerdeConfig.BASIC_AUTH_USER_INFO, SchemaRegistryStandIn.USER + ":" + SchemaRegistryStandIn.PASSWORD,
         RegistryRetry.DEADLINE_MS, "300"));
     ServiceConfig c = ServiceConfig.of(s);
     StreamsBuilder b = new StreamsBuilder();
@@ -62,7 +62,7 @@ class RegistryWarmupTest {
       io.alvlm.Await.until("the first registry call failed", java.time.Duration.ofSeconds(60),
           () -> !serdes.registryHealth().orElseThrow().answering());
       assertEquals(KafkaStreams.State.CREATED, streams.state(), "not started while the registry is away");
-      try (TestSchemaRegistry registry = TestSchemaRegistry.start(port)) {
+      try (SchemaRegistryStandIn registry = SchemaRegistryStandIn.start(port)) {
         t.join(60_000);
         assertFalse(t.isAlive());
         assertTrue(streams.state() != KafkaStreams.State.CREATED, "started once it answered: " + streams.state());
@@ -91,7 +91,7 @@ class RegistryWarmupTest {
     int port = freePort();
     Map<String, String> s = new HashMap<>(Map.of("serde.format", "confluent", "role", "pool",
         SerdeConfig.REGISTRY_URL, "http://127.0.0.1:" + port,
-        SerdeConfig.BASIC_AUTH_USER_INFO, TestSchemaRegistry.USER + ":" + TestSchemaRegistry.PASSWORD,
+        SerdeConfig.BASIC_AUTH_USER_INFO, SchemaRegistryStandIn.USER + ":" + SchemaRegistryStandIn.PASSWORD,
         RegistryRetry.DEADLINE_MS, "500"));
     ServiceConfig c = ServiceConfig.of(s);
     AvroSerdes serdes = AvroSerdes.from(RegistryWarmup.streamThreadSettings(c));
@@ -100,7 +100,7 @@ class RegistryWarmupTest {
     io.alvlm.Await.until("the first registry call failed", java.time.Duration.ofSeconds(60), () -> !health.answering());
     assertFalse(warm.isDone(), "still waiting while no registry answers");
     byte[] label;
-    try (TestSchemaRegistry registry = TestSchemaRegistry.start(port)) {
+    try (SchemaRegistryStandIn registry = SchemaRegistryStandIn.start(port)) {
       // registered before the warm-up, still backing off from its first subject, can reach the labels
       registry.put(TopicSpecs.LABELS + "-value", io.alvlm.serde.RecordTypes.schemaOf(Label.class));
       label = AvroSerdes.from(registry.serdeConfig()).value(Label.class).serializer().serialize(TopicSpecs.LABELS,

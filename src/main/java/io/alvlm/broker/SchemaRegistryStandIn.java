@@ -1,4 +1,4 @@
-package io.alvlm.serde;
+package io.alvlm.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +12,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,20 +24,22 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
+import io.alvlm.serde.SchemaEvolution;
+import io.alvlm.serde.SchemaRegistryClient;
+import io.alvlm.serde.SerdeConfig;
 
 /**
- * A small in-memory registry speaking the part of the Confluent Schema Registry REST API that
- * alvlm uses, as documented by Confluent: {@code POST /subjects/{s}/versions} (register; 409 when
- * not BACKWARD compatible with the latest version, 42201 for an invalid schema),
- * {@code POST /subjects/{s}} (look up; 40401/40403), {@code GET /schemas/ids/{id}} (40403),
- * {@code GET /subjects/{s}/versions} (40401), {@code GET /subjects/{s}/versions/{v}} (40401/40402), {@code POST /compatibility/subjects/{s}/versions/latest}
- * (40401), with basic auth required (401). Error bodies are {@code {"error_code":..,"message":..}}.
- * A real Confluent registry cannot run on the build machines; this stands in for it in tests.
- *
- * <p>Faults can be queued per request kind ({@link #fail}, {@link #dropBeforeAnswering},
- * {@link #dropAfterHandling}) to play a registry that is overloaded or loses connections.
+ * A stand-in for Confluent's Schema Registry speaking the part of its REST API that alvlm uses:
+ * {@code POST /subjects/{s}/versions} (register; 409 when not BACKWARD compatible with the latest,
+ * 42201 for an invalid schema), {@code POST /subjects/{s}} (look up; 40401/40403),
+ * {@code GET /schemas/ids/{id}} (40403), {@code GET /subjects/{s}/versions[/{v}]} (40401/40402),
+ * {@code POST /compatibility/subjects/{s}/versions/latest} (40401), basic auth required (401), error
+ * bodies {@code {"error_code":..,"message":..}}. A real Confluent registry cannot run on the build
+ * machines: the tests use this one, and {@code alvlm soak} runs it as a process it can stop
+ * ({@link StandaloneServer}). Faults can be queued per request kind ({@link #fail},
+ * {@link #dropBeforeAnswering}, {@link #dropAfterHandling}) to play an overloaded or flaky registry.
  */
-public final class TestSchemaRegistry implements AutoCloseable {
+public final class SchemaRegistryStandIn implements AutoCloseable {
   public static final String USER = "alvlm";
   public static final String PASSWORD = "s3cret";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,40 +50,47 @@ public final class TestSchemaRegistry implements AutoCloseable {
   private static final Pattern COMPAT = Pattern.compile("/compatibility/subjects/([^/]+)/versions/latest");
 
   private final HttpServer server;
-  private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
-  private final Map<String, Integer> idBySchema = new ConcurrentHashMap<>();
-  private final Map<String, List<Integer>> subjects = new LinkedHashMap<>();
+  private final RegisteredSchemas schemas;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-  private final AtomicInteger nextId = new AtomicInteger(1);
-  private final Map<String, java.util.Queue<Fault>> faults = new ConcurrentHashMap<>();
+  private final InjectedFaults faults = new InjectedFaults();
   private final ThreadLocal<Boolean> dropReply = ThreadLocal.withInitial(() -> false);
-
   private final String scheme;
 
-  private TestSchemaRegistry(HttpServer server, String scheme) {
+  private SchemaRegistryStandIn(HttpServer server, String scheme, RegisteredSchemas schemas) {
     this.server = server;
+    this.schemas = schemas;
     this.scheme = scheme;
   }
 
   /** Starts a registry on a free loopback port. */
-  public static TestSchemaRegistry start() throws IOException {
+  public static SchemaRegistryStandIn start() throws IOException {
     return start(0);
   }
 
   /** Starts a registry on {@code port} of the loopback address (0: a free one). */
-  public static TestSchemaRegistry start(int port) throws IOException {
-    return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0), "http");
+  public static SchemaRegistryStandIn start(int port) throws IOException {
+    return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0), "http",
+        RegisteredSchemas.inMemory());
+  }
+
+  /**
+   * Starts a registry on {@code port} of the loopback address that keeps its schemas in {@code journal},
+   * so that a registry started again on the same file answers the same ids.
+   */
+  public static SchemaRegistryStandIn start(int port, Path journal) throws IOException {
+    return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0), "http",
+        RegisteredSchemas.journalled(journal));
   }
 
   /** Starts a registry serving https with the given server-side TLS context. */
-  public static TestSchemaRegistry startTls(SSLContext tls) throws IOException {
+  public static SchemaRegistryStandIn startTls(SSLContext tls) throws IOException {
     HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     s.setHttpsConfigurator(new HttpsConfigurator(tls));
-    return serve(s, "https");
+    return serve(s, "https", RegisteredSchemas.inMemory());
   }
 
-  private static TestSchemaRegistry serve(HttpServer s, String scheme) {
-    TestSchemaRegistry r = new TestSchemaRegistry(s, scheme);
+  private static SchemaRegistryStandIn serve(HttpServer s, String scheme, RegisteredSchemas schemas) {
+    SchemaRegistryStandIn r = new SchemaRegistryStandIn(s, scheme, schemas);
     s.createContext("/", r::handle);
     s.start();
     return r;
@@ -105,39 +114,34 @@ public final class TestSchemaRegistry implements AutoCloseable {
 
   /** The next {@code times} requests of {@code kind} get HTTP {@code status}, with {@code Retry-After} if not null. */
   public void fail(String kind, int status, int times, String retryAfter) {
-    queue(kind, times, new Fault(status, retryAfter, false));
+    faults.add(kind, times, new InjectedFaults.Fault(status, retryAfter, false));
   }
 
   /** The next {@code times} requests of {@code kind} lose their connection before anything is done. */
   public void dropBeforeAnswering(String kind, int times) {
-    queue(kind, times, new Fault(0, null, false));
+    faults.add(kind, times, new InjectedFaults.Fault(0, null, false));
   }
 
   /** The next {@code times} requests of {@code kind} are carried out, then lose their connection before the answer. */
   public void dropAfterHandling(String kind, int times) {
-    queue(kind, times, new Fault(0, null, true));
+    faults.add(kind, times, new InjectedFaults.Fault(0, null, true));
   }
 
   /** Versions registered under {@code subject} (0 when it does not exist). */
   public synchronized int versions(String subject) {
-    return subjects.getOrDefault(subject, List.of()).size();
+    List<Integer> v = schemas.versions(subject);
+    return v == null ? 0 : v.size();
   }
 
   /** Every subject holding a version. */
   public synchronized java.util.Set<String> subjects() {
-    return new java.util.TreeSet<>(subjects.keySet());
+    return schemas.subjects();
   }
 
-  private void queue(String kind, int times, Fault f) {
-    java.util.Queue<Fault> q = faults.computeIfAbsent(kind, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
-    for (int i = 0; i < times; i++) {
-      q.add(f);
-    }
-  }
 
   /** Registers a schema directly (as another producer would), returning its id. */
   public synchronized int put(String subject, Schema schema) {
-    return store(subject, schema.toString());
+    return schemas.store(subject, schema.toString());
   }
 
   @Override
@@ -160,8 +164,7 @@ public final class TestSchemaRegistry implements AutoCloseable {
       }
       String kind = kindOf(method, path);
       count(kind);
-      java.util.Queue<Fault> queued = faults.get(kind);
-      Fault fault = queued == null ? null : queued.poll();
+      InjectedFaults.Fault fault = faults.next(kind);
       if (fault != null && fault.status() > 0) {
         if (fault.retryAfter() != null) {
           ex.getResponseHeaders().set("Retry-After", fault.retryAfter());
@@ -188,7 +191,7 @@ public final class TestSchemaRegistry implements AutoCloseable {
       } else if (method.equals("POST") && (m = LOOKUP.matcher(path)).matches()) {
         lookup(ex, subject(m));
       } else if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
-        String schema = schemas.get(Integer.parseInt(m.group(1)));
+        String schema = schemas.schema(Integer.parseInt(m.group(1)));
         if (schema == null) {
           reply(ex, 404, error(40403, "Schema " + m.group(1) + " not found"));
         } else {
@@ -215,21 +218,19 @@ public final class TestSchemaRegistry implements AutoCloseable {
     return method + " " + path;
   }
 
-  private record Fault(int status, String retryAfter, boolean afterHandling) {}
-
   private synchronized void register(HttpExchange ex, String subject) throws IOException {
     Schema schema = parseBody(ex);
     if (schema == null) {
       return;
     }
-    List<Integer> versions = subjects.getOrDefault(subject, List.of());
-    Integer existing = idBySchema.get(schema.toString());
+    List<Integer> versions = schemas.versions(subject) == null ? List.of() : schemas.versions(subject);
+    Integer existing = schemas.id(schema.toString());
     if (existing != null && versions.contains(existing)) {
       reply(ex, 200, JSON.createObjectNode().put("id", existing));
       return;
     }
     if (!versions.isEmpty()) {
-      Schema latest = new Schema.Parser().parse(schemas.get(versions.get(versions.size() - 1)));
+      Schema latest = new Schema.Parser().parse(schemas.schema(versions.get(versions.size() - 1)));
       List<String> problems = SchemaEvolution.backwardProblems(schema, latest);
       if (!problems.isEmpty()) {
         reply(ex, 409, error(409, "Schema being registered is incompatible with an earlier schema for subject \""
@@ -237,48 +238,48 @@ public final class TestSchemaRegistry implements AutoCloseable {
         return;
       }
     }
-    reply(ex, 200, JSON.createObjectNode().put("id", store(subject, schema.toString())));
+    reply(ex, 200, JSON.createObjectNode().put("id", schemas.store(subject, schema.toString())));
+  }
+
+  /** The subject's versions, or null after answering 40401. */
+  private List<Integer> versionsOr404(HttpExchange ex, String subject) throws IOException {
+    List<Integer> versions = schemas.versions(subject);
+    if (versions == null) {
+      reply(ex, 404, error(40401, "Subject '" + subject + "' not found."));
+    }
+    return versions;
   }
 
   private synchronized void lookup(HttpExchange ex, String subject) throws IOException {
     Schema schema = parseBody(ex);
-    if (schema == null) {
-      return;
-    }
-    List<Integer> versions = subjects.get(subject);
+    List<Integer> versions = schema == null ? null : versionsOr404(ex, subject);
     if (versions == null) {
-      reply(ex, 404, error(40401, "Subject '" + subject + "' not found."));
       return;
     }
-    Integer id = idBySchema.get(schema.toString());
+    Integer id = schemas.id(schema.toString());
     if (id == null || !versions.contains(id)) {
       reply(ex, 404, error(40403, "Schema not found"));
       return;
     }
     ObjectNode body = JSON.createObjectNode().put("subject", subject).put("id", id)
-        .put("version", versions.indexOf(id) + 1).put("schema", schemas.get(id));
+        .put("version", versions.indexOf(id) + 1).put("schema", schemas.schema(id));
     reply(ex, 200, body);
   }
 
   private synchronized void compatibility(HttpExchange ex, String subject) throws IOException {
     Schema schema = parseBody(ex);
-    if (schema == null) {
-      return;
-    }
-    List<Integer> versions = subjects.get(subject);
+    List<Integer> versions = schema == null ? null : versionsOr404(ex, subject);
     if (versions == null) {
-      reply(ex, 404, error(40401, "Subject '" + subject + "' not found."));
       return;
     }
-    Schema latest = new Schema.Parser().parse(schemas.get(versions.get(versions.size() - 1)));
+    Schema latest = new Schema.Parser().parse(schemas.schema(versions.get(versions.size() - 1)));
     boolean ok = SchemaEvolution.backwardProblems(schema, latest).isEmpty();
     reply(ex, 200, JSON.createObjectNode().put("is_compatible", ok));
   }
 
   private synchronized void versions(HttpExchange ex, String subject) throws IOException {
-    List<Integer> versions = subjects.get(subject);
+    List<Integer> versions = versionsOr404(ex, subject);
     if (versions == null) {
-      reply(ex, 404, error(40401, "Subject '" + subject + "' not found."));
       return;
     }
     List<Integer> numbers = new ArrayList<>();
@@ -289,27 +290,19 @@ public final class TestSchemaRegistry implements AutoCloseable {
   }
 
   private synchronized void version(HttpExchange ex, String subject, int version) throws IOException {
-    List<Integer> versions = subjects.get(subject);
+    List<Integer> versions = versionsOr404(ex, subject);
     if (versions == null) {
-      reply(ex, 404, error(40401, "Subject '" + subject + "' not found."));
+      return;
     } else if (version < 1 || version > versions.size()) {
       reply(ex, 404, error(40402, "Version " + version + " not found."));
     } else {
       int id = versions.get(version - 1);
       reply(ex, 200, JSON.createObjectNode().put("subject", subject).put("id", id).put("version", version)
-          .put("schema", schemas.get(id)));
+          .put("schema", schemas.schema(id)));
     }
   }
 
-  private int store(String subject, String schema) {
-    int id = idBySchema.computeIfAbsent(schema, s -> nextId.getAndIncrement());
-    schemas.put(id, schema);
-    List<Integer> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
-    if (!versions.contains(id)) {
-      versions.add(id);
-    }
-    return id;
-  }
+
 
   private Schema parseBody(HttpExchange ex) throws IOException {
     try {
