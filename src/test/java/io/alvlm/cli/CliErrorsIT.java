@@ -177,6 +177,8 @@ class CliErrorsIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
+  // rows are independent JVMs in their own folders: two at a time, while this class runs (not beside other ITs)
+  @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
   void oneLineNamingTheCulpritTheExitStatusAndNothingWritten(Case c) throws Exception {
     c.inputs().write(dir);
     Files.createDirectories(dir.resolve("out"));

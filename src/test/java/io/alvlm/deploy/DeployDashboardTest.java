@@ -25,7 +25,7 @@ class DeployDashboardTest {
 
   @Test
   void panelsHaveQueriesOnTheProvisionedDatasource() throws Exception {
-    GrafanaDashboard d = GrafanaDashboard.alvlm();
+    var d = Repo.dashboard();
     assertFalse(d.json().path("uid").asText().isEmpty(), "dashboard uid");
     assertTrue(d.json().path("schemaVersion").asInt() > 0, "schemaVersion");
     Set<Integer> ids = new HashSet<>();
@@ -45,7 +45,7 @@ class DeployDashboardTest {
 
   @Test
   void coversWhatTheIssueAsksFor() throws Exception {
-    String titles = GrafanaDashboard.alvlm().panels().stream().map(p -> p.path("title").asText().toLowerCase(Locale.ROOT))
+    String titles = Repo.dashboard().panels().stream().map(p -> p.path("title").asText().toLowerCase(Locale.ROOT))
         .reduce("", (a, b) -> a + "|" + b);
     for (String topic : List.of("throughput", "batch latency", "pool by status", "rounds", "labels", "dead letters by reason",
         "accuracy over versions", "consumer lag", "fenced producers", "batch limit")) {
@@ -65,7 +65,7 @@ class DeployDashboardTest {
     m.trainingRejected("gate");
     Set<String> exported = new TreeSet<>();
     registry.scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> exported.add(l.split("[{ ]")[0]));
-    Set<String> wanted = new TreeSet<>(GrafanaDashboard.alvlm().metricNames());
+    Set<String> wanted = new TreeSet<>(Repo.dashboard().metricNames());
     wanted.forEach(n -> assertTrue(n.matches("(alvlm|kafka|jvm)_\\w+"), "unexpected metric family: " + n));
     wanted.removeIf(n -> !n.startsWith("alvlm_"));
     // a dashboard whose queries name no alvlm metric (renamed panels, a parser that finds none) checks nothing

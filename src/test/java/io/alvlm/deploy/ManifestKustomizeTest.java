@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alvlm.soak.PrometheusProcess;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -99,7 +100,7 @@ class ManifestKustomizeTest {
   @ParameterizedTest
   @ValueSource(strings = {"cpu", "gpu"})
   void kubectlRendersTheOverlayIntoKnownFields(String overlay) throws Exception {
-    Path kubectl = PrometheusServer.executable("kubectl").orElse(null);
+    Path kubectl = PrometheusProcess.executable("kubectl").orElse(null);
     assumeTrue(kubectl != null, "kubectl not on PATH: overlays checked statically only");
     Process p = new ProcessBuilder(kubectl.toString(), "kustomize", Repo.path("k8s/overlays/" + overlay).toString()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

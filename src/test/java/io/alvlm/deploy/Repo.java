@@ -1,6 +1,7 @@
 package io.alvlm.deploy;
 
 import java.nio.file.Files;
+import io.alvlm.soak.GrafanaDashboard;
 import java.nio.file.Path;
 
 /** Paths in the repository the deployment checks read (tests run with the project root as working directory). */
@@ -17,5 +18,10 @@ final class Repo {
 
   static Path path(String relative) {
     return root().resolve(relative);
+  }
+
+  /** The project's Grafana dashboard. */
+  static GrafanaDashboard dashboard() throws java.io.IOException {
+    return GrafanaDashboard.read(path(GrafanaDashboard.FILE.toString()));
   }
 }

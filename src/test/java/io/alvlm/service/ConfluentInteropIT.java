@@ -53,6 +53,8 @@ class ConfluentInteropIT {
 
   @ParameterizedTest
   @EnumSource(Case.class)
+  // each case has its own broker, registry and service: two at a time, while this class runs
+  @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
   void confluentsPythonClientRunsTheLoop(Case c) throws Exception {
     assumeTrue(confluentPythonPresent(), "Confluent's Python client is absent: apt-get install python3-confluent-kafka"
         + " python3-avro python3-requests (.ci/run installs them)");

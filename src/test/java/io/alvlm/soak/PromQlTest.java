@@ -1,11 +1,11 @@
-package io.alvlm.deploy;
+package io.alvlm.soak;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class DeployPromQlTest {
+class PromQlTest {
   @Test
   void findsMetricNamesButNotFunctionsLabelsOrKeywords() {
     assertEquals(Set.of("a_sum", "a_count"), PromQl.metricNames(
