@@ -62,7 +62,7 @@ final class SoakObservation implements AutoCloseable {
   /** Fails in one line, before anything starts, when there is no Prometheus to run: the soak needs it. */
   static void requirePrometheus() {
     if (PrometheusProcess.binary().isEmpty()) {
-      throw new IllegalStateException("soak: Prometheus is required and no prometheus is on the PATH; install Debian's "
+      throw new IllegalStateException("Prometheus is required and no prometheus is on the PATH; install Debian's "
           + "package (apt-get install -y prometheus), as .ci/run does");
     }
   }
