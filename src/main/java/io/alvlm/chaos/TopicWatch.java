@@ -44,6 +44,8 @@ public final class TopicWatch implements AutoCloseable {
   public final AtomicInteger deadLetters = new AtomicInteger();
   /** Neighbour-list writes seen uncommitted: a pool index build (a fold of arrivals) in progress. */
   public final AtomicInteger foldWrites = new AtomicInteger();
+  /** The latest query round's time in seconds ({@code timingsMs.round_total}, as the pool's timer); NaN before one. */
+  public volatile double lastRoundSeconds = Double.NaN;
   private final AtomicLong lastChange = new AtomicLong(System.nanoTime());
   private final Thread foldThread;
 
@@ -123,6 +125,8 @@ public final class TopicWatch implements AutoCloseable {
         roundsComplete.incrementAndGet();
       }
     } else if (t.equals(topics.rounds.name())) {
+      lastRoundSeconds = topics.rounds.valueSerde().deserializer().deserialize(t, r.value()).getTimingsMs()
+          .getOrDefault("round_total", Double.NaN) / 1000;
       rounds.incrementAndGet();
     } else if (t.equals(topics.models.name())) {
       models.incrementAndGet();

@@ -79,6 +79,7 @@ public final class SoakRun {
   }
 
   private SoakVerdict run() throws Exception {
+    SoakObservation.requirePrometheus();
     Path logs = Files.createDirectories(o.dir().resolve("logs"));
     Files.createDirectories(o.dir().resolve("config"));
     ImageFeed feed = ImageFeed.plan(IdxDataset.read(o.home().resolve("data/fashion-mnist"), "train"),
@@ -157,9 +158,11 @@ public final class SoakRun {
     boolean settled;
     Set<String> good;
     Set<String> corrupt;
-    try (TopicWatch watch = new TopicWatch(clients, topics);
+    SoakObservation observation = SoakObservation.start(o.home(), o.dir(), processes, start, out);
+    try (observation; TopicWatch watch = new TopicWatch(clients, topics);
         ScriptedAnnotator annotator = new ScriptedAnnotator(workbench.metrics.resolve("/"), SoakSettings.TOKEN,
             id -> id.startsWith("img-") ? classes.get(feed.label(id)) : null)) {
+      observation.follow(watch);
       if (!cluster.awaitHealthy(START)) {
         throw new IllegalStateException("the roles did not all come up within " + START.toSeconds() + " s: " + cluster.unhealthy()
             + " (see " + o.dir().resolve("logs") + ")");
@@ -194,6 +197,7 @@ public final class SoakRun {
       out.printf(java.util.Locale.ROOT, "soak: %s at %.0f s: %d embedded, %d requested, %d answered over HTTP (%d logins), "
           + "%d rounds, %d model versions%n", settled ? "at rest" : "NOT at rest", seconds(), watch.embedded.size(),
           watch.requested.size(), annotator.answered(), annotator.logins(), watch.rounds.get(), watch.models.get());
+      observation.checkDashboard();
       sampler.close();
       for (SoakProcess p : processes.subList(2, processes.size())) {
         cluster.hold(p.name, true);
@@ -206,7 +210,7 @@ public final class SoakRun {
     Map<String, List<RssSlope.Point>> rss = sampler.rss();
     double embedder = Math.max(slope(rss, "embedder-1", run), slope(rss, "embedder-2", run));
     SoakVerdict v = new SoakVerdict(run / 60, sent.get(), plan.size(), recovered, inv, embedder, slope(rss, "pool", run),
-        slope(rss, "trainer", run), sampler.maxLag(), settled, cluster.unplannedExits());
+        slope(rss, "trainer", run), sampler.maxLag(), settled, cluster.unplannedExits(), observation.problems());
     v.problems().forEach(p -> out.println("problem: " + p));
     if (!v.slopesJudged()) {
       out.printf(java.util.Locale.ROOT, "soak: the resident-set slopes are printed but not judged: a run under %.0f minutes is "

@@ -10,13 +10,26 @@ import java.util.Locale;
  * {@code soak: 30.0 min 180000 images 12 faults; lost 0 duplicated 0; rss slope embedder 0.1 pool 0.3
  * trainer 0.0 MiB/h; max lag 4100; recovered 12/12}. It passes with nothing lost or doubled (the
  * chaos invariants), every fault recovered, the loop at rest at the end, no process ending by itself,
- * and, in a run of {@value #JUDGED_FROM_MINUTES} minutes or more, every slope under
+ * every dashboard panel with data, and, in a run of {@value #JUDGED_FROM_MINUTES} minutes or more, every slope under
  * {@value #MAX_SLOPE} MiB/h (a shorter run's slope is warm-up, so it is printed but not judged).
  *
  * @param embedderSlope the worse of the embedders' slopes, MiB/h (NaN: too few samples)
+ * @param observed what the observation found wrong ({@link SoakObservation#problems()}: dashboard panels
+ *     without data, plots not drawn); each fails the run
  */
 public record SoakVerdict(double minutes, int images, int faults, int recovered, Invariants invariants, double embedderSlope,
-    double poolSlope, double trainerSlope, long maxLag, boolean settled, int unplannedExits) {
+    double poolSlope, double trainerSlope, long maxLag, boolean settled, int unplannedExits, List<String> observed) {
+  public SoakVerdict {
+    observed = List.copyOf(observed);
+  }
+
+  /** A verdict with nothing observed wrong. */
+  public SoakVerdict(double minutes, int images, int faults, int recovered, Invariants invariants, double embedderSlope,
+      double poolSlope, double trainerSlope, long maxLag, boolean settled, int unplannedExits) {
+    this(minutes, images, faults, recovered, invariants, embedderSlope, poolSlope, trainerSlope, maxLag, settled, unplannedExits,
+        List.of());
+  }
+
   public static final double MAX_SLOPE = 5.0;
   public static final double JUDGED_FROM_MINUTES = 20;
 
@@ -39,6 +52,7 @@ public record SoakVerdict(double minutes, int images, int faults, int recovered,
     if (unplannedExits > 0) {
       p.add("processes ended by themselves " + unplannedExits + " times (see the logs folder)");
     }
+    p.addAll(observed);
     if (slopesJudged()) {
       slope("embedder", embedderSlope, p);
       slope("pool", poolSlope, p);
