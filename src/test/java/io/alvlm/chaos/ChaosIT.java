@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * per corrupt record.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.parallel.ResourceLock(io.alvlm.TimedIts.LOCK)
 class ChaosIT {
   @TempDir Path dir;
 

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * embedded more than twice; every image comes out exactly once; the limit metric shows the smaller batch.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.parallel.ResourceLock(io.alvlm.TimedIts.LOCK)
 class SlowTowerIT {
   private static final int IMAGES = 150;
   private static final long MS_PER_IMAGE = 150;

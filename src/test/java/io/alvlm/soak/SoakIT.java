@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing lost or doubled, every fault recovered from, every process sampled into samples.csv.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+// the soak is three minutes of a clock, mostly waiting: it runs beside the other ITs (failsafe's parallel
+// mode), but not beside those whose checks are timed
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
+@org.junit.jupiter.api.parallel.ResourceLock(io.alvlm.TimedIts.LOCK)
 class SoakIT {
   private static final Pattern LAST = Pattern.compile("soak: \\d+\\.\\d min (\\d+) images (\\d+) faults; lost 0 duplicated 0; "
       + "rss slope embedder (-?\\d+\\.\\d|NaN) pool (-?\\d+\\.\\d|NaN) trainer (-?\\d+\\.\\d|NaN) MiB/h; max lag \\d+; "

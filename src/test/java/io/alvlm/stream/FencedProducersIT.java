@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * the newer one commits and is not counted.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.parallel.ResourceLock(io.alvlm.TimedIts.LOCK)
 class FencedProducersIT {
   @Test
   void aProducerFencedByItsSuccessorIsCountedOnce() throws Exception {

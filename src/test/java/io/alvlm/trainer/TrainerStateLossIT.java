@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * advances again within 60 s of the restart, with versions neither skipped nor reused.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.parallel.ResourceLock(io.alvlm.TimedIts.LOCK)
 class TrainerStateLossIT {
   private static final int DIM = 32; // clip-tiny's projection
   @TempDir Path dir;
