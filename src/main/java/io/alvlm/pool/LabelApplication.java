@@ -1,5 +1,6 @@
 package io.alvlm.pool;
 
+import io.alvlm.avro.AgreementCount;
 import io.alvlm.avro.ImageStatus;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
@@ -12,13 +13,16 @@ import io.alvlm.selection.PoolStatus;
 import io.alvlm.stream.ServiceMetrics;
 import java.time.Instant;
 import java.util.Objects;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Moves images between statuses as answers come (a {@link Label}) or fail to come (a request's
  * deadline passes): validates each label (refusing unknown images and classes to the dead-letter
  * topic), counts relabels, sends labelled examples on to the trainer, and tells the trainer when the
  * last open request of a round was answered or expired. The answer to a recheck also counts for or
- * against the annotator of the label it checks ({@link AnnotatorAgreement}, {@code alvlm_annotator_agreement}).
+ * against the annotator of the label it checks ({@link AnnotatorAgreement}, {@code alvlm_annotator_agreement}),
+ * counts kept in the changelogged {@code agreement} store and read back at a restart.
  */
 final class LabelApplication {
   /** Longest class name a label may carry. */
@@ -28,14 +32,23 @@ final class LabelApplication {
   private final DeadlineQueue deadlines;
   private final PoolOutputs out;
   private final ServiceMetrics metrics;
-  /** Per annotator, how often a recheck confirmed their label; in memory, counted from the answers since start. */
+  /** Per annotator, how often a recheck confirmed their label: the store's counts, in memory. */
   private final AnnotatorAgreement agreement = new AnnotatorAgreement();
+  private final KeyValueStore<String, AgreementCount> agreementStore;
 
-  LabelApplication(PoolState state, DeadlineQueue deadlines, PoolOutputs out, ServiceMetrics metrics) {
+  LabelApplication(PoolState state, DeadlineQueue deadlines, KeyValueStore<String, AgreementCount> agreementStore,
+      PoolOutputs out, ServiceMetrics metrics) {
     this.state = Objects.requireNonNull(state);
     this.deadlines = Objects.requireNonNull(deadlines);
+    this.agreementStore = Objects.requireNonNull(agreementStore);
     this.out = Objects.requireNonNull(out);
     this.metrics = Objects.requireNonNull(metrics);
+    try (KeyValueIterator<String, AgreementCount> it = agreementStore.all()) {
+      it.forEachRemaining(kv -> {
+        agreement.restore(kv.key, kv.value.getAgreed(), kv.value.getChecked());
+        metrics.annotatorAgreement(kv.key, agreement.estimate(kv.key));
+      });
+    }
   }
 
   /** Applies the label that arrived under {@code key} at {@code now}, or refuses it. */
@@ -61,8 +74,10 @@ final class LabelApplication {
     switch (l.getOutcome()) {
       case LABELED -> {
         if (answersRecheck(e, l) && e.getAnnotator() != null) {
-          agreement.record(e.getAnnotator(), cls.equals(e.getClassName()));
-          metrics.annotatorAgreement(e.getAnnotator(), agreement.estimate(e.getAnnotator()));
+          String a = e.getAnnotator();
+          agreement.record(a, cls.equals(e.getClassName()));
+          agreementStore.put(a, new AgreementCount(agreement.agreed(a), agreement.checked(a)));
+          metrics.annotatorAgreement(a, agreement.estimate(a));
         }
         if (e.getStatus() == ImageStatus.LABELED && cls.equals(e.getClassName())) {
           metrics.label("repeat");

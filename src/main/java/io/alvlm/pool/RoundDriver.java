@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * entry has been read, so the one transaction that applies it reads from warm caches. One round at a
  * time: a round waiting to be applied holds off the next, and a failed round the next for an interval.
  * A due round first lets the {@link StopCheck} read a new model, and waits while the stopping rule holds
- * rounds paused.
+ * rounds paused, until the pool grows or an operator resumes them ({@link #control}).
  */
 final class RoundDriver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoundDriver.class);
@@ -133,6 +133,18 @@ final class RoundDriver implements AutoCloseable {
     QueryRounds.Outcome o = toApply;
     toApply = null;
     rounds.apply(o, state.index(), now).forEach(deadlines::add);
+  }
+
+  /**
+   * An operator's command ({@code alvlm.control}), applied on the stream thread in the transaction that reads
+   * it: {@code RESUME} opens rounds the stopping rule paused; one sent while rounds run does nothing.
+   */
+  void control(io.alvlm.avro.RoundControl c) {
+    boolean resumed = switch (c.getAction()) {
+      case RESUME -> stop.resume();
+    };
+    LOG.info(resumed ? "rounds resumed by {} (sent {})" : "resume from {} (sent {}): rounds were not paused, nothing to do",
+        c.getOperator(), c.getSentAt());
   }
 
   @Override

@@ -63,6 +63,7 @@ final class RegistryWarmup {
     }
     if (c.runs(Role.POOL)) {
       s.add(new Subject(TopicSpecs.LABELS, Label.class, false));
+      s.add(new Subject(TopicSpecs.CONTROL, io.alvlm.avro.RoundControl.class, false));
       s.add(new Subject(TopicSpecs.QUERIES, AnnotationRequest.class, true));
       s.add(new Subject(TopicSpecs.ROUNDS, QueryRound.class, true));
       s.add(new Subject(TopicSpecs.TRAINING, TrainingEvent.class, true));

@@ -23,6 +23,8 @@ public final class TopicSpecs {
   public static final String DLQ = "alvlm.dlq";
   /** Internal: labelled examples and round completions from the pool to the trainer. */
   public static final String TRAINING = "alvlm.training";
+  /** Operators' commands to the pool's rounds ({@code alvlm rounds resume}), read by the pool task. */
+  public static final String CONTROL = "alvlm.control";
 
   private TopicSpecs() {}
 
@@ -41,6 +43,7 @@ public final class TopicSpecs {
         new TopicSpec(MODELS, 1, true, replication),
         new TopicSpec(ROUNDS, 1, false, replication),
         new TopicSpec(DLQ, 1, false, replication),
-        new TopicSpec(TRAINING, 1, false, replication));
+        new TopicSpec(TRAINING, 1, false, replication),
+        new TopicSpec(CONTROL, 1, false, replication));
   }
 }

@@ -88,6 +88,10 @@ class PoolPartsTest {
     return s;
   }
 
+  private KeyValueStore<String, io.alvlm.avro.AgreementCount> agreementStore() {
+    return store(PoolStores.AGREEMENT, AvroSerdes.singleObject().value(io.alvlm.avro.AgreementCount.class));
+  }
+
   @BeforeEach
   void pool() {
     metaStore = store(PoolMeta.STORE, Serdes.Long());
@@ -141,7 +145,7 @@ class PoolPartsTest {
     state.meta.opened(1, 0, 2, 0);
     pending("img1", 1, 5_000);
     pending("img2", 1, 5_000);
-    LabelApplication labels = new LabelApplication(state, deadlines, sent, metrics);
+    LabelApplication labels = new LabelApplication(state, deadlines, agreementStore(), sent, metrics);
     labels.apply("img1", label("img1", LabelOutcome.LABELED, "dog"), 100);
     assertEquals(ImageStatus.LABELED, state.pool.get("img1").getStatus());
     assertEquals("dog", state.pool.get("img1").getClassName());
@@ -156,7 +160,7 @@ class PoolPartsTest {
 
   @Test
   void labelsForUnknownImagesOrClassesAreRefusedAndChangeNothing() {
-    LabelApplication labels = new LabelApplication(state, deadlines, sent, metrics);
+    LabelApplication labels = new LabelApplication(state, deadlines, agreementStore(), sent, metrics);
     labels.apply("nope", label("nope", LabelOutcome.LABELED, "dog"), 1);
     labels.apply("img3", label("img3", LabelOutcome.LABELED, "wolf"), 1);
     labels.apply("img4", label("img5", LabelOutcome.LABELED, "dog"), 1);
@@ -172,7 +176,7 @@ class PoolPartsTest {
   void anExpiredRequestReturnsToThePoolAndCompletesItsRound() {
     state.meta.opened(4, 0, 1, 0);
     pending("img6", 4, 1_000);
-    LabelApplication labels = new LabelApplication(state, deadlines, sent, metrics);
+    LabelApplication labels = new LabelApplication(state, deadlines, agreementStore(), sent, metrics);
     labels.expire(999);
     assertEquals(ImageStatus.PENDING, state.pool.get("img6").getStatus());
     labels.expire(1_000);
@@ -239,7 +243,8 @@ class PoolPartsTest {
     QueryRounds queryRounds = new QueryRounds(new RandomStrategy(), plain, settings, metrics, state, rounds, scores, sent);
     List<Runnable> held = new ArrayList<>();
     RoundDriver driver = new RoundDriver(state, queryRounds, Worker.on(held::add), new ModelStore(models(0), "default"),
-        deadlines, settings, new StopCheck(plain.stop(), 7, metrics), metrics);
+        deadlines, settings, new StopCheck(plain.stop(), 7, store(PoolStores.STOP, AvroSerdes.singleObject().value(io.alvlm.avro.StopState.class)),
+        metrics), metrics);
     io.alvlm.selection.BlockProduct cpu = new io.alvlm.selection.BlockProduct(io.alvlm.selection.Compute.cpu());
     while (!state.index().current()) state.index().maintain(16, cpu);
     driver.maybeStart(1_000); // 12 arrivals >= query.min-new 10
@@ -301,5 +306,64 @@ class PoolPartsTest {
     assertEquals(0, again.unfolded(), "nothing to fold again");
     assertEquals(PoolStatus.PENDING, again.status(again.row("img2")));
     assertEquals(List.of("img2"), restoredDeadlines.due(9_000), "pending requests get their deadlines back");
+  }
+
+  private io.alvlm.coop.PromptModel model(long version) {
+    return new ModelStore(models(version), "default").current().orElseThrow();
+  }
+
+  private static double gauge(ServiceMetrics m, String name, String... tags) {
+    return m.registry().find(name).tags(tags).gauge().value();
+  }
+
+  @Test
+  void theStoppingRulesStateAndPauseSurviveARestart() {
+    var settings = new io.alvlm.stopping.StoppingRule.Settings(io.alvlm.stopping.StoppingRule.Mode.STABLE, 0.94, 2, 0.0005, 1000);
+    KeyValueStore<String, io.alvlm.avro.StopState> store =
+        store(PoolStores.STOP, AvroSerdes.singleObject().value(io.alvlm.avro.StopState.class));
+    StopCheck check = new StopCheck(settings, 7, store, metrics);
+    for (int v = 0; v <= 2; v++) { // the same predictions each time (kappa 1), trained on 2 more labels each
+      check.observe(state.index(), model(v));
+      for (int r = 2 * v; r < 2 * v + 2; r++) state.index().setStatus(r, PoolStatus.LABELED, 0);
+    }
+    assertTrue(check.paused(state.index()), "the second agreeing model fired the rule");
+    var reading = check.last();
+
+    // a restart: the task's stores as the changelog restores them, new parts and a fresh registry
+    ServiceMetrics fresh = new ServiceMetrics(new SimpleMeterRegistry());
+    StopCheck restarted = new StopCheck(settings, 7, store, fresh);
+    assertTrue(restarted.paused(state.index()), "still paused");
+    assertEquals(reading, restarted.last());
+    assertEquals(1.0, gauge(fresh, "alvlm.stop.paused"));
+    assertEquals(12, store.get(StopCheck.KEY).getStopRows().size());
+    restarted.observe(state.index(), model(2));
+    assertEquals(List.of(2, 4), store.get(StopCheck.KEY).getCurveLabels(), "a model read before the restart is not read again");
+    assertTrue(restarted.resume());
+    assertFalse(new StopCheck(settings, 7, store, fresh).paused(state.index()), "the resume is kept too");
+    assertFalse(restarted.resume(), "a resume while rounds run does nothing");
+  }
+
+  @Test
+  void annotatorAgreementSurvivesARestart() {
+    KeyValueStore<String, io.alvlm.avro.AgreementCount> agreement = agreementStore();
+    LabelApplication labels = new LabelApplication(state, deadlines, agreement, sent, metrics);
+    labels.apply("img0", label("img0", LabelOutcome.LABELED, "cat"), 1);
+    for (String cls : List.of("dog", "dog")) { // the first recheck overturns a's label, the second keeps b's
+      PoolEntry e = state.pool.get("img0");
+      e.setQueryId("app-r2-img0-" + QueryRounds.RECHECK);
+      state.pool.put("img0", e);
+      Label answer = label("img0", LabelOutcome.LABELED, cls);
+      answer.setQueryId(e.getQueryId());
+      answer.setAnnotator("b");
+      labels.apply("img0", answer, 2);
+    }
+    assertEquals(1 / 3.0, gauge(metrics, "alvlm.annotator.agreement", "annotator", "a"), 1e-9);
+    assertEquals(2 / 3.0, gauge(metrics, "alvlm.annotator.agreement", "annotator", "b"), 1e-9);
+
+    ServiceMetrics fresh = new ServiceMetrics(new SimpleMeterRegistry());
+    new LabelApplication(state, deadlines, agreement, sent, fresh);
+    assertEquals(1 / 3.0, gauge(fresh, "alvlm.annotator.agreement", "annotator", "a"), 1e-9, "restored from the store");
+    assertEquals(2 / 3.0, gauge(fresh, "alvlm.annotator.agreement", "annotator", "b"), 1e-9);
+    assertEquals(new io.alvlm.avro.AgreementCount(1, 1), agreement.get("b"));
   }
 }

@@ -64,6 +64,7 @@ class PoolTopologyTest {
   private TestInputTopic<String, ImageEmbedding> embeddings;
   private TestInputTopic<String, Label> labels;
   private TestInputTopic<String, PromptModel> models;
+  private TestInputTopic<String, io.alvlm.avro.RoundControl> control;
   private TestOutputTopic<String, AnnotationRequest> queries;
   private TestOutputTopic<String, QueryRound> rounds;
   private TestOutputTopic<String, TrainingEvent> training;
@@ -101,6 +102,7 @@ class PoolTopologyTest {
     embeddings = driver.createInputTopic(topics.embeddings.name(), Serdes.String().serializer(), topics.embeddings.valueSerde().serializer());
     labels = driver.createInputTopic(topics.labels.name(), Serdes.String().serializer(), topics.labels.valueSerde().serializer());
     models = driver.createInputTopic(topics.models.name(), Serdes.String().serializer(), topics.models.valueSerde().serializer());
+    control = driver.createInputTopic(topics.control.name(), Serdes.String().serializer(), topics.control.valueSerde().serializer());
     queries = driver.createOutputTopic(topics.queries.name(), Serdes.String().deserializer(), topics.queries.valueSerde().deserializer());
     rounds = driver.createOutputTopic(topics.rounds.name(), Serdes.String().deserializer(), topics.rounds.valueSerde().deserializer());
     training = driver.createOutputTopic(topics.training.name(), Serdes.String().deserializer(), topics.training.valueSerde().deserializer());
@@ -653,5 +655,41 @@ class PoolTopologyTest {
       assertEquals(10, openRound().size(), "a tenth more images resume the rounds");
       assertEquals(0.0, gauge("alvlm.stop.paused"));
     }
+  }
+
+  private io.alvlm.avro.StopState stopState() {
+    KeyValueStore<String, io.alvlm.avro.StopState> s = driver.getKeyValueStore(PoolStores.STOP);
+    return s.get(StopCheck.KEY);
+  }
+
+  private static io.alvlm.avro.RoundControl resume() {
+    return new io.alvlm.avro.RoundControl(io.alvlm.avro.RoundAction.RESUME, "operator", Instant.EPOCH);
+  }
+
+  @Test
+  void anOperatorsResumeOpensRoundsTheStoppingRulePaused() throws IOException {
+    driver.close();
+    extra = Map.of("query.stop", "stable", "query.stop.rounds", "2", "query.recheck.share", "0");
+    open(state.resolve("stop-resume"));
+    publishModel(0);
+    sendImages(0, IMAGES);
+    List<AnnotationRequest> asked = openRound();
+    control.pipeInput("rounds", resume()); // while rounds run, a resume does nothing
+    asked = answerAndRetrain(asked, 1);
+    assertEquals(10, asked.size(), "the early resume did not count");
+    asked = answerAndRetrain(asked, 2);
+    assertEquals(List.of(), asked, "the second agreeing model stops the rounds");
+    io.alvlm.avro.StopState paused = stopState();
+    assertTrue(paused.getFired());
+    assertEquals(IMAGES, paused.getSizeAtFiring());
+    assertEquals(Math.min(1000, IMAGES), paused.getStopRows().size(), "drawn from the unlabelled images before the first round");
+    assertEquals(List.of(10, 20), paused.getCurveLabels(), "each later model's labels");
+    assertEquals(List.of(), openRound(), "paused: no round however long it waits");
+    control.pipeInput("rounds", resume());
+    assertEquals(0.0, gauge("alvlm.stop.paused"));
+    assertFalse(stopState().getFired());
+    assertEquals(-1, stopState().getSizeAtFiring());
+    assertEquals(List.of(10, 20), stopState().getCurveLabels(), "the curve is kept");
+    assertEquals(10, openRound().size(), "the operator's resume opens the rounds");
   }
 }

@@ -17,8 +17,8 @@ class TopicSpecsTest {
   void onlyImagesScaleOutAndOnlyModelsAreCompacted() {
     List<TopicSpec> specs = TopicSpecs.from(ServiceConfig.defaults());
     assertEquals(List.of("alvlm.images", "alvlm.embeddings", "alvlm.queries", "alvlm.labels", "alvlm.models",
-        "alvlm.rounds", "alvlm.dlq", "alvlm.training"), specs.stream().map(TopicSpec::name).toList());
-    assertEquals(List.of(3, 1, 1, 1, 1, 1, 1, 1), specs.stream().map(TopicSpec::partitions).toList());
+        "alvlm.rounds", "alvlm.dlq", "alvlm.training", "alvlm.control"), specs.stream().map(TopicSpec::name).toList());
+    assertEquals(List.of(3, 1, 1, 1, 1, 1, 1, 1, 1), specs.stream().map(TopicSpec::partitions).toList());
     assertEquals(List.of("alvlm.models"), specs.stream().filter(TopicSpec::compacted).map(TopicSpec::name).toList());
     specs.forEach(s -> assertEquals(Optional.empty(), s.replicationFactor()));
   }
