@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Moves images between statuses as answers come (a {@link Label}) or fail to come (a request's
  * deadline passes): validates each label (refusing unknown images and classes to the dead-letter
  * topic), counts relabels, sends labelled examples on to the trainer, and tells the trainer when the
- * last open request of a round was answered or expired. The answer to a recheck also counts for or
+ * last open request of a round was answered or expired. An answer replaces a pseudo-label, and the near-copies
+ * that took the image's label follow it ({@link Propagation}). The answer to a recheck also counts for or
  * against the annotator of the label it checks ({@link AnnotatorAgreement}, {@code alvlm_annotator_agreement}),
  * counts kept in the changelogged {@code agreement} store and read back at a restart.
  */
@@ -35,6 +36,7 @@ final class LabelApplication {
   /** Per annotator, how often a recheck confirmed their label: the store's counts, in memory. */
   private final AnnotatorAgreement agreement = new AnnotatorAgreement();
   private final KeyValueStore<String, AgreementCount> agreementStore;
+  private final Propagation propagation;
 
   LabelApplication(PoolState state, DeadlineQueue deadlines, KeyValueStore<String, AgreementCount> agreementStore,
       PoolOutputs out, ServiceMetrics metrics) {
@@ -43,6 +45,7 @@ final class LabelApplication {
     this.agreementStore = Objects.requireNonNull(agreementStore);
     this.out = Objects.requireNonNull(out);
     this.metrics = Objects.requireNonNull(metrics);
+    this.propagation = new Propagation(state, metrics);
     try (KeyValueIterator<String, AgreementCount> it = agreementStore.all()) {
       it.forEachRemaining(kv -> {
         agreement.restore(kv.key, kv.value.getAgreed(), kv.value.getChecked());
@@ -79,11 +82,12 @@ final class LabelApplication {
           agreementStore.put(a, new AgreementCount(agreement.agreed(a), agreement.checked(a)));
           metrics.annotatorAgreement(a, agreement.estimate(a));
         }
-        if (e.getStatus() == ImageStatus.LABELED && cls.equals(e.getClassName())) {
+        boolean answered = e.getStatus() == ImageStatus.LABELED && e.getPseudoFrom() == null; // a pseudo-label is no answer
+        if (answered && cls.equals(e.getClassName())) {
           metrics.label("repeat");
           return;
         }
-        if (e.getStatus() == ImageStatus.LABELED) {
+        if (answered) {
           e.setRelabels(e.getRelabels() + 1);
           metrics.label("relabel");
         } else {
@@ -93,6 +97,7 @@ final class LabelApplication {
         e.setClassName(cls);
         e.setAnnotator(l.getAnnotator());
         index.setStatus(row, PoolStatus.LABELED, state.label(cls));
+        propagation.answered(e, row, cls, index);
         out.training(id, TrainingEvent.newBuilder().setType(TrainingEventType.EXAMPLE).setId(id).setClassName(cls)
             .setVector(VectorBytes.float32(PoolCodec.vector(e))).setDim(e.getDim()).setRound(answeredRound)
             .setAt(Instant.ofEpochMilli(now)).build(), now);
@@ -103,6 +108,7 @@ final class LabelApplication {
         e.setClassName(null);
         e.setAnnotator(l.getAnnotator());
         index.setStatus(row, PoolStatus.LABELED, -1);
+        propagation.answered(e, row, null, index);
       }
       case SKIPPED -> {
         metrics.label("skipped");

@@ -70,7 +70,7 @@ final class RoundDriver implements AutoCloseable {
     String trigger = trigger(model, now);
     // a round waits for current lists, for the previous round, and after a failure for its retry time
     if (trigger != null && index.current() && !busy() && now >= retryAt && index.count(PoolStatus.UNLABELED) > 0) {
-      stop.observe(index, model);
+      stop.observe(index, model, (int) (index.count(PoolStatus.LABELED) - state.pseudo.count())); // answers, not pseudo-labels
       if (stop.paused(index)) return; // the stopping rule fired: no round until the pool grows
       QueryRounds.Plan plan = rounds.plan(index, model, trigger, stop.last());
       worker.start(() -> settings.threads().call(plan::select)); // its blocked loops split over pool.threads

@@ -45,8 +45,8 @@ final class StopCheck {
     publish();
   }
 
-  /** Reads {@code model} once, when it is new to the check and the pool has images. */
-  void observe(PoolIndex index, PromptModel model) {
+  /** Reads {@code model}, trained on {@code labels} answers, once: when it is new to the check and the pool has images. */
+  void observe(PoolIndex index, PromptModel model, int labels) {
     if (index.size() == 0 || (state != null && model.version() == state.getModelVersion())) return;
     if (state == null) {
       int[] rows = StopSet.draw(index.size(), r -> index.status(r) == PoolStatus.UNLABELED, settings.setSize(), seed);
@@ -57,7 +57,7 @@ final class StopCheck {
     }
     StoppingRule rule = rule(model.classes());
     int[] rows = state.getStopRows().stream().mapToInt(Integer::intValue).toArray();
-    StoppingRule.Assessment a = rule.observe((int) index.count(PoolStatus.LABELED), predictions(index, model, rows));
+    StoppingRule.Assessment a = rule.observe(labels, predictions(index, model, rows));
     keep(rule.snapshot());
     state.setModelVersion(model.version());
     state.setLast(new StopReading(a.labels(), a.kappa(), a.changed(), a.forecast(), a.settling(), a.stable(), a.fired()));

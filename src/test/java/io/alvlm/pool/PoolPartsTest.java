@@ -238,7 +238,7 @@ class PoolPartsTest {
     rounds.init(context.getStateStoreContext(), rounds);
     RoundSettings settings = new RoundSettings(Budget.parse("4"), 60_000, 10, 0, 30_000, 250, 7, "app",
         io.alvlm.selection.PoolThreads.of(2));
-    SpendingRules plain = new SpendingRules(java.util.Optional.empty(), 0, 0.25, io.alvlm.selection.ColdStart.NONE,
+    SpendingRules plain = new SpendingRules(java.util.Optional.empty(), false, 0, 0.25, io.alvlm.selection.ColdStart.NONE,
         new io.alvlm.stopping.StoppingRule.Settings(io.alvlm.stopping.StoppingRule.Mode.NEVER, 0.94, 3, 0.0005, 1000));
     QueryRounds queryRounds = new QueryRounds(new RandomStrategy(), plain, settings, metrics, state, rounds, scores, sent);
     List<Runnable> held = new ArrayList<>();
@@ -323,7 +323,7 @@ class PoolPartsTest {
         store(PoolStores.STOP, AvroSerdes.singleObject().value(io.alvlm.avro.StopState.class));
     StopCheck check = new StopCheck(settings, 7, store, metrics);
     for (int v = 0; v <= 2; v++) { // the same predictions each time (kappa 1), trained on 2 more labels each
-      check.observe(state.index(), model(v));
+      check.observe(state.index(), model(v), 2 * v);
       for (int r = 2 * v; r < 2 * v + 2; r++) state.index().setStatus(r, PoolStatus.LABELED, 0);
     }
     assertTrue(check.paused(state.index()), "the second agreeing model fired the rule");
@@ -336,7 +336,7 @@ class PoolPartsTest {
     assertEquals(reading, restarted.last());
     assertEquals(1.0, gauge(fresh, "alvlm.stop.paused"));
     assertEquals(12, store.get(StopCheck.KEY).getStopRows().size());
-    restarted.observe(state.index(), model(2));
+    restarted.observe(state.index(), model(2), 6);
     assertEquals(List.of(2, 4), store.get(StopCheck.KEY).getCurveLabels(), "a model read before the restart is not read again");
     assertTrue(restarted.resume());
     assertFalse(new StopCheck(settings, 7, store, fresh).paused(state.index()), "the resume is kept too");

@@ -692,4 +692,62 @@ class PoolTopologyTest {
     assertEquals(List.of(10, 20), stopState().getCurveLabels(), "the curve is kept");
     assertEquals(10, openRound().size(), "the operator's resume opens the rounds");
   }
+
+  /** The near-copy of {@code id} that {@link #sendImagesWithCopies} sent: img i and copy i. */
+  private static String twin(String id) {
+    return id.startsWith("img") ? "copy" + id.substring(3) : "img" + id.substring(4);
+  }
+
+  @Test
+  void propagationGivesNearCopiesOfAnsweredImagesTheirLabelAndTheyFollowCorrections() throws IOException {
+    for (String propagate : List.of("false", "true")) {
+      driver.close();
+      extra = Map.of("query.strategy", "entropy", "query.min-new", "400", "query.recheck.share", "0",
+          "query.dedup.propagate", propagate);
+      open(state.resolve("propagate-" + propagate));
+      publishModel(0);
+      sendImagesWithCopies(200);
+      List<String> first = openRound().stream().map(AnnotationRequest::getId).toList();
+      for (String id : first) labels.pipeInput(id, label(id, "class 3"));
+      assertEquals(10, training.readValuesToList().stream().filter(t -> t.getType() == TrainingEventType.EXAMPLE).count());
+      publishModel(1);
+      List<String> second = openRound().stream().map(AnnotationRequest::getId).toList();
+      assertEquals(10, second.size());
+      if (propagate.equals("false")) {
+        first.forEach(id -> assertEquals(ImageStatus.UNLABELED, pool().get(twin(id)).getStatus(), "no propagation: " + twin(id)));
+        assertEquals(0, counter("alvlm.pseudo.labels"), 0);
+        continue;
+      }
+      for (String id : first) {
+        PoolEntry copy = pool().get(twin(id));
+        assertEquals(ImageStatus.LABELED, copy.getStatus(), twin(id) + " left the unlabelled pool");
+        assertEquals("class 3", copy.getClassName());
+        assertEquals(id, copy.getPseudoFrom());
+        assertNull(copy.getAnnotator(), "nobody answered it");
+        assertFalse(second.contains(twin(id)));
+      }
+      assertNull(pool().get(first.get(0)).getPseudoFrom(), "an answer is no pseudo-label");
+      assertEquals(10, counter("alvlm.pseudo.labels"), 0);
+      assertEquals(10, gauge("alvlm.pseudo.labels.held"));
+      assertEquals(List.of(), training.readValuesToList(), "pseudo-labels do not train");
+      assertEquals(10, rounds.readValuesToList().get(1).getLabeled(), "a round counts answers, not pseudo-labels");
+
+      // a correction of the source reaches its copy; "none of these" sends the copy back to the pool
+      String source = first.get(0);
+      labels.pipeInput(source, label(source, "class 4"));
+      assertEquals("class 4", pool().get(twin(source)).getClassName());
+      String other = first.get(1);
+      labels.pipeInput(other, Label.newBuilder(label(other, null)).setOutcome(LabelOutcome.NONE_OF_THESE).build());
+      assertEquals(ImageStatus.UNLABELED, pool().get(twin(other)).getStatus());
+      assertNull(pool().get(twin(other)).getPseudoFrom());
+      assertEquals(9, gauge("alvlm.pseudo.labels.held"));
+      // an answer for a pseudo-labelled image replaces the pseudo-label and trains
+      training.readValuesToList();
+      String answered = twin(first.get(2));
+      labels.pipeInput(answered, label(answered, "class 3"));
+      assertNull(pool().get(answered).getPseudoFrom());
+      assertEquals(List.of(answered), training.readValuesToList().stream().map(TrainingEvent::getId).toList());
+      assertEquals(8, gauge("alvlm.pseudo.labels.held"));
+    }
+  }
 }
