@@ -37,19 +37,22 @@ final class LabelApplication {
   private final AnnotatorAgreement agreement = new AnnotatorAgreement();
   private final KeyValueStore<String, AgreementCount> agreementStore;
   private final Propagation propagation;
+  private final PoolNotices notices;
 
   LabelApplication(PoolState state, DeadlineQueue deadlines, KeyValueStore<String, AgreementCount> agreementStore,
-      PoolOutputs out, ServiceMetrics metrics) {
+      PoolNotices notices, PoolOutputs out, ServiceMetrics metrics) {
     this.state = Objects.requireNonNull(state);
     this.deadlines = Objects.requireNonNull(deadlines);
     this.agreementStore = Objects.requireNonNull(agreementStore);
     this.out = Objects.requireNonNull(out);
     this.metrics = Objects.requireNonNull(metrics);
     this.propagation = new Propagation(state, metrics);
+    this.notices = Objects.requireNonNull(notices);
     try (KeyValueIterator<String, AgreementCount> it = agreementStore.all()) {
       it.forEachRemaining(kv -> {
         agreement.restore(kv.key, kv.value.getAgreed(), kv.value.getChecked());
         metrics.annotatorAgreement(kv.key, agreement.estimate(kv.key));
+        notices.restoreAgreement(kv.key, agreement.estimate(kv.key), kv.value.getChecked());
       });
     }
   }
@@ -81,6 +84,7 @@ final class LabelApplication {
           agreement.record(a, cls.equals(e.getClassName()));
           agreementStore.put(a, new AgreementCount(agreement.agreed(a), agreement.checked(a)));
           metrics.annotatorAgreement(a, agreement.estimate(a));
+          notices.agreement(a, agreement.estimate(a), agreement.checked(a), now);
         }
         boolean answered = e.getStatus() == ImageStatus.LABELED && e.getPseudoFrom() == null; // a pseudo-label is no answer
         if (answered && cls.equals(e.getClassName())) {

@@ -92,7 +92,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     state = new PoolState(context.getStateStore(PoolStores.POOL), new PoolMeta(context.getStateStore(PoolMeta.STORE)),
         config.classNames(), config.get(Settings.CEC_K), parts.neighbors(), config.get(Settings.POOL_FEATURES_PRECISION));
     out = new PoolForwarding(context, originals, metrics);
-    labels = new LabelApplication(state, deadlines, context.getStateStore(PoolStores.AGREEMENT), out, metrics);
+    PoolNotices notices = new PoolNotices(out);
+    labels = new LabelApplication(state, deadlines, context.getStateStore(PoolStores.AGREEMENT), notices, out, metrics);
     NeighborStore neighborStore = new NeighborStore(context.getStateStore(NeighborStore.STORE));
     neighbors = new NeighborMaintenance(state, neighborStore, cellWorker, foldWorker,
         new NeighborMaintenance.Settings(config.get(Settings.POOL_FOLD_BATCH), config.get(Settings.POOL_FOLD_WORK),
@@ -103,7 +104,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
         context.getStateStore(QueryRounds.ROUNDS_STORE), context.getStateStore(QueryRounds.SCORES_STORE), out);
     rounds = new RoundDriver(state, queryRounds, roundWorker,
         new ModelStore(context.getStateStore(ModelStore.NAME), config.get(Settings.MODEL_NAME)), deadlines, roundSettings,
-        new StopCheck(spending.stop(), roundSettings.seed(), context.getStateStore(PoolStores.STOP), metrics), metrics);
+        new StopCheck(spending.stop(), roundSettings.seed(), context.getStateStore(PoolStores.STOP), notices, metrics),
+        metrics);
     PoolRestore.restore(state, neighborStore, deadlines);
     metrics.poolSource(gaugeSource);
     context.schedule(Duration.ofMillis(config.get(Settings.QUERY_TICK_MS)), PunctuationType.WALL_CLOCK_TIME,
@@ -132,7 +134,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
       } else if (v instanceof Label l) {
         labels.apply(record.key(), l, context.currentSystemTimeMs());
       } else if (v instanceof RoundControl c) {
-        rounds.control(c);
+        rounds.control(c, context.currentSystemTimeMs());
       } else {
         out.refuse(record.key(), v, "malformed-record",
             "pool got a record of unexpected type " + (v == null ? "null" : v.getClass().getSimpleName()));

@@ -266,7 +266,7 @@ public final class QueryRounds {
       out.request(id, AnnotationRequest.newBuilder().setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri())
           .setStrategy(o.strategyName()).setScores(new HashMap<>(parts)).setGuesses(o.recheckGuesses().get(q))
           .setModelVersion(o.plan().model.version()).setCreatedAt(Instant.ofEpochMilli(now))
-          .setDeadline(Instant.ofEpochMilli(deadline)).setReason(RECHECK).build(), now);
+          .setDeadline(Instant.ofEpochMilli(deadline)).setReason(RECHECK).setChecks(e.getAnnotator()).build(), now);
       asked++;
     }
     return asked;

@@ -33,20 +33,24 @@ final class StopCheck {
   private final long seed;
   private final ServiceMetrics metrics;
   private final KeyValueStore<String, StopState> store;
+  private final PoolNotices notices;
   /** Null before the first model. */
   private StopState state;
 
-  StopCheck(StoppingRule.Settings settings, long seed, KeyValueStore<String, StopState> store, ServiceMetrics metrics) {
+  StopCheck(StoppingRule.Settings settings, long seed, KeyValueStore<String, StopState> store, PoolNotices notices,
+      ServiceMetrics metrics) {
     this.settings = Objects.requireNonNull(settings);
     this.seed = seed;
     this.metrics = Objects.requireNonNull(metrics);
     this.store = Objects.requireNonNull(store);
+    this.notices = Objects.requireNonNull(notices);
     this.state = store.get(KEY);
+    notices.restorePause(paused(), resumeAt());
     publish();
   }
 
   /** Reads {@code model}, trained on {@code labels} answers, once: when it is new to the check and the pool has images. */
-  void observe(PoolIndex index, PromptModel model, int labels) {
+  void observe(PoolIndex index, PromptModel model, int labels, long now) {
     if (index.size() == 0 || (state != null && model.version() == state.getModelVersion())) return;
     if (state == null) {
       int[] rows = StopSet.draw(index.size(), r -> index.status(r) == PoolStatus.UNLABELED, settings.setSize(), seed);
@@ -64,17 +68,18 @@ final class StopCheck {
     if (a.fired() && state.getSizeAtFiring() < 0) state.setSizeAtFiring(index.size());
     save();
     publish();
+    notices.pause(paused(), resumeAt(), now);
   }
 
   /** Whether rounds pause now: the rule fired and the pool has not grown enough since; resumes the rule once it has. */
-  boolean paused(PoolIndex index) {
+  boolean paused(PoolIndex index, long now) {
     int at = state == null ? -1 : state.getSizeAtFiring();
-    if (at >= 0 && index.size() >= at * (1 + RESUME_GROWTH)) resume();
+    if (at >= 0 && index.size() >= at * (1 + RESUME_GROWTH)) resume(now);
     return paused();
   }
 
   /** An operator's resume: forgets the firing (the curve is kept); false when rounds were not paused. */
-  boolean resume() {
+  boolean resume(long now) {
     if (!paused()) return false;
     StoppingRule rule = rule(1); // the class count only weighs the kappa of a later observe
     rule.resume();
@@ -82,7 +87,13 @@ final class StopCheck {
     state.setSizeAtFiring(-1);
     save();
     publish();
+    notices.pause(false, -1, now);
     return true;
+  }
+
+  /** The pool size at which paused rounds open again by themselves; -1 when not paused or unknown. */
+  private long resumeAt() {
+    return paused() && state.getSizeAtFiring() >= 0 ? (long) Math.ceil(state.getSizeAtFiring() * (1 + RESUME_GROWTH)) : -1;
   }
 
   boolean paused() {

@@ -48,7 +48,8 @@ public final class RecordTypes {
           TrainingEvent.class,
           io.alvlm.avro.RoundControl.class,
           io.alvlm.avro.StopState.class,
-          io.alvlm.avro.AgreementCount.class);
+          io.alvlm.avro.AgreementCount.class,
+          io.alvlm.avro.PoolNotice.class);
 
   private static final AtomicBoolean TRUSTED = new AtomicBoolean();
 

@@ -66,6 +66,7 @@ final class RegistryWarmup {
       s.add(new Subject(TopicSpecs.CONTROL, io.alvlm.avro.RoundControl.class, false));
       s.add(new Subject(TopicSpecs.QUERIES, AnnotationRequest.class, true));
       s.add(new Subject(TopicSpecs.ROUNDS, QueryRound.class, true));
+      s.add(new Subject(TopicSpecs.NOTICES, io.alvlm.avro.PoolNotice.class, true));
       s.add(new Subject(TopicSpecs.TRAINING, TrainingEvent.class, true));
       if (!c.runs(Role.EMBEDDER)) {
         s.add(new Subject(TopicSpecs.EMBEDDINGS, ImageEmbedding.class, false));

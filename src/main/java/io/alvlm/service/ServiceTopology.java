@@ -129,6 +129,7 @@ public final class ServiceTopology {
       t.addProcessor("pool", pool, "embeddings-source", "labels-source", "control-source");
       t.addSink(PoolSinks.TO_QUERIES, topics.queries.name(), keys, topics.queries.valueSerde().serializer(), "pool");
       t.addSink(PoolSinks.TO_ROUNDS, topics.rounds.name(), keys, topics.rounds.valueSerde().serializer(), "pool");
+      t.addSink(PoolSinks.TO_NOTICES, topics.notices.name(), keys, topics.notices.valueSerde().serializer(), "pool");
       t.addSink(PoolSinks.TO_TRAINING, topics.training.name(), keys, topics.training.valueSerde().serializer(), "pool");
       t.addSink(PoolSinks.TO_DLQ, topics.dlq.name(), keys, dlq, "pool");
     }

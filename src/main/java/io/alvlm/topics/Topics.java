@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * alvlm's topics with their serdes, built once from a serde factory. Keys are image ids (String)
- * except {@code models} (model name), {@code rounds} (round number as a string), {@code control} ("rounds") and {@code dlq}
+ * except {@code models} (model name), {@code rounds} (round number as a string), {@code control} ("rounds"), {@code notices} ("pool") and {@code dlq}
  * (the original key bytes, unchanged).
  */
 public final class Topics {
@@ -29,6 +29,7 @@ public final class Topics {
   public final Topic<byte[], DeadLetter> dlq;
   public final Topic<String, TrainingEvent> training;
   public final Topic<String, RoundControl> control;
+  public final Topic<String, io.alvlm.avro.PoolNotice> notices;
 
   public Topics(AvroSerdes serdes) {
     Objects.requireNonNull(serdes, "serdes");
@@ -41,10 +42,11 @@ public final class Topics {
     dlq = new Topic<>(TopicSpecs.DLQ, Serdes.ByteArray(), serdes.value(DeadLetter.class));
     training = new Topic<>(TopicSpecs.TRAINING, Serdes.String(), serdes.value(TrainingEvent.class));
     control = new Topic<>(TopicSpecs.CONTROL, Serdes.String(), serdes.value(RoundControl.class));
+    notices = new Topic<>(TopicSpecs.NOTICES, Serdes.String(), serdes.value(io.alvlm.avro.PoolNotice.class));
   }
 
   /** Every topic, in the order of {@link TopicSpecs#from}. */
   public List<Topic<?, ?>> all() {
-    return List.of(images, embeddings, queries, labels, models, rounds, dlq, training, control);
+    return List.of(images, embeddings, queries, labels, models, rounds, dlq, training, control, notices);
   }
 }

@@ -577,6 +577,7 @@ class PoolTopologyTest {
       for (AnnotationRequest r : rechecks) {
         assertTrue(wrong.contains(r.getId()), r.getId() + " was labelled right and asked again");
         assertTrue(r.getQueryId().endsWith("-recheck"));
+        assertEquals("test", r.getChecks(), "names whose label it checks, for the workbench to ask someone else");
         assertTrue(r.getScores().get("audit_margin") < 0, "a suspect's label loses to another class");
         assertEquals(ImageStatus.LABELED, pool().get(r.getId()).getStatus(), "the label stands until it is answered");
       }
