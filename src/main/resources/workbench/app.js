@@ -97,9 +97,15 @@
     const p = r.data;
     $('progress').textContent = `round ${p.round}: ${p.labelledThisRound} labelled, ${p.remainingThisRound} remaining`
       + ` (${p.remaining} open in all)`;
+    // the stopping rule paused the rounds: say so, and what opens them again
+    $('paused').hidden = !p.paused;
+    $('paused').textContent = p.paused ? 'Rounds are paused: successive models agree, so more labels would change little.'
+      + (p.resumeAtImages > 0 ? ` They open again when the pool holds ${p.resumeAtImages} images,` : ' They open again')
+      + ' or when an operator runs alvlm rounds resume.' : '';
     $('annotators').tBodies[0].replaceChildren(...p.annotators.map((a) => {
       const tr = document.createElement('tr');
-      [a.annotator, String(a.answers), a.secondsPerAnswer.toFixed(1)].forEach((t) => {
+      const agreement = a.agreement == null ? '–' : `${a.agreement.toFixed(2)} (${a.checked})`;
+      [a.annotator, String(a.answers), a.secondsPerAnswer.toFixed(1), agreement].forEach((t) => {
         const td = document.createElement('td');
         td.textContent = t;
         tr.appendChild(td);
@@ -152,5 +158,7 @@
     e.preventDefault();
   });
   $('search').addEventListener('input', renderOptions);
+  // the pool's notices (a pause, agreement) arrive on their own: refresh the panel now and then
+  setInterval(() => { if (!$('desk').hidden) progress(); }, 3000);
   start();
 })();

@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * (or to at most {@code votes} distinct annotators when several independent answers are wanted);
  * a lease not answered within {@code leaseMs} goes back to the queue, and a request past its own
  * deadline is offered to nobody (the pool has already returned its image). The next request is the
- * most uncertain open one of the oldest round with open requests, so rounds are finished in order. Answers become {@link Label}s: one per request, the majority of its
+ * most uncertain open one of the oldest round with open requests, so rounds are finished in order; a recheck
+ * ({@code AnnotationRequest.checks}) goes to another annotator than the one it checks while another one is at work. Answers become {@link Label}s: one per request, the majority of its
  * votes; undoing an answer re-shows the request and makes the next answer a correction.
  *
  * <p>The desk also says which offsets of the queries topic may be committed: everything below the
@@ -42,6 +43,8 @@ public final class AnnotationDesk {
   private final Map<String, Deque<String>> history = new HashMap<>();
   private final Map<String, long[]> perAnnotator = new LinkedHashMap<>();
   private final TreeMap<Long, long[]> perRound = new TreeMap<>();
+  /** When each annotator last asked for work: who is at the desk now. */
+  private final Map<String, Long> seen = new HashMap<>();
 
   /** A request as shown to one annotator; {@code correcting} when it is back after an undo. */
   public record Shown(AnnotationRequest request, boolean correcting) {}
@@ -122,6 +125,7 @@ public final class AnnotationDesk {
    * one of the oldest round that has any.
    */
   public synchronized Optional<Shown> lease(String annotator, long now) {
+    seen.put(annotator, now);
     Entry held = held(annotator, now);
     if (held != null) {
       return Optional.of(new Shown(held.request, held.correcting.contains(annotator)));
@@ -167,9 +171,17 @@ public final class AnnotationDesk {
     if (e.emitted != null || e.expired(now) || e.votes.containsKey(annotator)) {
       return false;
     }
+    if (annotator.equals(e.request.getChecks()) && othersAtWork(annotator, now)) {
+      return false; // a recheck goes to another annotator than the one whose label it checks, when there is one
+    }
     long holders = e.shownAt.entrySet().stream()
         .filter(s -> !e.votes.containsKey(s.getKey()) && now - s.getValue() < leaseMs).count();
     return holders + e.votes.size() < votes;
+  }
+
+  /** Whether an annotator other than {@code annotator} asked for work within the lease time. */
+  private boolean othersAtWork(String annotator, long now) {
+    return seen.entrySet().stream().anyMatch(s -> !s.getKey().equals(annotator) && now - s.getValue() < leaseMs);
   }
 
   /**

@@ -21,11 +21,13 @@ import java.util.List;
 public final class Workbench implements AutoCloseable {
   private final RequestFeed feed;
   private final ImageLookup images;
+  private final PoolNoticeFeed notices;
   private final WorkbenchServer server;
 
-  private Workbench(RequestFeed feed, ImageLookup images, WorkbenchServer server) {
+  private Workbench(RequestFeed feed, ImageLookup images, PoolNoticeFeed notices, WorkbenchServer server) {
     this.feed = feed;
     this.images = images;
+    this.notices = notices;
     this.server = server;
   }
 
@@ -38,10 +40,12 @@ public final class Workbench implements AutoCloseable {
     AnnotationDesk desk = new AnnotationDesk(c.get(Settings.ANNOTATE_VOTES), c.get(Settings.ANNOTATE_LEASE_MS));
     RequestFeed feed = new RequestFeed(AlvlmService.clientConfig(c), c.get(Settings.ANNOTATE_GROUP), topics, desk);
     ImageLookup images = new ImageLookup(AlvlmService.clientConfig(c), topics, ImageFetcher.from(c));
+    PoolNoticeFeed notices = new PoolNoticeFeed(AlvlmService.clientConfig(c), topics);
     WorkbenchServer server = new WorkbenchServer(c.get(Settings.ANNOTATE_BIND), c.get(Settings.ANNOTATE_PORT),
         new WorkbenchServer.Parts(annotators, new Sessions(c.get(Settings.ANNOTATE_SESSION_MS)), desk, feed, images,
-            classes, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), c.get(Settings.ANNOTATE_LOGIN_BACKOFF_MS)));
-    return new Workbench(feed, images, server);
+            classes, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), c.get(Settings.ANNOTATE_LOGIN_BACKOFF_MS),
+            notices::latest));
+    return new Workbench(feed, images, notices, server);
   }
 
   public int port() {
@@ -53,5 +57,6 @@ public final class Workbench implements AutoCloseable {
     server.close();
     feed.close();
     images.close();
+    notices.close();
   }
 }

@@ -63,7 +63,8 @@ public final class WorkbenchServer implements AutoCloseable {
    * a tenth failed login within a minute blocks its address for {@code loginBackoffMs}, doubling.
    */
   public record Parts(Annotators annotators, Sessions sessions, AnnotationDesk desk, RequestFeed feed, ImageLookup images,
-      List<String> classes, PrometheusMeterRegistry registry, long loginBackoffMs) {}
+      List<String> classes, PrometheusMeterRegistry registry, long loginBackoffMs,
+      java.util.function.Supplier<Optional<io.alvlm.avro.PoolNotice>> notices) {}
 
   public WorkbenchServer(String bind, int port, Parts p) throws IOException {
     annotators = p.annotators();
@@ -84,7 +85,8 @@ public final class WorkbenchServer implements AutoCloseable {
         .get("/metrics", r -> Reply.text(200, Reply.PROMETHEUS_TEXT, registry.scrape()))
         .post("/api/login", this::login)
         .get("/api/session", session((r, s, now) -> Reply.json(200, sessionJson(s))))
-        .get("/api/progress", session((r, s, now) -> Reply.json(200, desk.progress(s.annotator(), now))))
+        .get("/api/progress", session((r, s, now) -> Reply.json(200,
+            ProgressView.of(desk.progress(s.annotator(), now), p.notices().get()))))
         .getUnder("/api/image/", session((r, s, now) -> image(s, r.path().substring("/api/image/".length()))))
         .post("/api/logout", changing((r, s, now) -> {
           sessions.close(s.id());

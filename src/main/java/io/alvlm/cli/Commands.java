@@ -18,7 +18,7 @@ final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of(new DemoCommand(), new RunCommand(), new AnnotateCommand(), new LabelsCommand(), new EmbedCommand(), new EncodeTextCommand(), new SelectCommand(),
+    return List.of(new DemoCommand(), new RunCommand(), new AnnotateCommand(), new LabelsCommand(), new RoundsCommand(), new EmbedCommand(), new EncodeTextCommand(), new SelectCommand(),
         new TrainCommand(), new EvalCommand(), new EvaluateCommand(), new ChaosCommand(), new SoakCommand(), new RepeatTrainingCommand(), new ParityCommand(),
         new Bench());
   }

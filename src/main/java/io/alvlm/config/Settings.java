@@ -110,6 +110,9 @@ public final class Settings {
       "A round never asks for two images at or above this cosine similarity, nor for a near-copy of a labelled or pending "
           + "image (any strategy); off: no suppression.",
       s -> s.strip().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(NearCopies.checked(Double.parseDouble(s))));
+  public static final Setting<Boolean> QUERY_DEDUP_PROPAGATE = Setting.flag("query.dedup.propagate", true,
+      "Near-copies (query.dedup.cosine) of an answered image take its class as a pseudo-label: out of the unlabelled "
+          + "pool, shown in /images/{id}, following corrections, not trained on; none while query.dedup.cosine=off.");
   public static final Setting<Double> QUERY_RECHECK_SHARE = new Setting<>("query.recheck.share", "0.2",
       "Share of each round's budget that may re-ask suspect labels (the label audit's, most suspect first); 0: no rechecks.",
       s -> Rechecks.checkedShare(Double.parseDouble(s)));
@@ -264,7 +267,7 @@ public final class Settings {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
         PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
-        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_OPEN_BELOW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, QUERY_DEDUP_COSINE, QUERY_RECHECK_SHARE,
+        QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_OPEN_BELOW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, QUERY_DEDUP_COSINE, QUERY_DEDUP_PROPAGATE, QUERY_RECHECK_SHARE,
         QUERY_RECHECK_MODEL_WEIGHT, QUERY_STOP, QUERY_STOP_KAPPA, QUERY_STOP_ROUNDS, QUERY_STOP_SETTLE, QUERY_STOP_SET_SIZE,
         QUERY_COLD_START, COMPUTE_DEVICE, COMPUTE_HALF, POOL_FOLD_BATCH, POOL_THREADS, POOL_FOLD_WORK, POOL_FEATURES_PRECISION, STATE_ROCKSDB_MEMORY, CEC_TOP_N, CEC_K, CEC_NEIGHBORS, CEC_NEIGHBORS_CELLS, CEC_NEIGHBORS_CELLS_PER_SQRT, CEC_NEIGHBORS_NPROBE, CEC_NEIGHBORS_AUTO_WORK, CEC_KMEANS_INITS, CEC_KMEANS_SAMPLED_INITS, CEC_KMEANS_MAX_ROWS, CEC_LAMBDA,
         TRAIN_MIN_NEW, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_LR, TRAIN_CTX_INIT, TRAIN_CSC, TRAIN_HOLDOUT, TRAIN_GATE,

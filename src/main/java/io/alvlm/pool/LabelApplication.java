@@ -1,5 +1,6 @@
 package io.alvlm.pool;
 
+import io.alvlm.avro.AgreementCount;
 import io.alvlm.avro.ImageStatus;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
@@ -12,13 +13,17 @@ import io.alvlm.selection.PoolStatus;
 import io.alvlm.stream.ServiceMetrics;
 import java.time.Instant;
 import java.util.Objects;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Moves images between statuses as answers come (a {@link Label}) or fail to come (a request's
  * deadline passes): validates each label (refusing unknown images and classes to the dead-letter
  * topic), counts relabels, sends labelled examples on to the trainer, and tells the trainer when the
- * last open request of a round was answered or expired. The answer to a recheck also counts for or
- * against the annotator of the label it checks ({@link AnnotatorAgreement}, {@code alvlm_annotator_agreement}).
+ * last open request of a round was answered or expired. An answer replaces a pseudo-label, and the near-copies
+ * that took the image's label follow it ({@link Propagation}). The answer to a recheck also counts for or
+ * against the annotator of the label it checks ({@link AnnotatorAgreement}, {@code alvlm_annotator_agreement}),
+ * counts kept in the changelogged {@code agreement} store and read back at a restart.
  */
 final class LabelApplication {
   /** Longest class name a label may carry. */
@@ -28,14 +33,28 @@ final class LabelApplication {
   private final DeadlineQueue deadlines;
   private final PoolOutputs out;
   private final ServiceMetrics metrics;
-  /** Per annotator, how often a recheck confirmed their label; in memory, counted from the answers since start. */
+  /** Per annotator, how often a recheck confirmed their label: the store's counts, in memory. */
   private final AnnotatorAgreement agreement = new AnnotatorAgreement();
+  private final KeyValueStore<String, AgreementCount> agreementStore;
+  private final Propagation propagation;
+  private final PoolNotices notices;
 
-  LabelApplication(PoolState state, DeadlineQueue deadlines, PoolOutputs out, ServiceMetrics metrics) {
+  LabelApplication(PoolState state, DeadlineQueue deadlines, KeyValueStore<String, AgreementCount> agreementStore,
+      PoolNotices notices, PoolOutputs out, ServiceMetrics metrics) {
     this.state = Objects.requireNonNull(state);
     this.deadlines = Objects.requireNonNull(deadlines);
+    this.agreementStore = Objects.requireNonNull(agreementStore);
     this.out = Objects.requireNonNull(out);
     this.metrics = Objects.requireNonNull(metrics);
+    this.propagation = new Propagation(state, metrics);
+    this.notices = Objects.requireNonNull(notices);
+    try (KeyValueIterator<String, AgreementCount> it = agreementStore.all()) {
+      it.forEachRemaining(kv -> {
+        agreement.restore(kv.key, kv.value.getAgreed(), kv.value.getChecked());
+        metrics.annotatorAgreement(kv.key, agreement.estimate(kv.key));
+        notices.restoreAgreement(kv.key, agreement.estimate(kv.key), kv.value.getChecked());
+      });
+    }
   }
 
   /** Applies the label that arrived under {@code key} at {@code now}, or refuses it. */
@@ -61,14 +80,18 @@ final class LabelApplication {
     switch (l.getOutcome()) {
       case LABELED -> {
         if (answersRecheck(e, l) && e.getAnnotator() != null) {
-          agreement.record(e.getAnnotator(), cls.equals(e.getClassName()));
-          metrics.annotatorAgreement(e.getAnnotator(), agreement.estimate(e.getAnnotator()));
+          String a = e.getAnnotator();
+          agreement.record(a, cls.equals(e.getClassName()));
+          agreementStore.put(a, new AgreementCount(agreement.agreed(a), agreement.checked(a)));
+          metrics.annotatorAgreement(a, agreement.estimate(a));
+          notices.agreement(a, agreement.estimate(a), agreement.checked(a), now);
         }
-        if (e.getStatus() == ImageStatus.LABELED && cls.equals(e.getClassName())) {
+        boolean answered = e.getStatus() == ImageStatus.LABELED && e.getPseudoFrom() == null; // a pseudo-label is no answer
+        if (answered && cls.equals(e.getClassName())) {
           metrics.label("repeat");
           return;
         }
-        if (e.getStatus() == ImageStatus.LABELED) {
+        if (answered) {
           e.setRelabels(e.getRelabels() + 1);
           metrics.label("relabel");
         } else {
@@ -78,6 +101,7 @@ final class LabelApplication {
         e.setClassName(cls);
         e.setAnnotator(l.getAnnotator());
         index.setStatus(row, PoolStatus.LABELED, state.label(cls));
+        propagation.answered(e, row, cls, index);
         out.training(id, TrainingEvent.newBuilder().setType(TrainingEventType.EXAMPLE).setId(id).setClassName(cls)
             .setVector(VectorBytes.float32(PoolCodec.vector(e))).setDim(e.getDim()).setRound(answeredRound)
             .setAt(Instant.ofEpochMilli(now)).build(), now);
@@ -88,6 +112,7 @@ final class LabelApplication {
         e.setClassName(null);
         e.setAnnotator(l.getAnnotator());
         index.setStatus(row, PoolStatus.LABELED, -1);
+        propagation.answered(e, row, null, index);
       }
       case SKIPPED -> {
         metrics.label("skipped");

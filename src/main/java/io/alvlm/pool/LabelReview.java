@@ -37,11 +37,14 @@ final class LabelReview {
     static final Found NONE = new Found(new int[0], new double[0], 0);
   }
 
-  /** Audits the labels of {@code view} with {@code model} and chooses the rechecks of a round of {@code budget}. */
-  Found rechecks(PoolView view, PromptModel model, int budget) {
+  /**
+   * Audits the answered labels of {@code view} with {@code model} and chooses the rechecks of a round of
+   * {@code budget}; {@code pseudo}'s rows (pseudo-labels, which only repeat their source) neither are audited nor vote.
+   */
+  Found rechecks(PoolView view, PromptModel model, int budget, BitSet pseudo) {
     if (share == 0 || budget <= 0) return Found.NONE;
     int[] rows = IntStream.range(0, view.rows())
-        .filter(r -> view.status()[r] == PoolStatus.LABELED && view.labels()[r] >= 0).toArray();
+        .filter(r -> view.status()[r] == PoolStatus.LABELED && view.labels()[r] >= 0 && !pseudo.get(r)).toArray();
     if (rows.length < 2) return Found.NONE;
     labelled.add(view.features(), rows);
     int classes = model.classes();
@@ -52,7 +55,7 @@ final class LabelReview {
       given[i] = view.labels()[rows[i]];
     }
     LabelAudit.Result result = audit.audit(rows, given, p, classes, labelled,
-        r -> view.status()[r] == PoolStatus.LABELED ? view.labels()[r] : -1);
+        r -> view.status()[r] == PoolStatus.LABELED && !pseudo.get(r) ? view.labels()[r] : -1);
     int[] chosen = Rechecks.choose(result, budget, share, r -> !asked.get(r));
     double[] margins = new double[chosen.length];
     for (int q = 0; q < chosen.length; q++) {

@@ -36,6 +36,11 @@ final class PoolForwarding implements PoolOutputs {
   }
 
   @Override
+  public void notice(io.alvlm.avro.PoolNotice notice, long now) {
+    context.forward(new Record<>(PoolNotices.KEY, notice, now), PoolSinks.TO_NOTICES);
+  }
+
+  @Override
   public void round(QueryRound round, long now) {
     context.forward(new Record<>(Long.toString(round.getRound()), round, now), PoolSinks.TO_ROUNDS);
   }

@@ -13,6 +13,9 @@ interface PoolOutputs {
   /** A request for annotation. */
   void request(String id, AnnotationRequest request, long now);
 
+  /** What the pool tells the workbench (paused rounds, annotator agreement). */
+  void notice(io.alvlm.avro.PoolNotice notice, long now);
+
   /** A round's record. */
   void round(QueryRound round, long now);
 

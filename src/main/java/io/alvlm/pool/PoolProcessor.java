@@ -4,6 +4,7 @@ import io.alvlm.avro.ImageEmbedding;
 import io.alvlm.avro.ImageStatus;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.PoolEntry;
+import io.alvlm.avro.RoundControl;
 import io.alvlm.avro.VectorPrecision;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.config.Settings;
@@ -30,7 +31,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * {@code pool} store and the in-memory {@link PoolIndex} (each at the next row, stored with it, so
  * arrival order survives restarts) and hands the rest to its parts: {@link LabelApplication} for
  * labels and expired requests, {@link NeighborMaintenance} for the neighbour lists,
- * {@link RoundDriver} for query rounds, {@link SlowSteps} for the stall log. Every state change goes
+ * {@link RoundDriver} for query rounds and operators' {@link RoundControl}s, {@link SlowSteps} for the stall log. Every state change goes
  * through changelogged stores in the same transaction as the outputs.
  */
 public final class PoolProcessor implements Processor<String, SpecificRecord, String, Object> {
@@ -91,7 +92,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     state = new PoolState(context.getStateStore(PoolStores.POOL), new PoolMeta(context.getStateStore(PoolMeta.STORE)),
         config.classNames(), config.get(Settings.CEC_K), parts.neighbors(), config.get(Settings.POOL_FEATURES_PRECISION));
     out = new PoolForwarding(context, originals, metrics);
-    labels = new LabelApplication(state, deadlines, out, metrics);
+    PoolNotices notices = new PoolNotices(out);
+    labels = new LabelApplication(state, deadlines, context.getStateStore(PoolStores.AGREEMENT), notices, out, metrics);
     NeighborStore neighborStore = new NeighborStore(context.getStateStore(NeighborStore.STORE));
     neighbors = new NeighborMaintenance(state, neighborStore, cellWorker, foldWorker,
         new NeighborMaintenance.Settings(config.get(Settings.POOL_FOLD_BATCH), config.get(Settings.POOL_FOLD_WORK),
@@ -102,7 +104,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
         context.getStateStore(QueryRounds.ROUNDS_STORE), context.getStateStore(QueryRounds.SCORES_STORE), out);
     rounds = new RoundDriver(state, queryRounds, roundWorker,
         new ModelStore(context.getStateStore(ModelStore.NAME), config.get(Settings.MODEL_NAME)), deadlines, roundSettings,
-        new StopCheck(spending.stop(), roundSettings.seed(), metrics), metrics);
+        new StopCheck(spending.stop(), roundSettings.seed(), context.getStateStore(PoolStores.STOP), notices, metrics),
+        metrics);
     PoolRestore.restore(state, neighborStore, deadlines);
     metrics.poolSource(gaugeSource);
     context.schedule(Duration.ofMillis(config.get(Settings.QUERY_TICK_MS)), PunctuationType.WALL_CLOCK_TIME,
@@ -130,6 +133,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
         embedding(record.key(), e);
       } else if (v instanceof Label l) {
         labels.apply(record.key(), l, context.currentSystemTimeMs());
+      } else if (v instanceof RoundControl c) {
+        rounds.control(c, context.currentSystemTimeMs());
       } else {
         out.refuse(record.key(), v, "malformed-record",
             "pool got a record of unexpected type " + (v == null ? "null" : v.getClass().getSimpleName()));

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds the pool's in-memory state from its stores at a task's start: every image at its stored
  * row with its stored neighbour list, so nothing is recomputed (one scan of each store), and the
- * deadlines of the pending requests. Images stored before rows were (row -1) follow in key order and
+ * deadlines of the pending requests, and the pseudo-labels with their sources. Images stored before rows were (row -1) follow in key order and
  * are folded in again.
  */
 final class PoolRestore {
@@ -26,6 +26,7 @@ final class PoolRestore {
   static void restore(PoolState state, NeighborStore neighbors, DeadlineQueue deadlines) {
     long t0 = System.nanoTime();
     List<PoolEntry> unplaced = new ArrayList<>();
+    List<PoolEntry> pseudo = new ArrayList<>();
     Optional<CellIndex> storedCells = neighbors.cells();
     byte[][] lists = neighbors.lists();
     int stamped = neighbors.stampedBelow();
@@ -41,6 +42,7 @@ final class PoolRestore {
           place(state, e, list != null && e.getRow() >= stamped ? Arrays.copyOf(list, 4 + 8 * ByteBuffer.wrap(list).getInt()) : list);
           if (e.getRow() < lists.length) lists[e.getRow()] = null;
         }
+        if (e.getPseudoFrom() != null) pseudo.add(e);
         if (e.getStatus() == ImageStatus.PENDING) {
           deadlines.add(new PendingRequest(e.getId(), e.getDeadline()));
         }
@@ -52,6 +54,7 @@ final class PoolRestore {
       place(state, e, null);
     }
     PoolIndex index = state.index();
+    for (PoolEntry e : pseudo) state.pseudo.add(index.row(e.getId()), index.row(e.getPseudoFrom()));
     if (index != null) {
       if (stamped != Integer.MAX_VALUE) index.growth().restampFrom(stamped);
       index.restored();

@@ -6,6 +6,7 @@ public final class PoolSinks {
   public static final String TO_DLQ = "pool-to-dlq";
   public static final String TO_QUERIES = "to-queries";
   public static final String TO_ROUNDS = "to-rounds";
+  public static final String TO_NOTICES = "to-notices";
 
   private PoolSinks() {}
 }

@@ -9,13 +9,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * What the pool task's parts share: the {@code pool} store (one {@link PoolEntry} per image), the
- * {@link PoolMeta} counters, the class names, and the in-memory {@link PoolIndex}, made at the first
+ * {@link PoolMeta} counters, the class names, the {@link PseudoLabels}, and the in-memory {@link PoolIndex}, made at the first
  * image (its width is the first embedding's).
  */
 final class PoolState {
   final KeyValueStore<String, PoolEntry> pool;
   final PoolMeta meta;
   final List<String> classNames;
+  /** The pseudo-labelled rows and their sources (query.dedup.propagate). */
+  final PseudoLabels pseudo = new PseudoLabels();
   private final int k;
   private final NeighborSearch search;
   private final FeaturePrecision precision;

@@ -1,8 +1,10 @@
 package io.alvlm.pool;
 
+import io.alvlm.avro.AgreementCount;
 import io.alvlm.avro.PickScores;
 import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.QueryRound;
+import io.alvlm.avro.StopState;
 import io.alvlm.serde.SingleObjectAvroFormat;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +16,10 @@ import org.apache.kafka.streams.state.Stores;
 /** The pool task's state stores, built with the serdes of the service's wire format. */
 public final class PoolStores {
   public static final String POOL = "pool";
+  /** The stopping rule's state ({@link StopCheck}), one record under {@link StopCheck#KEY}. */
+  public static final String STOP = "stop-state";
+  /** Per annotator, their rechecked labels ({@link LabelApplication}). */
+  public static final String AGREEMENT = "agreement";
   /** Changelog settings of the neighbour store: 64 MiB segments, compacted once a fifth is superseded. */
   static final Map<String, String> NEIGHBOR_CHANGELOG = Map.of("segment.bytes", Integer.toString(64 << 20),
       "min.cleanable.dirty.ratio", "0.2");
@@ -24,6 +30,9 @@ public final class PoolStores {
   public static Set<StoreBuilder<?>> builders(Serde<PoolEntry> entries, Serde<QueryRound> rounds) {
     // in memory and never logged: the compact single-object encoding, no registry
     SingleObjectAvroFormat<PickScores> scores = new SingleObjectAvroFormat<>(PickScores.class);
+    // changelogged, in the same compact encoding: internal state, read only by this task
+    SingleObjectAvroFormat<StopState> stop = new SingleObjectAvroFormat<>(StopState.class);
+    SingleObjectAvroFormat<AgreementCount> agreement = new SingleObjectAvroFormat<>(AgreementCount.class);
     return Set.of(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POOL), Serdes.String(), entries),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolMeta.STORE), Serdes.String(), Serdes.Long()),
@@ -32,6 +41,9 @@ public final class PoolStores {
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeighborStore.STORE), Serdes.Integer(), Serdes.ByteArray())
             .withLoggingEnabled(NEIGHBOR_CHANGELOG),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryRounds.ROUNDS_STORE), Serdes.Long(), rounds),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STOP), Serdes.String(), Serdes.serdeFrom(stop, stop)),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AGREEMENT), Serdes.String(),
+            Serdes.serdeFrom(agreement, agreement)),
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueryRounds.SCORES_STORE), Serdes.String(),
             Serdes.serdeFrom(scores, scores)).withLoggingDisabled());
   }

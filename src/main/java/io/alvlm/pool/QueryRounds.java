@@ -8,6 +8,7 @@ import io.alvlm.avro.PickScores;
 import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.QueryRound;
 import io.alvlm.selection.Budget;
+import io.alvlm.selection.NearCopy;
 import io.alvlm.selection.Pick;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
@@ -49,6 +50,7 @@ public final class QueryRounds {
   private final KeyValueStore<Long, QueryRound> roundStore;
   private final KeyValueStore<String, PickScores> scores;
   private final PoolOutputs out;
+  private final Propagation propagation;
 
   QueryRounds(Strategy strategy, SpendingRules rules, RoundSettings settings, ServiceMetrics metrics, PoolState state,
       KeyValueStore<Long, QueryRound> roundStore, KeyValueStore<String, PickScores> scores, PoolOutputs out) {
@@ -61,6 +63,7 @@ public final class QueryRounds {
     this.roundStore = Objects.requireNonNull(roundStore);
     this.scores = Objects.requireNonNull(scores);
     this.out = Objects.requireNonNull(out);
+    this.propagation = new Propagation(state, metrics);
   }
 
   /** A round planned on the stream thread: its number, why it opened, its budget and the pool snapshot. */
@@ -76,6 +79,8 @@ public final class QueryRounds {
     /** The stopping rule's latest reading when the round opened; null before the second model. */
     final io.alvlm.stopping.StoppingRule.Assessment stop;
     private final PoolView snapshot;
+    /** The pseudo-labelled rows when the round opened. */
+    private final java.util.BitSet pseudo;
 
     private Plan(long round, String trigger, int wanted, PoolIndex index, io.alvlm.coop.PromptModel model, long newSinceRound,
         io.alvlm.stopping.StoppingRule.Assessment stop) {
@@ -85,7 +90,8 @@ public final class QueryRounds {
       this.wanted = wanted;
       this.unlabeled = index.count(PoolStatus.UNLABELED);
       this.pending = index.count(PoolStatus.PENDING);
-      this.labeled = index.count(PoolStatus.LABELED);
+      this.pseudo = state.pseudo.rows();
+      this.labeled = index.count(PoolStatus.LABELED) - pseudo.cardinality();
       this.newSinceRound = newSinceRound;
       this.model = model;
       this.snapshot = index.snapshot(model.textFeatures(), model.classes(), model.logitScale());
@@ -99,7 +105,7 @@ public final class QueryRounds {
      */
     Outcome select() {
       long t0 = System.nanoTime();
-      LabelReview.Found rechecks = review.rechecks(snapshot, model, wanted);
+      LabelReview.Found rechecks = review.rechecks(snapshot, model, wanted, pseudo);
       Strategy s = rules.strategyFor(snapshot, strategy);
       int rest = wanted - rechecks.rows().length;
       Selection sel = rest > 0 ? s.select(snapshot, rest, settings.seed() + round) : Selection.empty();
@@ -111,17 +117,24 @@ public final class QueryRounds {
       }
       List<List<ClassGuess>> recheckGuesses = new ArrayList<>();
       for (int r : rechecks.rows()) recheckGuesses.add(guesses(model, snapshot.features().row(r), 3));
-      return new Outcome(this, s.name(), sel, guesses, scoreRecords, rechecks, recheckGuesses, (System.nanoTime() - t0) / 1e6);
+      List<NearCopy> propagated = rules.propagateCosine().map(t -> Propagation.find(snapshot, t, pseudo, sel.duplicates()))
+          .orElse(List.of());
+      List<int[]> copies = rules.propagateCosine().map(t -> Propagation.copiesOfPicks(snapshot, t, sel.rows()))
+          .orElse(java.util.Collections.nCopies(sel.picks().size(), new int[0]));
+      return new Outcome(this, s.name(), sel, guesses, scoreRecords, rechecks, recheckGuesses, propagated, copies,
+          (System.nanoTime() - t0) / 1e6);
     }
   }
 
   /**
    * What the worker hands back: the plan, the name of the strategy that ran (the cold start's in a cold
    * round), its selection, each pick's class guesses and score record (in pick order), the rechecks with
-   * their guesses, and how long it took.
+   * their guesses, the near-copies of answered images to pseudo-label now and each pick's near-copies to
+   * pseudo-label with its answer ({@link Propagation}), and how long it took.
    */
   public record Outcome(Plan plan, String strategyName, Selection selection, List<List<ClassGuess>> guesses,
-      List<PickScores> scoreRecords, LabelReview.Found rechecks, List<List<ClassGuess>> recheckGuesses, double selectMs) {}
+      List<PickScores> scoreRecords, LabelReview.Found rechecks, List<List<ClassGuess>> recheckGuesses,
+      List<NearCopy> propagated, List<int[]> pickCopies, double selectMs) {}
 
   /** Plans the next round over {@code index} as it is now (stream thread, cheap: one snapshot). */
   Plan plan(PoolIndex index, io.alvlm.coop.PromptModel model, String trigger, io.alvlm.stopping.StoppingRule.Assessment stop) {
@@ -171,6 +184,7 @@ public final class QueryRounds {
       e.setStatus(ImageStatus.PENDING);
       e.setQueryId(queryId);
       e.setDeadline(deadline);
+      e.setNearCopies(java.util.Arrays.stream(o.pickCopies().get(q)).mapToObj(index::id).toList());
       List<Long> rs = new ArrayList<>(e.getRounds());
       rs.add(round);
       e.setRounds(rs);
@@ -194,6 +208,7 @@ public final class QueryRounds {
       scores.put(id, o.scoreRecords().get(q));
     }
     int rechecked = recheck(o, index, now, deadline);
+    propagation.apply(o.propagated(), index);
     state.meta.opened(round, now, opened.size(), plan.newSinceRound);
     if ("model".equals(plan.trigger)) {
       state.meta.scoredWith(model.version());
@@ -251,7 +266,7 @@ public final class QueryRounds {
       out.request(id, AnnotationRequest.newBuilder().setQueryId(queryId).setRound(round).setId(id).setUri(e.getUri())
           .setStrategy(o.strategyName()).setScores(new HashMap<>(parts)).setGuesses(o.recheckGuesses().get(q))
           .setModelVersion(o.plan().model.version()).setCreatedAt(Instant.ofEpochMilli(now))
-          .setDeadline(Instant.ofEpochMilli(deadline)).setReason(RECHECK).build(), now);
+          .setDeadline(Instant.ofEpochMilli(deadline)).setReason(RECHECK).setChecks(e.getAnnotator()).build(), now);
       asked++;
     }
     return asked;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * entry has been read, so the one transaction that applies it reads from warm caches. One round at a
  * time: a round waiting to be applied holds off the next, and a failed round the next for an interval.
  * A due round first lets the {@link StopCheck} read a new model, and waits while the stopping rule holds
- * rounds paused.
+ * rounds paused, until the pool grows or an operator resumes them ({@link #control}).
  */
 final class RoundDriver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoundDriver.class);
@@ -70,8 +70,8 @@ final class RoundDriver implements AutoCloseable {
     String trigger = trigger(model, now);
     // a round waits for current lists, for the previous round, and after a failure for its retry time
     if (trigger != null && index.current() && !busy() && now >= retryAt && index.count(PoolStatus.UNLABELED) > 0) {
-      stop.observe(index, model);
-      if (stop.paused(index)) return; // the stopping rule fired: no round until the pool grows
+      stop.observe(index, model, (int) (index.count(PoolStatus.LABELED) - state.pseudo.count()), now); // answers only
+      if (stop.paused(index, now)) return; // the stopping rule fired: no round until the pool grows
       QueryRounds.Plan plan = rounds.plan(index, model, trigger, stop.last());
       worker.start(() -> settings.threads().call(plan::select)); // its blocked loops split over pool.threads
       applyFinished(now); // an inline executor has finished already
@@ -133,6 +133,18 @@ final class RoundDriver implements AutoCloseable {
     QueryRounds.Outcome o = toApply;
     toApply = null;
     rounds.apply(o, state.index(), now).forEach(deadlines::add);
+  }
+
+  /**
+   * An operator's command ({@code alvlm.control}), applied on the stream thread in the transaction that reads
+   * it: {@code RESUME} opens rounds the stopping rule paused; one sent while rounds run does nothing.
+   */
+  void control(io.alvlm.avro.RoundControl c, long now) {
+    boolean resumed = switch (c.getAction()) {
+      case RESUME -> stop.resume(now);
+    };
+    LOG.info(resumed ? "rounds resumed by {} (sent {})" : "resume from {} (sent {}): rounds were not paused, nothing to do",
+        c.getOperator(), c.getSentAt());
   }
 
   @Override

@@ -21,6 +21,17 @@ public final class AnnotatorAgreement {
     c[1]++;
   }
 
+  /** Sets {@code annotator}'s counts as kept elsewhere (the pool's agreement store, after a restart). */
+  public void restore(String annotator, int agreed, int checked) {
+    if (agreed < 0 || checked < agreed) throw new IllegalArgumentException(annotator + ": " + agreed + " agreed of " + checked);
+    counts.put(Objects.requireNonNull(annotator, "annotator"), new int[] {agreed, checked});
+  }
+
+  /** Answers of {@code annotator} that a check agreed with. */
+  public int agreed(String annotator) {
+    return counts.getOrDefault(annotator, new int[2])[0];
+  }
+
   /** The estimate for {@code annotator}, 0.5 when none of their answers was checked. */
   public double estimate(String annotator) {
     int[] c = counts.getOrDefault(annotator, new int[2]);

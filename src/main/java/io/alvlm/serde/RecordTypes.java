@@ -45,7 +45,11 @@ public final class RecordTypes {
           DeadLetter.class,
           PoolEntry.class,
           io.alvlm.avro.PickScores.class,
-          TrainingEvent.class);
+          TrainingEvent.class,
+          io.alvlm.avro.RoundControl.class,
+          io.alvlm.avro.StopState.class,
+          io.alvlm.avro.AgreementCount.class,
+          io.alvlm.avro.PoolNotice.class);
 
   private static final AtomicBoolean TRUSTED = new AtomicBoolean();
 
@@ -59,7 +63,8 @@ public final class RecordTypes {
     if (TRUSTED.compareAndSet(false, true)) {
       ClassSecurityValidator.Builder ours = ClassSecurityValidator.builder();
       ALL.forEach(ours::add);
-      List.of(ClassGuess.class, LabelOutcome.class, io.alvlm.avro.LabelVote.class, VectorPrecision.class, ImageStatus.class, TrainingEventType.class).forEach(ours::add);
+      List.of(ClassGuess.class, LabelOutcome.class, io.alvlm.avro.LabelVote.class, VectorPrecision.class, ImageStatus.class, TrainingEventType.class,
+          io.alvlm.avro.RoundAction.class, io.alvlm.avro.StopReading.class).forEach(ours::add);
       ClassSecurityValidator.setGlobal(
           ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours.build()));
     }

@@ -63,8 +63,10 @@ final class RegistryWarmup {
     }
     if (c.runs(Role.POOL)) {
       s.add(new Subject(TopicSpecs.LABELS, Label.class, false));
+      s.add(new Subject(TopicSpecs.CONTROL, io.alvlm.avro.RoundControl.class, false));
       s.add(new Subject(TopicSpecs.QUERIES, AnnotationRequest.class, true));
       s.add(new Subject(TopicSpecs.ROUNDS, QueryRound.class, true));
+      s.add(new Subject(TopicSpecs.NOTICES, io.alvlm.avro.PoolNotice.class, true));
       s.add(new Subject(TopicSpecs.TRAINING, TrainingEvent.class, true));
       if (!c.runs(Role.EMBEDDER)) {
         s.add(new Subject(TopicSpecs.EMBEDDINGS, ImageEmbedding.class, false));

@@ -109,7 +109,10 @@ public final class ServiceTopology {
       Serde<ImageEmbedding> embeddings = topics.embeddings.valueSerde();
       t.addSource("embeddings-source", Serdes.String().deserializer(), embeddings.deserializer(), topics.embeddings.name());
       t.addSource("labels-source", Serdes.String().deserializer(), labels.deserializer(), topics.labels.name());
-      Map<String, Serializer<?>> originals = Map.of("Label", labels.serializer(), "ImageEmbedding", embeddings.serializer());
+      Serde<io.alvlm.avro.RoundControl> control = topics.control.valueSerde();
+      t.addSource("control-source", Serdes.String().deserializer(), control.deserializer(), topics.control.name());
+      Map<String, Serializer<?>> originals = Map.of("Label", labels.serializer(), "ImageEmbedding", embeddings.serializer(),
+          "RoundControl", control.serializer());
       PoolParts poolParts = Objects.requireNonNull(parts.pool(), "pool parts");
       ProcessorSupplier<String, SpecificRecord, String, Object> pool = new ProcessorSupplier<>() {
         @Override
@@ -123,9 +126,10 @@ public final class ServiceTopology {
           return PoolStores.builders(serdes.value(PoolEntry.class), topics.rounds.valueSerde());
         }
       };
-      t.addProcessor("pool", pool, "embeddings-source", "labels-source");
+      t.addProcessor("pool", pool, "embeddings-source", "labels-source", "control-source");
       t.addSink(PoolSinks.TO_QUERIES, topics.queries.name(), keys, topics.queries.valueSerde().serializer(), "pool");
       t.addSink(PoolSinks.TO_ROUNDS, topics.rounds.name(), keys, topics.rounds.valueSerde().serializer(), "pool");
+      t.addSink(PoolSinks.TO_NOTICES, topics.notices.name(), keys, topics.notices.valueSerde().serializer(), "pool");
       t.addSink(PoolSinks.TO_TRAINING, topics.training.name(), keys, topics.training.valueSerde().serializer(), "pool");
       t.addSink(PoolSinks.TO_DLQ, topics.dlq.name(), keys, dlq, "pool");
     }

@@ -93,18 +93,7 @@ final class ServiceView implements HttpApi.View {
     if (e == null) {
       return Optional.empty();
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("id", e.getId());
-    out.put("status", e.getStatus().name());
-    out.put("uri", e.getUri());
-    out.put("label", e.getClassName());
-    out.put("annotator", e.getAnnotator());
-    out.put("relabels", e.getRelabels());
-    out.put("rounds", e.getRounds());
-    out.put("queryId", e.getQueryId());
-    if (e.getDeadline() > 0) {
-      out.put("deadline", e.getDeadline());
-    }
+    Map<String, Object> out = entry(e);
     PickScores scores = this.<PickScores>store(QueryRounds.SCORES_STORE).get(id);
     if (scores != null) {
       Map<String, Object> parts = new LinkedHashMap<>();
@@ -114,6 +103,26 @@ final class ServiceView implements HttpApi.View {
       out.put("scores", parts);
     }
     return Optional.of(out);
+  }
+
+  /** What {@code /images/{id}} says of a pool entry, before its scores. */
+  static Map<String, Object> entry(PoolEntry e) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", e.getId());
+    out.put("status", e.getStatus().name());
+    out.put("uri", e.getUri());
+    out.put("label", e.getClassName());
+    out.put("annotator", e.getAnnotator());
+    out.put("relabels", e.getRelabels());
+    if (e.getPseudoFrom() != null) { // a near-copy's pseudo-label (query.dedup.propagate): not an answer, not trained on
+      out.put("pseudoLabel", Map.of("class", e.getClassName(), "from", e.getPseudoFrom()));
+    }
+    out.put("rounds", e.getRounds());
+    out.put("queryId", e.getQueryId());
+    if (e.getDeadline() > 0) {
+      out.put("deadline", e.getDeadline());
+    }
+    return out;
   }
 
   @Override

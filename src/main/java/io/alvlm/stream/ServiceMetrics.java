@@ -191,6 +191,13 @@ public final class ServiceMetrics {
     gauge("alvlm.round.duplicate.share", Map.of(), proposed == 0 ? 0 : (double) turnedDown / proposed);
   }
 
+  /** {@code given} pseudo-labels given now (query.dedup.propagate), {@code held} held in all. */
+  public void pseudoLabels(int given, int held) {
+    Counter.builder("alvlm.pseudo.labels").description("Near-copies of answered images given their label as a pseudo-label")
+        .register(registry).increment(given);
+    gauge("alvlm.pseudo.labels.held", Map.of(), held);
+  }
+
   /** A round's label audit: {@code suspects} labels were suspect and {@code issued} were asked again. */
   public void rechecks(int issued, int suspects) {
     Counter.builder("alvlm.rechecks").description("Suspect labels asked again (AnnotationRequest.reason = recheck)")

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * alvlm's topics as the cluster must hold them. Only {@code alvlm.images} scales out (the embedder
  * runs one task per partition); the pool and trainer each run as one task, so the topics they read
- * and write have one partition; {@code alvlm.models} is compacted (latest model per name).
+ * and write have one partition; {@code alvlm.models} (latest model per name) and {@code alvlm.notices} are compacted.
  *
  * <p>Config: {@code topics.images.partitions} and {@code topics.replication.factor}, parsed once as
  * typed settings.
@@ -23,6 +23,10 @@ public final class TopicSpecs {
   public static final String DLQ = "alvlm.dlq";
   /** Internal: labelled examples and round completions from the pool to the trainer. */
   public static final String TRAINING = "alvlm.training";
+  /** Operators' commands to the pool's rounds ({@code alvlm rounds resume}), read by the pool task. */
+  public static final String CONTROL = "alvlm.control";
+  /** The pool's notices to the workbench (paused rounds, annotator agreement): compacted, the latest counts. */
+  public static final String NOTICES = "alvlm.notices";
 
   private TopicSpecs() {}
 
@@ -41,6 +45,8 @@ public final class TopicSpecs {
         new TopicSpec(MODELS, 1, true, replication),
         new TopicSpec(ROUNDS, 1, false, replication),
         new TopicSpec(DLQ, 1, false, replication),
-        new TopicSpec(TRAINING, 1, false, replication));
+        new TopicSpec(TRAINING, 1, false, replication),
+        new TopicSpec(CONTROL, 1, false, replication),
+        new TopicSpec(NOTICES, 1, true, replication));
   }
 }

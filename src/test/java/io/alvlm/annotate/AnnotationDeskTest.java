@@ -161,4 +161,35 @@ class AnnotationDeskTest {
     assertNotEquals(0, d.progress(null, 1).remaining(), "a re-read request is not counted twice");
     assertEquals(2, d.progress(null, 1).remaining());
   }
+
+  /** A recheck of {@code annotator}'s label, less urgent than any pick (rechecks carry no uncertainty). */
+  private static AnnotationRequest recheckOf(String id, String annotator) {
+    AnnotationRequest r = request(id, 0.0, 99_999);
+    r.setReason("recheck");
+    r.setChecks(annotator);
+    return r;
+  }
+
+  @Test
+  void aRecheckGoesToAnotherAnnotatorThanTheOneItChecksWhenAnotherIsAtWork() {
+    // alone at the desk, ann gets the recheck of her own label: nobody else could answer it
+    AnnotationDesk alone = desk(1, recheckOf("a", "ann"), request("b", 0.5, 99_999));
+    assertEquals("b", leased(alone, "ann", 0));
+    alone.answer("ann", "q-b", Answer.labeled("cat"), 10);
+    assertEquals("a", leased(alone, "ann", 20));
+
+    // with bob at work, it waits for bob
+    AnnotationDesk two = desk(1, recheckOf("a", "ann"), request("b", 0.5, 99_999));
+    assertEquals("b", leased(two, "bob", 0));
+    assertTrue(two.lease("ann", 10).isEmpty(), "the recheck of ann's label is not offered to ann while bob works");
+    two.answer("bob", "q-b", Answer.labeled("cat"), 20);
+    assertEquals("a", leased(two, "bob", 30));
+
+    // once bob has been away for a lease time, ann is alone again
+    AnnotationDesk left = desk(1, recheckOf("a", "ann"), request("b", 0.5, 99_999));
+    assertEquals("b", leased(left, "bob", 0));
+    left.answer("bob", "q-b", Answer.labeled("cat"), 1);
+    assertTrue(left.lease("ann", LEASE / 2).isEmpty());
+    assertEquals("a", leased(left, "ann", LEASE + 1));
+  }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.alvlm.avro.AnnotationRequest;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.LabelOutcome;
+import io.alvlm.avro.PoolNotice;
 import io.alvlm.broker.EmbeddedKafka;
 import io.alvlm.config.ServiceConfig;
 import io.alvlm.data.IdxDataset;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -47,7 +49,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A recheck end to end: the whole service on a real broker labels Fashion-MNIST images, some wrongly; the
  * next round's audit asks suspect labels again ({@code AnnotationRequest.reason = "recheck"}), and the
- * workbench in headless Chromium shows such a request with its "recheck" badge and ordinary picks without.
+ * workbench in headless Chromium shows such a request with its "recheck" badge and ordinary picks without; its
+ * answer shows in the progress table as the agreement of the annotator it checked, a pool notice of paused rounds
+ * shows on the panel, and {@code alvlm rounds resume} sends its command to {@code alvlm.control}.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WorkbenchRecheckIT {
@@ -127,9 +131,37 @@ class WorkbenchRecheckIT {
           }
           assertNotNull(recheck, "the workbench showed a recheck");
           assertTrue(picksSeen > 0, "and ordinary picks before it, without the badge");
+
+          // carol answers it: the pool counts it for "it", whose label it checked, and the progress table says so
+          new Actions(carol).sendKeys("1").perform();
+          String row = new WebDriverWait(carol, WAIT).until(x -> x.findElements(By.cssSelector("#annotators tbody tr")).stream()
+              .map(WebElement::getText).filter(t -> t.startsWith("it ") && t.endsWith("(1)")).findFirst().orElse(null));
+          assertTrue(row.endsWith("0.67 (1)") || row.endsWith("0.33 (1)"), "agreement (kept + 1) / (1 + 2): " + row);
+          assertFalse(carol.findElement(By.id("paused")).isDisplayed(), "rounds run");
+
+          // the pool's notice when the stopping rule pauses the rounds (it needs several retrainings to fire: a
+          // notice as the pool writes it, on the real topic), and an operator's resume from the command line
+          PoolNotice latest = ServiceHarness.readUntil(kafka, topics.notices.name(), topics.notices.valueSerde().deserializer(),
+              l -> !l.isEmpty(), WAIT).stream().reduce((a, b) -> b).orElseThrow().value();
+          try (KafkaProducer<String, PoolNotice> notices = new KafkaProducer<>(new HashMap<>(kafka.clientConfig()),
+              new StringSerializer(), topics.notices.valueSerde().serializer())) {
+            notices.send(new ProducerRecord<>(topics.notices.name(), "pool", PoolNotice.newBuilder(latest).setPaused(true)
+                .setResumeAtImages(264).build())).get();
+          }
+          String paused = new WebDriverWait(carol, WAIT).until(x -> x.findElement(By.id("paused")).isDisplayed()
+              ? x.findElement(By.id("paused")).getText() : null);
+          assertTrue(paused.startsWith("Rounds are paused") && paused.contains("264 images")
+              && paused.contains("alvlm rounds resume"), paused);
         } finally {
           carol.quit();
         }
+        Path props = state.resolve("resume.properties");
+        java.nio.file.Files.writeString(props, s.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining("\n")));
+        assertEquals(0, io.alvlm.cli.Alvlm.commandLine(Map.of()).execute("rounds", "resume", "--config", props.toString()));
+        io.alvlm.avro.RoundControl sentResume = ServiceHarness.readUntil(kafka, topics.control.name(),
+            topics.control.valueSerde().deserializer(), l -> !l.isEmpty(), WAIT).get(0).value();
+        assertEquals(io.alvlm.avro.RoundAction.RESUME, sentResume.getAction());
       }
     }
   }

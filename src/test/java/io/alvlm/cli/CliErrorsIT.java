@@ -158,6 +158,8 @@ class CliErrorsIT {
             "encode-text", "--model", "nope", "--out", "out/t.npy", "a photo of a dog"),
         row("labels export --format that does not exist", 2, "labels export", List.of("--format xml"), config("classes=a"),
             "labels", "export", "--config", "c.properties", "--format", "xml", "--out", "out/x.csv"),
+        row("rounds resume with a mistyped key", 1, "rounds resume", List.of("unknown setting 'query.stopp'"),
+            config("query.stopp=stable"), "rounds", "resume", "--config", "c.properties"),
         row("chaos --images 0", 1, "chaos", List.of("--images >= 1"), none, "chaos", "--images", "0"),
         row("soak --minutes 0", 2, "soak", List.of("--minutes 0.0: must be above 0"), none, "soak", "--minutes", "0"),
         row("repeat-training --calls 0", 2, "repeat-training", List.of("--calls 0: want 1 or more"), none,

@@ -59,6 +59,12 @@ class PoolPartsTest {
     final List<AnnotationRequest> requests = new ArrayList<>();
     final List<QueryRound> rounds = new ArrayList<>();
     final List<String> refused = new ArrayList<>();
+    final List<io.alvlm.avro.PoolNotice> notices = new ArrayList<>();
+
+    @Override
+    public void notice(io.alvlm.avro.PoolNotice notice, long now) {
+      notices.add(notice);
+    }
 
     @Override
     public void training(String key, TrainingEvent event, long now) {
@@ -86,6 +92,10 @@ class PoolPartsTest {
         .withLoggingDisabled().build();
     s.init(context.getStateStoreContext(), s);
     return s;
+  }
+
+  private KeyValueStore<String, io.alvlm.avro.AgreementCount> agreementStore() {
+    return store(PoolStores.AGREEMENT, AvroSerdes.singleObject().value(io.alvlm.avro.AgreementCount.class));
   }
 
   @BeforeEach
@@ -141,7 +151,7 @@ class PoolPartsTest {
     state.meta.opened(1, 0, 2, 0);
     pending("img1", 1, 5_000);
     pending("img2", 1, 5_000);
-    LabelApplication labels = new LabelApplication(state, deadlines, sent, metrics);
+    LabelApplication labels = new LabelApplication(state, deadlines, agreementStore(), new PoolNotices(sent), sent, metrics);
     labels.apply("img1", label("img1", LabelOutcome.LABELED, "dog"), 100);
     assertEquals(ImageStatus.LABELED, state.pool.get("img1").getStatus());
     assertEquals("dog", state.pool.get("img1").getClassName());
@@ -156,7 +166,7 @@ class PoolPartsTest {
 
   @Test
   void labelsForUnknownImagesOrClassesAreRefusedAndChangeNothing() {
-    LabelApplication labels = new LabelApplication(state, deadlines, sent, metrics);
+    LabelApplication labels = new LabelApplication(state, deadlines, agreementStore(), new PoolNotices(sent), sent, metrics);
     labels.apply("nope", label("nope", LabelOutcome.LABELED, "dog"), 1);
     labels.apply("img3", label("img3", LabelOutcome.LABELED, "wolf"), 1);
     labels.apply("img4", label("img5", LabelOutcome.LABELED, "dog"), 1);
@@ -172,7 +182,7 @@ class PoolPartsTest {
   void anExpiredRequestReturnsToThePoolAndCompletesItsRound() {
     state.meta.opened(4, 0, 1, 0);
     pending("img6", 4, 1_000);
-    LabelApplication labels = new LabelApplication(state, deadlines, sent, metrics);
+    LabelApplication labels = new LabelApplication(state, deadlines, agreementStore(), new PoolNotices(sent), sent, metrics);
     labels.expire(999);
     assertEquals(ImageStatus.PENDING, state.pool.get("img6").getStatus());
     labels.expire(1_000);
@@ -234,12 +244,13 @@ class PoolPartsTest {
     rounds.init(context.getStateStoreContext(), rounds);
     RoundSettings settings = new RoundSettings(Budget.parse("4"), 60_000, 10, 0, 30_000, 250, 7, "app",
         io.alvlm.selection.PoolThreads.of(2));
-    SpendingRules plain = new SpendingRules(java.util.Optional.empty(), 0, 0.25, io.alvlm.selection.ColdStart.NONE,
+    SpendingRules plain = new SpendingRules(java.util.Optional.empty(), false, 0, 0.25, io.alvlm.selection.ColdStart.NONE,
         new io.alvlm.stopping.StoppingRule.Settings(io.alvlm.stopping.StoppingRule.Mode.NEVER, 0.94, 3, 0.0005, 1000));
     QueryRounds queryRounds = new QueryRounds(new RandomStrategy(), plain, settings, metrics, state, rounds, scores, sent);
     List<Runnable> held = new ArrayList<>();
     RoundDriver driver = new RoundDriver(state, queryRounds, Worker.on(held::add), new ModelStore(models(0), "default"),
-        deadlines, settings, new StopCheck(plain.stop(), 7, metrics), metrics);
+        deadlines, settings, new StopCheck(plain.stop(), 7, store(PoolStores.STOP, AvroSerdes.singleObject().value(io.alvlm.avro.StopState.class)),
+        new PoolNotices(sent), metrics), metrics);
     io.alvlm.selection.BlockProduct cpu = new io.alvlm.selection.BlockProduct(io.alvlm.selection.Compute.cpu());
     while (!state.index().current()) state.index().maintain(16, cpu);
     driver.maybeStart(1_000); // 12 arrivals >= query.min-new 10
@@ -301,5 +312,73 @@ class PoolPartsTest {
     assertEquals(0, again.unfolded(), "nothing to fold again");
     assertEquals(PoolStatus.PENDING, again.status(again.row("img2")));
     assertEquals(List.of("img2"), restoredDeadlines.due(9_000), "pending requests get their deadlines back");
+  }
+
+  private io.alvlm.coop.PromptModel model(long version) {
+    return new ModelStore(models(version), "default").current().orElseThrow();
+  }
+
+  private static double gauge(ServiceMetrics m, String name, String... tags) {
+    return m.registry().find(name).tags(tags).gauge().value();
+  }
+
+  @Test
+  void theStoppingRulesStateAndPauseSurviveARestart() {
+    var settings = new io.alvlm.stopping.StoppingRule.Settings(io.alvlm.stopping.StoppingRule.Mode.STABLE, 0.94, 2, 0.0005, 1000);
+    KeyValueStore<String, io.alvlm.avro.StopState> store =
+        store(PoolStores.STOP, AvroSerdes.singleObject().value(io.alvlm.avro.StopState.class));
+    StopCheck check = new StopCheck(settings, 7, store, new PoolNotices(sent), metrics);
+    for (int v = 0; v <= 2; v++) { // the same predictions each time (kappa 1), trained on 2 more labels each
+      check.observe(state.index(), model(v), 2 * v, v);
+      for (int r = 2 * v; r < 2 * v + 2; r++) state.index().setStatus(r, PoolStatus.LABELED, 0);
+    }
+    assertTrue(check.paused(state.index(), 3), "the second agreeing model fired the rule");
+    assertEquals(1, sent.notices.size(), "the workbench is told once");
+    assertTrue(sent.notices.get(0).getPaused());
+    assertEquals(14, sent.notices.get(0).getResumeAtImages(), "a tenth more than the 12 images");
+    var reading = check.last();
+
+    // a restart: the task's stores as the changelog restores them, new parts and a fresh registry
+    ServiceMetrics fresh = new ServiceMetrics(new SimpleMeterRegistry());
+    StopCheck restarted = new StopCheck(settings, 7, store, new PoolNotices(sent), fresh);
+    assertTrue(restarted.paused(state.index(), 4), "still paused");
+    assertEquals(1, sent.notices.size(), "the restart tells nothing new");
+    assertEquals(reading, restarted.last());
+    assertEquals(1.0, gauge(fresh, "alvlm.stop.paused"));
+    assertEquals(12, store.get(StopCheck.KEY).getStopRows().size());
+    restarted.observe(state.index(), model(2), 6, 5);
+    assertEquals(List.of(2, 4), store.get(StopCheck.KEY).getCurveLabels(), "a model read before the restart is not read again");
+    assertTrue(restarted.resume(6));
+    assertFalse(sent.notices.get(1).getPaused(), "the workbench is told the rounds run again");
+    assertFalse(new StopCheck(settings, 7, store, new PoolNotices(sent), fresh).paused(state.index(), 7), "the resume is kept too");
+    assertFalse(restarted.resume(8), "a resume while rounds run does nothing");
+    assertEquals(2, sent.notices.size());
+  }
+
+  @Test
+  void annotatorAgreementSurvivesARestart() {
+    KeyValueStore<String, io.alvlm.avro.AgreementCount> agreement = agreementStore();
+    LabelApplication labels = new LabelApplication(state, deadlines, agreement, new PoolNotices(sent), sent, metrics);
+    labels.apply("img0", label("img0", LabelOutcome.LABELED, "cat"), 1);
+    for (String cls : List.of("dog", "dog")) { // the first recheck overturns a's label, the second keeps b's
+      PoolEntry e = state.pool.get("img0");
+      e.setQueryId("app-r2-img0-" + QueryRounds.RECHECK);
+      state.pool.put("img0", e);
+      Label answer = label("img0", LabelOutcome.LABELED, cls);
+      answer.setQueryId(e.getQueryId());
+      answer.setAnnotator("b");
+      labels.apply("img0", answer, 2);
+    }
+    assertEquals(1 / 3.0, gauge(metrics, "alvlm.annotator.agreement", "annotator", "a"), 1e-9);
+    assertEquals(2 / 3.0, gauge(metrics, "alvlm.annotator.agreement", "annotator", "b"), 1e-9);
+
+    ServiceMetrics fresh = new ServiceMetrics(new SimpleMeterRegistry());
+    io.alvlm.avro.PoolNotice told = sent.notices.get(sent.notices.size() - 1);
+    assertEquals(Map.of("a", 1 / 3.0, "b", 2 / 3.0), told.getAgreement(), "the workbench is told each estimate");
+    assertEquals(Map.of("a", 1, "b", 1), told.getChecked());
+    new LabelApplication(state, deadlines, agreement, new PoolNotices(sent), sent, fresh);
+    assertEquals(1 / 3.0, gauge(fresh, "alvlm.annotator.agreement", "annotator", "a"), 1e-9, "restored from the store");
+    assertEquals(2 / 3.0, gauge(fresh, "alvlm.annotator.agreement", "annotator", "b"), 1e-9);
+    assertEquals(new io.alvlm.avro.AgreementCount(1, 1), agreement.get("b"));
   }
 }

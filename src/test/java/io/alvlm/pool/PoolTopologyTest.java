@@ -64,6 +64,7 @@ class PoolTopologyTest {
   private TestInputTopic<String, ImageEmbedding> embeddings;
   private TestInputTopic<String, Label> labels;
   private TestInputTopic<String, PromptModel> models;
+  private TestInputTopic<String, io.alvlm.avro.RoundControl> control;
   private TestOutputTopic<String, AnnotationRequest> queries;
   private TestOutputTopic<String, QueryRound> rounds;
   private TestOutputTopic<String, TrainingEvent> training;
@@ -101,6 +102,7 @@ class PoolTopologyTest {
     embeddings = driver.createInputTopic(topics.embeddings.name(), Serdes.String().serializer(), topics.embeddings.valueSerde().serializer());
     labels = driver.createInputTopic(topics.labels.name(), Serdes.String().serializer(), topics.labels.valueSerde().serializer());
     models = driver.createInputTopic(topics.models.name(), Serdes.String().serializer(), topics.models.valueSerde().serializer());
+    control = driver.createInputTopic(topics.control.name(), Serdes.String().serializer(), topics.control.valueSerde().serializer());
     queries = driver.createOutputTopic(topics.queries.name(), Serdes.String().deserializer(), topics.queries.valueSerde().deserializer());
     rounds = driver.createOutputTopic(topics.rounds.name(), Serdes.String().deserializer(), topics.rounds.valueSerde().deserializer());
     training = driver.createOutputTopic(topics.training.name(), Serdes.String().deserializer(), topics.training.valueSerde().deserializer());
@@ -575,6 +577,7 @@ class PoolTopologyTest {
       for (AnnotationRequest r : rechecks) {
         assertTrue(wrong.contains(r.getId()), r.getId() + " was labelled right and asked again");
         assertTrue(r.getQueryId().endsWith("-recheck"));
+        assertEquals("test", r.getChecks(), "names whose label it checks, for the workbench to ask someone else");
         assertTrue(r.getScores().get("audit_margin") < 0, "a suspect's label loses to another class");
         assertEquals(ImageStatus.LABELED, pool().get(r.getId()).getStatus(), "the label stands until it is answered");
       }
@@ -652,6 +655,100 @@ class PoolTopologyTest {
       sendImages(IMAGES + 20, IMAGES + 30);
       assertEquals(10, openRound().size(), "a tenth more images resume the rounds");
       assertEquals(0.0, gauge("alvlm.stop.paused"));
+    }
+  }
+
+  private io.alvlm.avro.StopState stopState() {
+    KeyValueStore<String, io.alvlm.avro.StopState> s = driver.getKeyValueStore(PoolStores.STOP);
+    return s.get(StopCheck.KEY);
+  }
+
+  private static io.alvlm.avro.RoundControl resume() {
+    return new io.alvlm.avro.RoundControl(io.alvlm.avro.RoundAction.RESUME, "operator", Instant.EPOCH);
+  }
+
+  @Test
+  void anOperatorsResumeOpensRoundsTheStoppingRulePaused() throws IOException {
+    driver.close();
+    extra = Map.of("query.stop", "stable", "query.stop.rounds", "2", "query.recheck.share", "0");
+    open(state.resolve("stop-resume"));
+    publishModel(0);
+    sendImages(0, IMAGES);
+    List<AnnotationRequest> asked = openRound();
+    control.pipeInput("rounds", resume()); // while rounds run, a resume does nothing
+    asked = answerAndRetrain(asked, 1);
+    assertEquals(10, asked.size(), "the early resume did not count");
+    asked = answerAndRetrain(asked, 2);
+    assertEquals(List.of(), asked, "the second agreeing model stops the rounds");
+    io.alvlm.avro.StopState paused = stopState();
+    assertTrue(paused.getFired());
+    assertEquals(IMAGES, paused.getSizeAtFiring());
+    assertEquals(Math.min(1000, IMAGES), paused.getStopRows().size(), "drawn from the unlabelled images before the first round");
+    assertEquals(List.of(10, 20), paused.getCurveLabels(), "each later model's labels");
+    assertEquals(List.of(), openRound(), "paused: no round however long it waits");
+    control.pipeInput("rounds", resume());
+    assertEquals(0.0, gauge("alvlm.stop.paused"));
+    assertFalse(stopState().getFired());
+    assertEquals(-1, stopState().getSizeAtFiring());
+    assertEquals(List.of(10, 20), stopState().getCurveLabels(), "the curve is kept");
+    assertEquals(10, openRound().size(), "the operator's resume opens the rounds");
+  }
+
+  /** The near-copy of {@code id} that {@link #sendImagesWithCopies} sent: img i and copy i. */
+  private static String twin(String id) {
+    return id.startsWith("img") ? "copy" + id.substring(3) : "img" + id.substring(4);
+  }
+
+  @Test
+  void propagationGivesNearCopiesOfAnsweredImagesTheirLabelAndTheyFollowCorrections() throws IOException {
+    for (String propagate : List.of("false", "true")) {
+      driver.close();
+      extra = Map.of("query.strategy", "entropy", "query.min-new", "400", "query.recheck.share", "0",
+          "query.dedup.propagate", propagate);
+      open(state.resolve("propagate-" + propagate));
+      publishModel(0);
+      sendImagesWithCopies(200);
+      List<String> first = openRound().stream().map(AnnotationRequest::getId).toList();
+      for (String id : first) labels.pipeInput(id, label(id, "class 3"));
+      assertEquals(10, training.readValuesToList().stream().filter(t -> t.getType() == TrainingEventType.EXAMPLE).count());
+      publishModel(1);
+      List<String> second = openRound().stream().map(AnnotationRequest::getId).toList();
+      assertEquals(10, second.size());
+      if (propagate.equals("false")) {
+        first.forEach(id -> assertEquals(ImageStatus.UNLABELED, pool().get(twin(id)).getStatus(), "no propagation: " + twin(id)));
+        assertEquals(0, counter("alvlm.pseudo.labels"), 0);
+        continue;
+      }
+      for (String id : first) {
+        PoolEntry copy = pool().get(twin(id));
+        assertEquals(ImageStatus.LABELED, copy.getStatus(), twin(id) + " left the unlabelled pool");
+        assertEquals("class 3", copy.getClassName());
+        assertEquals(id, copy.getPseudoFrom());
+        assertNull(copy.getAnnotator(), "nobody answered it");
+        assertFalse(second.contains(twin(id)));
+      }
+      assertNull(pool().get(first.get(0)).getPseudoFrom(), "an answer is no pseudo-label");
+      assertEquals(10, counter("alvlm.pseudo.labels"), 0);
+      assertEquals(10, gauge("alvlm.pseudo.labels.held"));
+      assertEquals(List.of(), training.readValuesToList(), "pseudo-labels do not train");
+      assertEquals(10, rounds.readValuesToList().get(1).getLabeled(), "a round counts answers, not pseudo-labels");
+
+      // a correction of the source reaches its copy; "none of these" sends the copy back to the pool
+      String source = first.get(0);
+      labels.pipeInput(source, label(source, "class 4"));
+      assertEquals("class 4", pool().get(twin(source)).getClassName());
+      String other = first.get(1);
+      labels.pipeInput(other, Label.newBuilder(label(other, null)).setOutcome(LabelOutcome.NONE_OF_THESE).build());
+      assertEquals(ImageStatus.UNLABELED, pool().get(twin(other)).getStatus());
+      assertNull(pool().get(twin(other)).getPseudoFrom());
+      assertEquals(9, gauge("alvlm.pseudo.labels.held"));
+      // an answer for a pseudo-labelled image replaces the pseudo-label and trains
+      training.readValuesToList();
+      String answered = twin(first.get(2));
+      labels.pipeInput(answered, label(answered, "class 3"));
+      assertNull(pool().get(answered).getPseudoFrom());
+      assertEquals(List.of(answered), training.readValuesToList().stream().map(TrainingEvent::getId).toList());
+      assertEquals(8, gauge("alvlm.pseudo.labels.held"));
     }
   }
 }

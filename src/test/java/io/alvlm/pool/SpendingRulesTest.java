@@ -164,16 +164,53 @@ class SpendingRulesTest {
       }
     }
     PoolView v = PoolView.of(f, DIM, text, 100f, st, labels);
-    assertEquals(0, new LabelReview(0, 0.25).rechecks(v, model(), 20).rows().length, "share 0: nothing asked again");
+    assertEquals(0, new LabelReview(0, 0.25).rechecks(v, model(), 20, new java.util.BitSet()).rows().length, "share 0: nothing asked again");
     LabelReview review = new LabelReview(0.2, 0.25);
-    LabelReview.Found found = review.rechecks(v, model(), 20);
+    LabelReview.Found found = review.rechecks(v, model(), 20, new java.util.BitSet());
     assertEquals(4, found.rows().length, "floor(0.2 × 20)");
     long caught = Arrays.stream(found.rows()).filter(wrong::contains).count();
     assertTrue(caught >= 2, "at least half the rechecks are wrong labels (the issue's precision): " + Arrays.toString(found.rows()));
     assertTrue(found.suspects() >= found.rows().length);
-    LabelReview.Found next = review.rechecks(v, model(), 20);
+    LabelReview.Found next = review.rechecks(v, model(), 20, new java.util.BitSet());
     for (int r : next.rows()) assertFalse(Arrays.stream(found.rows()).anyMatch(x -> x == r), "a label is asked again once");
-    assertEquals(8, new LabelReview(0.4, 0.25).rechecks(v, model(), 20).rows().length, "share 0.4 of 20");
+    assertEquals(8, new LabelReview(0.4, 0.25).rechecks(v, model(), 20, new java.util.BitSet()).rows().length, "share 0.4 of 20");
   }
 
+
+  @Test
+  void propagationFindsTheNearCopiesOfPicksAndOfAnsweredImages() {
+    assertEquals(Optional.of(0.97), rules(Map.of()).propagateCosine(), "on by default, at dedup's threshold");
+    assertEquals(Optional.empty(), rules(Map.of("query.dedup.propagate", "false")).propagateCosine());
+    assertEquals(Optional.empty(), rules(Map.of("query.dedup.cosine", "off")).propagateCosine(), "no dedup, no propagation");
+    // images 0..9 answered (rows 0, 2, ..., 18); image 5's label is itself a pseudo-label, which passes nothing on
+    PoolStatus[] st = new PoolStatus[2 * N];
+    int[] labels = new int[2 * N];
+    Arrays.fill(st, PoolStatus.UNLABELED);
+    Arrays.fill(labels, -1);
+    for (int i = 0; i < 10; i++) {
+      st[2 * i] = PoolStatus.LABELED;
+      labels[2 * i] = (int) truth[i];
+    }
+    java.util.BitSet pseudo = new java.util.BitSet();
+    pseudo.set(2 * 5);
+    st[2 * 12 + 1] = PoolStatus.PENDING; // asked already: nobody's pseudo-label
+    PoolView v = new PoolView(pool.features(), pool.rows(), DIM, pool.classText(), CLASSES, 100f, st, labels,
+        Optional.of(io.alvlm.selection.ExactNeighbors.compute(pool.features().toArray(), DIM, IntStream.range(0, 2 * N).toArray(), 10)),
+        Optional.empty());
+    // a round picks images 10..12 and the copy of 10: each pick's free near-copies wait for its answer
+    List<int[]> copies = Propagation.copiesOfPicks(v, 0.97, new int[] {20, 22, 24, 21});
+    assertArrayEquals(new int[0], copies.get(0), "image 10's copy is picked itself");
+    assertArrayEquals(new int[] {23}, copies.get(1));
+    assertArrayEquals(new int[0], copies.get(2), "image 12's copy is pending");
+    assertArrayEquals(new int[0], copies.get(3), "image 10 is picked itself");
+    // copies dedup turned down for copying an answered image are taken, unless the image's label is a pseudo-label
+    var turnedDown = List.of(new io.alvlm.selection.NearCopy(3, 2, 0.99), new io.alvlm.selection.NearCopy(11, 10, 0.99),
+        new io.alvlm.selection.NearCopy(27, 26, 0.99));
+    assertEquals(List.of(turnedDown.get(0)), Propagation.find(v, 0.97, pseudo, turnedDown),
+        "image 1's copy; image 5 holds a pseudo-label, image 13 no label");
+    // without lists, no walk: nothing waits with the picks
+    PoolView noLists = new PoolView(v.features(), v.rows(), DIM, v.classText(), CLASSES, 100f, st, labels, Optional.empty(),
+        Optional.empty());
+    assertArrayEquals(new int[0], Propagation.copiesOfPicks(noLists, 0.97, new int[] {22}).get(0));
+  }
 }

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class TopicSpecsTest {
   @Test
-  void onlyImagesScaleOutAndOnlyModelsAreCompacted() {
+  void onlyImagesScaleOutAndOnlyModelsAndNoticesAreCompacted() {
     List<TopicSpec> specs = TopicSpecs.from(ServiceConfig.defaults());
     assertEquals(List.of("alvlm.images", "alvlm.embeddings", "alvlm.queries", "alvlm.labels", "alvlm.models",
-        "alvlm.rounds", "alvlm.dlq", "alvlm.training"), specs.stream().map(TopicSpec::name).toList());
-    assertEquals(List.of(3, 1, 1, 1, 1, 1, 1, 1), specs.stream().map(TopicSpec::partitions).toList());
-    assertEquals(List.of("alvlm.models"), specs.stream().filter(TopicSpec::compacted).map(TopicSpec::name).toList());
+        "alvlm.rounds", "alvlm.dlq", "alvlm.training", "alvlm.control", "alvlm.notices"), specs.stream().map(TopicSpec::name).toList());
+    assertEquals(List.of(3, 1, 1, 1, 1, 1, 1, 1, 1, 1), specs.stream().map(TopicSpec::partitions).toList());
+    assertEquals(List.of("alvlm.models", "alvlm.notices"), specs.stream().filter(TopicSpec::compacted).map(TopicSpec::name).toList());
     specs.forEach(s -> assertEquals(Optional.empty(), s.replicationFactor()));
   }
 
