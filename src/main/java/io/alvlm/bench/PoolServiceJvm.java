@@ -115,6 +115,10 @@ final class PoolServiceJvm implements AutoCloseable {
     return Long.parseLong(ask(PoolBenchChild.STALL));
   }
 
+  PoolBenchChild.Tasks tasks() throws InterruptedException {
+    return PoolBenchChild.Tasks.parse(ask(PoolBenchChild.TASKS));
+  }
+
   PoolBenchChild.Memory memory() throws InterruptedException {
     return PoolBenchChild.Memory.parse(ask(PoolBenchChild.MEMORY));
   }
