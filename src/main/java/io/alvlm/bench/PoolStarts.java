@@ -52,7 +52,7 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
   }
 
   /** Whether the pool JVM holds every image, every list folded in, and is ready. */
-  boolean current(PoolServiceJvm service) throws InterruptedException {
+  private boolean current(PoolServiceJvm service) throws InterruptedException {
     PoolBenchChild.Status s = service.status();
     return s.pooled() + s.pending() == images && s.unfolded() == 0 && s.ready();
   }
@@ -142,7 +142,7 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
   }
 
   /** The changelog records its start restored, store by store, and the scan that rebuilt the pool, from its log. */
-  static String whereTheTimeWent(PoolServiceJvm service) {
+  private static String whereTheTimeWent(PoolServiceJvm service) {
     long records = 0;
     List<String> stores = new ArrayList<>();
     for (String line : service.logLines("restored ")) {
