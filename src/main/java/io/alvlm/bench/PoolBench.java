@@ -46,8 +46,8 @@ import picocli.CommandLine.Option;
  * producer and the bench's copy of the pool, so the memory figures are the pool process's alone.
  * Measures sustained ingest (arrivals folded into the neighbour lists, from the pool JVM's start),
  * one round, the longest stream-thread step during it, and the later starts of {@link PoolStarts}: a restart
- * with the state directory kept after a clean stop, a restart after a SIGKILL ({@code restart-crash}: the
- * stores are transactional, so they keep what was committed and only the changelogs' tail is restored), a
+ * after the SIGKILL that ends ingest and the round ({@code restart-crash}: the stores are transactional, so
+ * they keep what was committed and only the changelogs' tail is restored), one after a clean stop, a
  * takeover with the directory wiped (restore from the changelogs; each a new pool JVM, timed from its
  * start) and a takeover by a warm standby (timed from the active JVM's SIGKILL),
  * the pool JVM's peak heap and peak resident set ({@code VmHWM}), and recall@k of the maintained lists
@@ -162,12 +162,13 @@ public final class PoolBench implements Callable<Integer> {
             : ", the last ones:\n  " + String.join("\n  ", slow.subList(Math.max(0, slow.size() - 5), slow.size())));
         memory = service.memory();
         heapAfterGc = service.heapAfterGcBytes();
-        service.stop();
+        // as a crash ends a pool that has been writing: its stores flushed memtables since they opened
+        service.kill();
       }
       printRoundTimings(kafka, topics);
       PoolStarts starts = new PoolStarts(work, state, configFile, poolHeap, images, limit);
-      double restart = starts.ready(PoolStarts.Start.RESTART);
       double restartCrash = starts.ready(PoolStarts.Start.RESTART_CRASH);
+      double restart = starts.ready(PoolStarts.Start.RESTART);
       double takeover = starts.ready(PoolStarts.Start.TAKEOVER);
       double standbyTakeover = starts.standbyTakeover(Files.createDirectory(work.resolve("state-standby")));
 

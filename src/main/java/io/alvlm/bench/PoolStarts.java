@@ -30,24 +30,23 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
   private static final Pattern SCANNED = Pattern.compile("pool restored: (\\d+) images .* in (\\d+) ms");
 
   /**
-   * The starts, in the order they run: after the clean stop that ends ingest (this one is then
-   * SIGKILLed), after that SIGKILL (then stopped cleanly), and on a wiped state directory.
+   * The starts, in the order they run: after the SIGKILL that ends ingest and the round (a pool that has
+   * been writing, whose stores reached the disk since they opened; then stopped cleanly), after that
+   * clean stop, and on a wiped state directory.
    */
   enum Start {
-    RESTART("restart", "restart (state directory kept)", false, true),
-    RESTART_CRASH("restart-crash", "restart-crash (state directory kept, after a SIGKILL)", false, false),
-    TAKEOVER("takeover", "takeover (state directory wiped, restored from the changelogs)", true, false);
+    RESTART_CRASH("restart-crash", "restart-crash (state directory kept, after a SIGKILL)", false),
+    RESTART("restart", "restart (state directory kept)", false),
+    TAKEOVER("takeover", "takeover (state directory wiped, restored from the changelogs)", true);
 
     final String role;
     final String what;
     final boolean wipe;
-    final boolean killAfter;
 
-    Start(String role, String what, boolean wipe, boolean killAfter) {
+    Start(String role, String what, boolean wipe) {
       this.role = role;
       this.what = what;
       this.wipe = wipe;
-      this.killAfter = killAfter;
     }
   }
 
@@ -59,8 +58,7 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
 
   /**
    * Starts a pool JVM on the state directory (wiped first for a takeover), times it from its start until
-   * its pool is current, prints that, where the time went and its memory, and stops it (SIGKILL where the
-   * next start is the crash's).
+   * its pool is current, prints that, where the time went and its memory, and stops it cleanly.
    */
   double ready(Start start) throws Exception {
     String role = start.role;
@@ -70,11 +68,7 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
       double seconds = service.seconds();
       PoolBenchChild.Memory m = service.memory();
       long afterGc = service.heapAfterGcBytes();
-      if (start.killAfter) {
-        service.kill();
-      } else {
-        service.stop();
-      }
+      service.stop();
       System.out.printf("%s: ready in %.1f s from the pool's JVM start (its service up after %.1f s)%n", start.what, seconds,
           service.upAfter());
       System.out.printf("%s: %s%n", role, whereTheTimeWent(service));
