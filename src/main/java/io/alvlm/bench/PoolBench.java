@@ -45,16 +45,17 @@ import picocli.CommandLine.Option;
  * in its own JVM ({@link PoolServiceJvm}, heap {@code --pool-heap}); this JVM holds the broker, the
  * producer and the bench's copy of the pool, so the memory figures are the pool process's alone.
  * Measures sustained ingest (arrivals folded into the neighbour lists, from the pool JVM's start),
- * one round, the longest stream-thread step during it, a restart with the state directory kept after a
- * clean stop, a restart after a SIGKILL ({@code restart-crash}: under exactly-once the stores carry no
- * checkpoint then) and a takeover with the directory wiped (restore from the changelogs; each a new pool
- * JVM, timed from its start),
+ * one round, the longest stream-thread step during it, and the later starts of {@link PoolStarts}: a restart
+ * after the SIGKILL that ends ingest and the round ({@code restart-crash}: the stores are transactional, so
+ * they keep what was committed and only the changelogs' tail is restored), one after a clean stop, a
+ * takeover with the directory wiped (restore from the changelogs; each a new pool JVM, timed from its
+ * start) and a takeover by a warm standby (timed from the active JVM's SIGKILL),
  * the pool JVM's peak heap and peak resident set ({@code VmHWM}), and recall@k of the maintained lists
  * against exact lists on a sample. The baseline, in the same run: the exact from-scratch rebuild of
  * the lists, what a restart would pay without them in the stores.
  */
 @Command(name = "pool", mixinStandardHelpOptions = true,
-    description = "Pool ingest, round, stall, restart (clean, after SIGKILL), takeover and memory on the real pool "
+    description = "Pool ingest, round, stall, restart (clean, after SIGKILL), takeover (cold, warm standby) and memory on the real pool "
         + "sub-topology; exact rebuild as baseline.")
 public final class PoolBench implements Callable<Integer> {
   @Option(names = "--images", defaultValue = "20000", description = "Pool size (default ${DEFAULT-VALUE}).") int images;
@@ -86,8 +87,7 @@ public final class PoolBench implements Callable<Integer> {
   String poolHeap;
   @Option(names = "--timeout-minutes", defaultValue = "60", description = "Give up after (default ${DEFAULT-VALUE}).") long timeoutMinutes;
 
-  /** How often the pool JVM's status is read while waiting on it. */
-  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration POLL = PoolStarts.POLL;
 
   private BenchDeadline limit;
   /** The bench's temporary directory: the pool's state directory, its settings file and its JVMs' logs. */
@@ -162,12 +162,15 @@ public final class PoolBench implements Callable<Integer> {
             : ", the last ones:\n  " + String.join("\n  ", slow.subList(Math.max(0, slow.size() - 5), slow.size())));
         memory = service.memory();
         heapAfterGc = service.heapAfterGcBytes();
-        service.stop();
+        // as a crash ends a pool that has been writing: its stores flushed memtables since they opened
+        service.kill();
       }
       printRoundTimings(kafka, topics);
-      double restart = ready(Start.RESTART, state);
-      double restartCrash = ready(Start.RESTART_CRASH, state);
-      double takeover = ready(Start.TAKEOVER, state);
+      PoolStarts starts = new PoolStarts(work, state, configFile, poolHeap, images, limit);
+      double restartCrash = starts.ready(PoolStarts.Start.RESTART_CRASH);
+      double restart = starts.ready(PoolStarts.Start.RESTART);
+      double takeover = starts.ready(PoolStarts.Start.TAKEOVER);
+      double standbyTakeover = starts.standbyTakeover(Files.createDirectory(work.resolve("state-standby")));
 
       Map<Integer, StoredListsCheck.Stored> stored = StoredListsCheck.read(kafka.clientConfig(),
           config.get(io.alvlm.config.Settings.APPLICATION_ID));
@@ -209,6 +212,8 @@ public final class PoolBench implements Callable<Integer> {
           + "included), peak resident %.2f GiB; features %.2f GiB fp32, lists %.2f GiB: heap after a collection = %.2fx "
           + "(features + lists), peak heap = %.2fx, resident = %.2fx%n", afterGcGiB, heapGiB, rssGiB, featureGiB, listsGiB,
           afterGcGiB / (featureGiB + listsGiB), heapGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
+      System.out.printf("pool starts: restart %.1fs restart-crash %.1fs takeover (cold, wiped) %.1fs takeover-standby (warm, "
+          + "from the active's SIGKILL) %.1fs%n", restart, restartCrash, takeover, standbyTakeover);
       System.out.printf("pool: images %d dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
           + "restart %.1fs restart-crash %.1fs takeover %.1fs memory %.2fGiB%n", images, dim, search.startsWith("approximate")
           ? "approximate" : "exact", ingest, k, recall, round, maxStall, restart, restartCrash, takeover, rssGiB);
@@ -221,7 +226,7 @@ public final class PoolBench implements Callable<Integer> {
   }
 
   /** Deletes {@code dir}'s contents, and {@code dir} itself when {@code self}. */
-  private static void delete(Path dir, boolean self) throws java.io.IOException {
+  static void delete(Path dir, boolean self) throws java.io.IOException {
     try (var w = Files.walk(dir)) {
       w.sorted(java.util.Comparator.reverseOrder()).filter(f -> self || !f.equals(dir)).forEach(f -> f.toFile().delete());
     }
@@ -251,6 +256,8 @@ public final class PoolBench implements Callable<Integer> {
     // static membership, as the k8s manifests run the pool: a restarted instance rejoins at once
     // instead of waiting out the old member's session
     s.put("kafka.group.instance.id", "alvlm-bench-pool");
+    // as the manifests run it: a second instance keeps a standby copy (the standby takeover starts one)
+    s.put("kafka.num.standby.replicas", "1");
     return s;
   }
 
@@ -274,59 +281,6 @@ public final class PoolBench implements Callable<Integer> {
             .setModelId("synthetic").setVector(VectorBytes.float32(v)).setPrecision(VectorPrecision.FLOAT32).setDim(dim)
             .setImageTimestamp(Instant.EPOCH).setEmbeddedAt(Instant.EPOCH).build()));
       }
-    }
-  }
-
-  /**
-   * The later starts of the pool's JVM, in the order they run: after the clean stop that ends ingest (this
-   * one is then SIGKILLed), after that SIGKILL (then stopped cleanly), and on a wiped state directory.
-   */
-  private enum Start {
-    RESTART("restart", "restart (state directory kept)", false, true),
-    RESTART_CRASH("restart-crash", "restart-crash (state directory kept, after a SIGKILL)", false, false),
-    TAKEOVER("takeover", "takeover (state directory wiped, restored from the changelogs)", true, false);
-
-    final String role;
-    final String what;
-    final boolean wipe;
-    final boolean killAfter;
-
-    Start(String role, String what, boolean wipe, boolean killAfter) {
-      this.role = role;
-      this.what = what;
-      this.wipe = wipe;
-      this.killAfter = killAfter;
-    }
-  }
-
-  /**
-   * Starts a pool JVM on {@code state} (wiped first for a takeover), times it from its start until its
-   * pool is whole and current and it is ready, prints that and its memory, and stops it (SIGKILL where
-   * the next start is the crash's).
-   */
-  private double ready(Start start, Path state) throws Exception {
-    String role = start.role;
-    if (start.wipe) delete(state, false);
-    try (PoolServiceJvm service = PoolServiceJvm.start(role, configFile, poolHeap, work.resolve("pool-" + role + ".log"),
-        limit)) {
-      limit.await(role, POLL, () -> {
-        PoolBenchChild.Status s = service.status();
-        return s.pooled() + s.pending() == images && s.unfolded() == 0 && s.ready();
-      });
-      double seconds = service.seconds();
-      PoolBenchChild.Memory m = service.memory();
-      long afterGc = service.heapAfterGcBytes();
-      if (start.killAfter) {
-        service.kill();
-      } else {
-        service.stop();
-      }
-      System.out.printf("%s: ready in %.1f s from the pool's JVM start (its service up after %.1f s)%n", start.what, seconds,
-          service.upAfter());
-      System.out.printf("%s JVM memory: peak resident %.2f GiB, peak heap %.2f GiB, most heap in use after a collection "
-          + "%.2f GiB%n", role, Math.max(0, m.residentBytes()) / (double) (1L << 30), m.heapBytes() / (double) (1L << 30),
-          afterGc / (double) (1L << 30));
-      return seconds;
     }
   }
 

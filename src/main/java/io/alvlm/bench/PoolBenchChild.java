@@ -23,6 +23,7 @@ import java.util.Map;
  *   <li>{@value #RESET_STALL}: {@code ok} once the longest pool step is reset;
  *   <li>{@value #STALL}: the longest pool step since then, in nanoseconds;
  *   <li>{@value #MEMORY}: {@link Memory#line()}, this JVM's peak heap and peak resident set in bytes;
+ *   <li>{@value #TASKS}: {@link Tasks#line()}, the active and standby tasks this instance holds and its stores' lag;
  *   <li>{@value #STOP}: closes the service, prints {@value #STOPPED} and exits 0.
  * </ul>
  * Stdout carries the protocol only: logs and anything else printed go to stderr. When stdin ends
@@ -34,6 +35,7 @@ final class PoolBenchChild {
   static final String RESET_STALL = "reset-stall";
   static final String STALL = "stall";
   static final String MEMORY = "memory";
+  static final String TASKS = "tasks";
   static final String STOP = "stop";
   static final String STOPPED = "stopped";
 
@@ -62,6 +64,33 @@ final class PoolBenchChild {
     static Memory parse(String line) {
       Map<String, String> v = fields(line, "heap", "resident");
       return new Memory(Long.parseLong(v.get("heap")), Long.parseLong(v.get("resident")));
+    }
+  }
+
+  /**
+   * The Streams tasks this instance holds, active and standby, and how many changelog records its stores
+   * are behind, summed over their partitions (a standby is warm when that is near 0).
+   */
+  record Tasks(long active, long standby, long lag) {
+    String line() {
+      return "active=" + active + " standby=" + standby + " lag=" + lag;
+    }
+
+    static Tasks parse(String line) {
+      Map<String, String> v = fields(line, "active", "standby", "lag");
+      return new Tasks(Long.parseLong(v.get("active")), Long.parseLong(v.get("standby")), Long.parseLong(v.get("lag")));
+    }
+
+    static Tasks of(org.apache.kafka.streams.KafkaStreams streams) {
+      long active = 0;
+      long standby = 0;
+      for (var t : streams.metadataForLocalThreads()) {
+        active += t.activeTasks().size();
+        standby += t.standbyTasks().size();
+      }
+      long lag = streams.allLocalStorePartitionLags().values().stream().flatMap(m -> m.values().stream())
+          .mapToLong(org.apache.kafka.streams.LagInfo::offsetLag).sum();
+      return new Tasks(active, standby, lag);
     }
   }
 
@@ -96,6 +125,7 @@ final class PoolBenchChild {
         }
         case STALL -> out.println(service.metrics().longestPoolStep());
         case MEMORY -> out.println(new Memory(HeapPeak.bytes(), MemoryPeaks.residentPeakBytes()).line());
+        case TASKS -> out.println(Tasks.of(service.streams()).line());
         case STOP -> {
           return;
         }

@@ -70,6 +70,10 @@ final class PoolServiceJvm implements AutoCloseable {
     cmd.add("-Xmx" + heap);
     cmd.addAll(GC_FLAGS);
     cmd.add("-Xlog:gc:file=" + gcLog(log)); // pauses, for attributing long stream-thread steps
+    // the bench reads what each start restored and how long the pool's scan took from these lines,
+    // whatever level a test's or user's logging configuration sets
+    cmd.add("-Dorg.slf4j.simpleLogger.log.io.alvlm.stream.RestoreLog=info");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.io.alvlm.pool.PoolRestore=info");
     String extra = System.getenv("ALVLM_POOL_JVM_OPTS"); // more options for the pool's JVM, e.g. native memory tracking
     if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
     System.getProperties().stringPropertyNames().stream().filter(k -> FORWARDED.stream().anyMatch(k::startsWith)).sorted()
@@ -113,6 +117,10 @@ final class PoolServiceJvm implements AutoCloseable {
   /** The longest pool step since the last reset, nanoseconds. */
   long longestStep() throws InterruptedException {
     return Long.parseLong(ask(PoolBenchChild.STALL));
+  }
+
+  PoolBenchChild.Tasks tasks() throws InterruptedException {
+    return PoolBenchChild.Tasks.parse(ask(PoolBenchChild.TASKS));
   }
 
   PoolBenchChild.Memory memory() throws InterruptedException {

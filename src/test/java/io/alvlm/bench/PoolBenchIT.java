@@ -18,12 +18,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code bench pool} end to end at a tiny size: the pool service runs in its own JVM, driven over the
- * child protocol through ingest, round, restart, restart after SIGKILL and takeover, and the memory figures are that JVM's.
+ * child protocol through ingest, round, restart, restart after SIGKILL, takeover and a warm standby's takeover, and the
+ * memory figures are that JVM's.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PoolBenchIT {
   private static final Pattern LAST = Pattern.compile("pool: images 2000 dim 64 neighbors exact ingest (\\d+)/s recall@5 "
       + "([0-9.]+) round ([0-9.]+)s max-stall ([0-9.]+)s restart ([0-9.]+)s restart-crash ([0-9.]+)s takeover ([0-9.]+)s memory ([0-9.]+)GiB");
+  private static final Pattern STARTS = Pattern.compile("pool starts: restart ([0-9.]+)s restart-crash ([0-9.]+)s takeover \\(cold, "
+      + "wiped\\) ([0-9.]+)s takeover-standby \\(warm, from the active's SIGKILL\\) ([0-9.]+)s");
+  private static final Pattern RESTORED = Pattern.compile("(restart-crash|takeover|takeover-standby): restored (\\d+) changelog records.*");
   private static final Pattern CHILD_MEMORY = Pattern.compile("(restart|restart-crash|takeover) JVM memory: peak resident ([0-9.]+) GiB, "
       + "peak heap ([0-9.]+) GiB, most heap in use after a collection ([0-9.]+) GiB");
 
@@ -48,7 +52,7 @@ class PoolBenchIT {
   @Test
   void measuresThePoolInItsOwnJvmThroughIngestRoundRestartAndTakeover() {
     Run run = bench("bench", "pool", "--images", "2000", "--dim", "64", "--classes", "10", "--budget", "20", "--k", "5",
-        "--sample", "200", "--kmeans-inits", "1", "--pool-heap", "512m", "--timeout-minutes", "3");
+        "--sample", "200", "--kmeans-inits", "1", "--pool-heap", "512m", "--timeout-minutes", "6");
     assertEquals(0, run.exit(), run.out() + run.err());
     List<String> lines = run.out().strip().lines().toList();
     Matcher last = LAST.matcher(lines.get(lines.size() - 1));
@@ -66,7 +70,15 @@ class PoolBenchIT {
         "the round's recorded timings: " + run.out());
     List<String> children = lines.stream().map(CHILD_MEMORY::matcher).filter(Matcher::matches)
         .filter(m -> Double.parseDouble(m.group(2)) > 0 && Double.parseDouble(m.group(3)) > 0).map(m -> m.group(1)).toList();
-    assertEquals(List.of("restart", "restart-crash", "takeover"), children, "the later pool JVMs came up and answered 'memory'");
+    assertEquals(List.of("restart-crash", "restart", "takeover"), children, "the later pool JVMs came up and answered 'memory'");
     assertTrue(run.out().contains("restart-crash (state directory kept, after a SIGKILL): ready in "), run.out());
+    assertTrue(lines.get(lines.size() - 2).matches(STARTS.pattern()), "the line before the last: " + lines.get(lines.size() - 2));
+    java.util.Map<String, Long> restored = new java.util.HashMap<>();
+    lines.stream().map(RESTORED::matcher).filter(Matcher::matches).forEach(m -> restored.put(m.group(1), Long.parseLong(m.group(2))));
+    assertEquals(java.util.Set.of("restart-crash", "takeover", "takeover-standby"), restored.keySet(), run.out());
+    // the wiped directory reads every changelog whole; the crashed one and the warm standby only a tail
+    assertTrue(restored.get("takeover") >= 2000, run.out());
+    assertTrue(restored.get("restart-crash") * 10 < restored.get("takeover"), "the stores outlived the SIGKILL: " + restored);
+    assertTrue(restored.get("takeover-standby") * 10 < restored.get("takeover"), "the standby was warm: " + restored);
   }
 }

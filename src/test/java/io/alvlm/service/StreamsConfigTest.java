@@ -23,4 +23,13 @@ class StreamsConfigTest {
     StreamsConfig effective = new StreamsConfig(p);
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, effective.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
   }
+
+  @Test
+  void storesAreTransactionalSoACrashKeepsWhatWasCommittedUnlessTheOperatorSaysOtherwise() {
+    StreamsConfig effective = new StreamsConfig(AlvlmService.streamsConfig(ServiceConfig.of(Map.of())));
+    assertEquals(true, effective.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG));
+    StreamsConfig off = new StreamsConfig(AlvlmService.streamsConfig(ServiceConfig.of(
+        Map.of("kafka." + StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "false"))));
+    assertEquals(false, off.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG));
+  }
 }
