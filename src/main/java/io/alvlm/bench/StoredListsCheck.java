@@ -32,14 +32,19 @@ final class StoredListsCheck {
     for (ConsumerRecord<Integer, byte[]> r : TopicSnapshot.read(clients, topic, new IntegerDeserializer(),
         new ByteArrayDeserializer(), Duration.ofMinutes(5))) {
       if (r.key() < 0 || r.value() == null) continue;
-      ByteBuffer b = ByteBuffer.wrap(r.value());
-      int[] ids = new int[b.getInt()];
-      float[] sims = new float[ids.length];
-      for (int i = 0; i < ids.length; i++) ids[i] = b.getInt();
-      for (int i = 0; i < ids.length; i++) sims[i] = b.getFloat();
-      out.put(r.key(), new Stored(ids, sims));
+      out.put(r.key(), decode(r.value()));
     }
     return out;
+  }
+
+  /** A list as the pool encodes it ({@code PoolIndex.encodedList}): its length, the rows, their similarities (the cell after them). */
+  static Stored decode(byte[] list) {
+    ByteBuffer b = ByteBuffer.wrap(list);
+    int[] ids = new int[b.getInt()];
+    float[] sims = new float[ids.length];
+    for (int i = 0; i < ids.length; i++) ids[i] = b.getInt();
+    for (int i = 0; i < ids.length; i++) sims[i] = b.getFloat();
+    return new Stored(ids, sims);
   }
 
   /** Mean share of each sampled row's exact k neighbours found in its stored list ({@code exact} is indexed by sample). */
