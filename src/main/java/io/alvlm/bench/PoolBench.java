@@ -2,7 +2,6 @@ package io.alvlm.bench;
 
 import io.alvlm.avro.ImageEmbedding;
 import io.alvlm.avro.PromptModel;
-import io.alvlm.avro.VectorPrecision;
 import io.alvlm.data.VectorBytes;
 import io.alvlm.selection.CalibratedEntropy;
 import io.alvlm.selection.Compute;
@@ -22,13 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,7 +55,10 @@ import picocli.CommandLine.Option;
     description = "Pool ingest, round, stall, restart (clean, after SIGKILL), takeover and memory on the real pool "
         + "sub-topology; exact rebuild as baseline.")
 public final class PoolBench implements Callable<Integer> {
-  @Option(names = "--images", defaultValue = "20000", description = "Pool size (default ${DEFAULT-VALUE}).") int images;
+  @Option(names = "--images", defaultValue = "20000", description = "Images that arrive (default ${DEFAULT-VALUE}).") int images;
+  @Option(names = "--preload", defaultValue = "0",
+      description = "Images in the pool before they arrive: folded in bulk by the engine, written to the pool's changelogs "
+          + "(default ${DEFAULT-VALUE}).") int preload;
   @Mixin PoolKnobs knobs = new PoolKnobs();
   @Option(names = "--baseline-limit", defaultValue = "50000",
       description = "Largest pool whose exact rebuild is run whole; above it the rebuild is timed on the --sample rows and scaled (default ${DEFAULT-VALUE}).")
@@ -84,16 +84,17 @@ public final class PoolBench implements Callable<Integer> {
     if ("auto".equals(poolHeap)) {
       // cells take over (and auto precision turns fp16) for approximate, and for auto past its threshold
       boolean cells = "approximate".equals(knobs.neighbors) || ("auto".equals(knobs.neighbors)
-          && (long) images * knobs.dim > Long.parseLong(io.alvlm.config.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
-      poolHeap = PoolHeap.forPool(images, knobs.dim, knobs.k, io.alvlm.selection.FeaturePrecision.parse(knobs.featurePrecision), cells);
+          && (long) (preload + images) * knobs.dim > Long.parseLong(io.alvlm.config.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
+      poolHeap = PoolHeap.forPool(preload + images, knobs.dim, knobs.k, io.alvlm.selection.FeaturePrecision.parse(knobs.featurePrecision), cells);
     }
-    System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
+    System.out.printf("bench pool: images %d preload %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
         + "k-means inits %d (%d on a sample of at most %d rows per centre), fold batch %d / max-work %d; features %s; pool JVM heap %s, %s; "
         + "load average %.2f%n",
-        images, knobs.dim, knobs.classes, knobs.budget, knobs.k, knobs.neighbors, knobs.cells, knobs.nprobe, knobs.kmeansInits, knobs.kmeansSampledInits, knobs.kmeansRowsPerCentre, knobs.foldBatch, knobs.foldWork,
+        images, preload, knobs.dim, knobs.classes, knobs.budget, knobs.k, knobs.neighbors, knobs.cells, knobs.nprobe, knobs.kmeansInits, knobs.kmeansSampledInits, knobs.kmeansRowsPerCentre, knobs.foldBatch, knobs.foldWork,
         knobs.featurePrecision, poolHeap, String.join(" ", PoolServiceJvm.GC_FLAGS), BenchDeadline.load());
-    SyntheticPool pool = knobs.pool(images);
-    double featureGiB = (double) images * knobs.dim * 4 / (1L << 30);
+    int total = preload + images;
+    SyntheticPool pool = knobs.pool(total);
+    double featureGiB = (double) total * knobs.dim * 4 / (1L << 30);
     work = Files.createTempDirectory("alvlm-bench-pool-");
     Path state = Files.createDirectory(work.resolve("state"));
     boolean done = false;
@@ -110,6 +111,7 @@ public final class PoolBench implements Callable<Integer> {
       try (Admin admin = Admin.create(kafka.clientConfig())) {
         new TopicProvisioner(admin).ensure(TopicSpecs.from(config), true);
       }
+      if (preload > 0) ChangelogPreload.write(kafka.clientConfig(), config, pool, preload);
       produce(kafka, topics, pool);
       System.out.printf("produced %d embeddings and model v0; load average %.2f%n", images, BenchDeadline.load());
 
@@ -121,15 +123,19 @@ public final class PoolBench implements Callable<Integer> {
       long heapAfterGc;
       try (PoolServiceJvm service = PoolServiceJvm.start("ingest", configFile, poolHeap, work.resolve("pool-ingest.log"),
           limit)) {
+        // a preloaded pool is restored first, as after a takeover: ingest is timed from then
+        limit.await("restoring the preload", POLL, () -> service.status().pooled() + service.status().pending() >= preload);
+        double restored = preload > 0 ? service.seconds() : 0;
+        if (preload > 0) System.out.printf("preload restored after %.1f s from the pool's JVM start%n", restored);
         limit.await("ingest", POLL, () -> {
           PoolBenchChild.Status s = service.status();
           // pending too: on a small pool the round can open, and mark its picks, between two polls
-          return s.pooled() + s.pending() == images && s.unfolded() == 0;
+          return s.pooled() + s.pending() == total && s.unfolded() == 0;
         });
-        ingest = images / service.seconds();
+        ingest = images / (service.seconds() - restored);
         long cellCount = service.status().cells();
         search = cellCount == 0 ? "exact" : String.format("approximate (%d cells, nprobe %d)", cellCount, knobs.nprobe);
-        System.out.printf("ingest: %d images folded in %.1f s from the pool's JVM start (its service up after %.1f s): "
+        System.out.printf("ingest: %d images folded in %.1f s from the pool's JVM start or the preload's restore (its service up after %.1f s): "
             + "%.0f images/s; longest stream-thread step %.3f s (longest GC pause %.0f ms); neighbours %s; load average %.2f%n",
             images, images / ingest, service.upAfter(), ingest, service.longestStep() / 1e9, service.longestGcPauseMs(), search,
             BenchDeadline.load());
@@ -157,7 +163,7 @@ public final class PoolBench implements Callable<Integer> {
           config.get(io.alvlm.config.Settings.APPLICATION_ID));
       // in place: the raw rows are not read again once produced, and a second copy is 2 GiB at a million
       float[] x = io.alvlm.selection.Vectors.normalizeRows(pool.features(), knobs.dim);
-      int[] sampleRows = new java.util.Random(knobs.seed + 1).ints(0, images).distinct().limit(Math.min(knobs.sample, images)).sorted().toArray();
+      int[] sampleRows = new java.util.Random(knobs.seed + 1).ints(0, total).distinct().limit(Math.min(knobs.sample, total)).sorted().toArray();
       float[] queries = new float[sampleRows.length * knobs.dim];
       for (int i = 0; i < sampleRows.length; i++) System.arraycopy(x, sampleRows[i] * knobs.dim, queries, i * knobs.dim, knobs.dim);
       NeighborTable exact;
@@ -167,24 +173,24 @@ public final class PoolBench implements Callable<Integer> {
         long b0 = System.nanoTime();
         exact = flat.search(queries, sampleRows, knobs.k);
         double sampled = (System.nanoTime() - b0) / 1e9;
-        if (images <= baselineLimit) {
+        if (total <= baselineLimit) {
           b0 = System.nanoTime();
           flat.searchAll(knobs.k);
           rebuild = (System.nanoTime() - b0) / 1e9;
           rebuildHow = "measured";
         } else {
-          rebuild = sampled * images / sampleRows.length;
+          rebuild = sampled * total / sampleRows.length;
           rebuildHow = String.format("extrapolated from %d of the %d rows searched against all (%.1f s), not measured whole",
-              sampleRows.length, images, sampled);
+              sampleRows.length, total, sampled);
         }
       }
       double recall = StoredListsCheck.recall(stored, exact, sampleRows);
-      double uError = StoredListsCheck.uncertaintyError(stored, exact, sampleRows, x, pool, images, knobs.dim, knobs.classes);
+      double uError = StoredListsCheck.uncertaintyError(stored, exact, sampleRows, x, pool, total, knobs.dim, knobs.classes);
       System.out.printf("recall@%d of the stored lists against exact search on %d sampled rows: %.3f; neighbour-uncertainty "
           + "error there: mean |U_stored - U_exact| / mean U_exact = %.4f%n", knobs.k, sampleRows.length, recall, uError);
       System.out.printf("baseline: exact from-scratch rebuild of the lists %.1f s (%s); restart is %.3fx of it, takeover %.3fx%n",
           rebuild, rebuildHow, restart / rebuild, takeover / rebuild);
-      double listsGiB = (double) images * knobs.k * 8 / (1L << 30);
+      double listsGiB = (double) total * knobs.k * 8 / (1L << 30);
       double heapGiB = memory.heapBytes() / (double) (1L << 30);
       double rssGiB = Math.max(0, memory.residentBytes()) / (double) (1L << 30);
       double afterGcGiB = heapAfterGc / (double) (1L << 30);
@@ -193,8 +199,8 @@ public final class PoolBench implements Callable<Integer> {
           + "included), peak resident %.2f GiB; features %.2f GiB fp32, lists %.2f GiB: heap after a collection = %.2fx "
           + "(features + lists), peak heap = %.2fx, resident = %.2fx%n", afterGcGiB, heapGiB, rssGiB, featureGiB, listsGiB,
           afterGcGiB / (featureGiB + listsGiB), heapGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
-      System.out.printf("pool: images %d dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
-          + "restart %.1fs restart-crash %.1fs takeover %.1fs memory %.2fGiB%n", images, knobs.dim, search.startsWith("approximate")
+      System.out.printf("pool: images %d%s dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
+          + "restart %.1fs restart-crash %.1fs takeover %.1fs memory %.2fGiB%n", images, preload > 0 ? " preload " + preload : "", knobs.dim, search.startsWith("approximate")
           ? "approximate" : "exact", ingest, knobs.k, recall, round, maxStall, restart, restartCrash, takeover, rssGiB);
       done = true;
       return 0;
@@ -212,7 +218,7 @@ public final class PoolBench implements Callable<Integer> {
   }
 
   private Map<String, String> settings(EmbeddedKafka kafka, Path state) {
-    Map<String, String> s = knobs.settings(images);
+    Map<String, String> s = knobs.settings(preload + images);
     s.put("bootstrap.servers", kafka.bootstrapServers());
     s.put("state.dir", state.toString());
     s.put("query.interval.ms", "86400000");
@@ -238,12 +244,7 @@ public final class PoolBench implements Callable<Integer> {
     }
     try (KafkaProducer<String, ImageEmbedding> e = new KafkaProducer<>(p, new StringSerializer(),
         topics.embeddings.valueSerde().serializer())) {
-      for (int i = 0; i < images; i++) {
-        float[] v = Arrays.copyOfRange(pool.features(), i * knobs.dim, (i + 1) * knobs.dim);
-        e.send(new ProducerRecord<>(topics.embeddings.name(), "img" + i, ImageEmbedding.newBuilder().setId("img" + i)
-            .setModelId("synthetic").setVector(VectorBytes.float32(v)).setPrecision(VectorPrecision.FLOAT32).setDim(knobs.dim)
-            .setImageTimestamp(Instant.EPOCH).setEmbeddedAt(Instant.EPOCH).build()));
-      }
+      for (int i = preload; i < preload + images; i++) e.send(new ProducerRecord<>(topics.embeddings.name(), "img" + i, pool.embedding(i)));
     }
   }
 
@@ -281,7 +282,7 @@ public final class PoolBench implements Callable<Integer> {
         limit)) {
       limit.await(role, POLL, () -> {
         PoolBenchChild.Status s = service.status();
-        return s.pooled() + s.pending() == images && s.unfolded() == 0 && s.ready();
+        return s.pooled() + s.pending() == preload + images && s.unfolded() == 0 && s.ready();
       });
       double seconds = service.seconds();
       PoolBenchChild.Memory m = service.memory();

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@link CellGrowth}), under {@link #STAMPED_BELOW} the row below which their cell numbers hold.
  */
 final class NeighborStore implements NeighborWrites {
-  static final String STORE = "pool-neighbors";
+  static final String STORE = PoolStores.NEIGHBORS;
   /** Far below every centroid's key. */
   private static final int STAMPED_BELOW = Integer.MIN_VALUE;
   private final KeyValueStore<Integer, byte[]> store;
