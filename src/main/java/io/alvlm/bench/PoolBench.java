@@ -159,7 +159,7 @@ public final class PoolBench implements Callable<Integer> {
       double restartCrash = ready(Start.RESTART_CRASH, state);
       double takeover = ready(Start.TAKEOVER, state);
 
-      Map<Integer, StoredListsCheck.Stored> stored = StoredListsCheck.read(kafka.clientConfig(),
+      Map<Integer, ListRecall.Stored> stored = StoredListsCheck.read(kafka.clientConfig(),
           config.get(io.alvlm.config.Settings.APPLICATION_ID));
       // in place: the raw rows are not read again once produced, and a second copy is 2 GiB at a million
       float[] x = io.alvlm.selection.Vectors.normalizeRows(pool.features(), knobs.dim);
@@ -184,7 +184,7 @@ public final class PoolBench implements Callable<Integer> {
               sampleRows.length, total, sampled);
         }
       }
-      double recall = StoredListsCheck.recall(stored, exact, sampleRows);
+      double recall = ListRecall.recall(stored, exact, sampleRows);
       double uError = StoredListsCheck.uncertaintyError(stored, exact, sampleRows, x, pool, total, knobs.dim, knobs.classes);
       System.out.printf("recall@%d of the stored lists against exact search on %d sampled rows: %.3f; neighbour-uncertainty "
           + "error there: mean |U_stored - U_exact| / mean U_exact = %.4f%n", knobs.k, sampleRows.length, recall, uError);

@@ -74,9 +74,9 @@ public final class PoolEngineBench implements Callable<Integer> {
         exact = flat.search(queries, sampleRows, knobs.k);
         exactSeconds = (System.nanoTime() - b0) / 1e9;
       }
-      Map<Integer, StoredListsCheck.Stored> lists = new HashMap<>();
-      for (int r : sampleRows) lists.put(r, StoredListsCheck.decode(engine.index().encodedList(r)));
-      double recall = StoredListsCheck.recall(lists, exact, sampleRows);
+      Map<Integer, ListRecall.Stored> lists = new HashMap<>();
+      for (int r : sampleRows) lists.put(r, ListRecall.decode(engine.index().encodedList(r)));
+      double recall = ListRecall.recall(lists, exact, sampleRows);
       double floor = sampleRows.length / exactSeconds;
       System.out.printf("baseline: exact search of %d sampled rows against all %d in %.1f s: %.0f rows/s; the fold is %.2fx of it%n",
           sampleRows.length, images, exactSeconds, floor, fold / floor);

@@ -5,9 +5,7 @@ import io.alvlm.config.Settings;
 import io.alvlm.selection.PoolStatus;
 import io.alvlm.selection.PoolView;
 import io.alvlm.selection.Selection;
-import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.stream.Worker;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Objects;
 
 /**
@@ -37,7 +35,7 @@ public final class PoolEngine implements AutoCloseable {
     this.index = new PoolIndex(dim, config.get(Settings.CEC_K), parts.neighbors(), config.get(Settings.POOL_FEATURES_PRECISION));
     this.maintenance = new NeighborMaintenance(() -> index, NeighborWrites.NONE, Worker.on(Runnable::run),
         Worker.on(Runnable::run), NeighborMaintenance.Settings.from(config, parts),
-        new SlowSteps(new ServiceMetrics(new SimpleMeterRegistry())));
+        SlowSteps.unmetered());
     this.round = RoundSettings.from(config);
     this.rules = SpendingRules.from(config);
   }
