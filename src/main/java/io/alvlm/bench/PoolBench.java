@@ -124,7 +124,10 @@ public final class PoolBench implements Callable<Integer> {
       try (PoolServiceJvm service = PoolServiceJvm.start("ingest", configFile, poolHeap, work.resolve("pool-ingest.log"),
           limit)) {
         // a preloaded pool is restored first, as after a takeover: ingest is timed from then
-        limit.await("restoring the preload", POLL, () -> service.status().pooled() + service.status().pending() >= preload);
+        limit.await("restoring the preload", POLL, () -> {
+          PoolBenchChild.Status s = service.status();
+          return s.pooled() + s.pending() >= preload;
+        });
         double restored = preload > 0 ? service.seconds() : 0;
         if (preload > 0) System.out.printf("preload restored after %.1f s from the pool's JVM start%n", restored);
         limit.await("ingest", POLL, () -> {
