@@ -2,7 +2,6 @@ package io.alvlm.bench;
 
 import io.alvlm.avro.ImageEmbedding;
 import io.alvlm.avro.PromptModel;
-import io.alvlm.avro.VectorPrecision;
 import io.alvlm.data.VectorBytes;
 import io.alvlm.selection.CalibratedEntropy;
 import io.alvlm.selection.Compute;
@@ -22,13 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,28 +56,14 @@ import picocli.CommandLine.Option;
     description = "Pool ingest, round, stall, restart (clean, after SIGKILL), takeover (cold, warm standby) and memory on the real pool "
         + "sub-topology; exact rebuild as baseline.")
 public final class PoolBench implements Callable<Integer> {
-  @Option(names = "--images", defaultValue = "20000", description = "Pool size (default ${DEFAULT-VALUE}).") int images;
-  @Option(names = "--dim", defaultValue = "512", description = "Feature width (default ${DEFAULT-VALUE}).") int dim;
-  @Option(names = "--classes", defaultValue = "100", description = "Classes (default ${DEFAULT-VALUE}).") int classes;
-  @Option(names = "--budget", defaultValue = "1000", description = "Round budget (default ${DEFAULT-VALUE}).") int budget;
-  @Option(names = "--k", defaultValue = "10", description = "Neighbours (default ${DEFAULT-VALUE}).") int k;
-  @Option(names = "--sample", defaultValue = "1000", description = "Rows whose lists are checked for recall (default ${DEFAULT-VALUE}).") int sample;
-  @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
-  @Option(names = "--neighbors", defaultValue = "auto", description = "cec.neighbors: exact, approximate or auto (default ${DEFAULT-VALUE}).") String neighbors;
-  @Option(names = "--cells", defaultValue = "1024", description = "cec.neighbors.cells (default ${DEFAULT-VALUE}).") int cells;
-  @Option(names = "--nprobe", defaultValue = "24", description = "cec.neighbors.nprobe (default ${DEFAULT-VALUE}).") int nprobe;
-  @Option(names = "--kmeans-inits", defaultValue = "3", description = "cec.kmeans.inits (default ${DEFAULT-VALUE}).") int kmeansInits;
-  @Option(names = "--kmeans-sampled-inits", defaultValue = "1",
-      description = "cec.kmeans.sampled-inits: inits when k-means trains on a sample (default ${DEFAULT-VALUE}).") int kmeansSampledInits;
-  @Option(names = "--kmeans-rows-per-centre", defaultValue = "256",
-      description = "cec.kmeans.max-rows-per-centre (default ${DEFAULT-VALUE}).") int kmeansRowsPerCentre;
-  @Option(names = "--fold-batch", defaultValue = "4096", description = "pool.fold.batch (default ${DEFAULT-VALUE}).") int foldBatch;
-  @Option(names = "--fold-work", defaultValue = "100000000000", description = "pool.fold.max-work (default ${DEFAULT-VALUE}).") long foldWork;
+  @Option(names = "--images", defaultValue = "20000", description = "Images that arrive (default ${DEFAULT-VALUE}).") int images;
+  @Option(names = "--preload", defaultValue = "0",
+      description = "Images in the pool before they arrive: folded in bulk by the engine, written to the pool's changelogs "
+          + "(default ${DEFAULT-VALUE}).") int preload;
+  @Mixin PoolKnobs knobs = new PoolKnobs();
   @Option(names = "--baseline-limit", defaultValue = "50000",
       description = "Largest pool whose exact rebuild is run whole; above it the rebuild is timed on the --sample rows and scaled (default ${DEFAULT-VALUE}).")
   int baselineLimit;
-  @Option(names = "--feature-precision", defaultValue = "auto",
-      description = "pool.features.precision: fp32, fp16 or auto (default ${DEFAULT-VALUE}).") String featurePrecision;
   @Option(names = "--pool-heap", defaultValue = "auto",
       description = "Heap of the pool service's own JVM (-Xmx syntax), or auto: sized for the pool by the sizing rule of docs/deploying.md "
           + "(" + PoolHeap.RULE + "); the memory figures are that JVM's peak heap and resident set, the broker and "
@@ -99,17 +83,18 @@ public final class PoolBench implements Callable<Integer> {
     limit = new BenchDeadline("bench pool", timeoutMinutes);
     if ("auto".equals(poolHeap)) {
       // cells take over (and auto precision turns fp16) for approximate, and for auto past its threshold
-      boolean cells = "approximate".equals(neighbors) || ("auto".equals(neighbors)
-          && (long) images * dim > Long.parseLong(io.alvlm.config.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
-      poolHeap = PoolHeap.forPool(images, dim, k, io.alvlm.selection.FeaturePrecision.parse(featurePrecision), cells);
+      boolean cells = "approximate".equals(knobs.neighbors) || ("auto".equals(knobs.neighbors)
+          && (long) (preload + images) * knobs.dim > Long.parseLong(io.alvlm.config.Settings.CEC_NEIGHBORS_AUTO_WORK.defaultValue()));
+      poolHeap = PoolHeap.forPool(preload + images, knobs.dim, knobs.k, io.alvlm.selection.FeaturePrecision.parse(knobs.featurePrecision), cells);
     }
-    System.out.printf("bench pool: images %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
+    System.out.printf("bench pool: images %d preload %d dim %d classes %d budget %d k %d; cec.neighbors=%s (cells %d, nprobe %d), "
         + "k-means inits %d (%d on a sample of at most %d rows per centre), fold batch %d / max-work %d; features %s; pool JVM heap %s, %s; "
         + "load average %.2f%n",
-        images, dim, classes, budget, k, neighbors, cells, nprobe, kmeansInits, kmeansSampledInits, kmeansRowsPerCentre, foldBatch, foldWork,
-        featurePrecision, poolHeap, String.join(" ", PoolServiceJvm.GC_FLAGS), BenchDeadline.load());
-    SyntheticPool pool = SyntheticPool.generate(images, dim, classes, seed);
-    double featureGiB = (double) images * dim * 4 / (1L << 30);
+        images, preload, knobs.dim, knobs.classes, knobs.budget, knobs.k, knobs.neighbors, knobs.cells, knobs.nprobe, knobs.kmeansInits, knobs.kmeansSampledInits, knobs.kmeansRowsPerCentre, knobs.foldBatch, knobs.foldWork,
+        knobs.featurePrecision, poolHeap, String.join(" ", PoolServiceJvm.GC_FLAGS), BenchDeadline.load());
+    int total = preload + images;
+    SyntheticPool pool = knobs.pool(total);
+    double featureGiB = (double) total * knobs.dim * 4 / (1L << 30);
     work = Files.createTempDirectory("alvlm-bench-pool-");
     Path state = Files.createDirectory(work.resolve("state"));
     boolean done = false;
@@ -126,6 +111,7 @@ public final class PoolBench implements Callable<Integer> {
       try (Admin admin = Admin.create(kafka.clientConfig())) {
         new TopicProvisioner(admin).ensure(TopicSpecs.from(config), true);
       }
+      if (preload > 0) ChangelogPreload.write(kafka.clientConfig(), config, pool, preload);
       produce(kafka, topics, pool);
       System.out.printf("produced %d embeddings and model v0; load average %.2f%n", images, BenchDeadline.load());
 
@@ -137,15 +123,22 @@ public final class PoolBench implements Callable<Integer> {
       long heapAfterGc;
       try (PoolServiceJvm service = PoolServiceJvm.start("ingest", configFile, poolHeap, work.resolve("pool-ingest.log"),
           limit)) {
+        // a preloaded pool is restored first, as after a takeover: ingest is timed from then
+        limit.await("restoring the preload", POLL, () -> {
+          PoolBenchChild.Status s = service.status();
+          return s.pooled() + s.pending() >= preload;
+        });
+        double restored = preload > 0 ? service.seconds() : 0;
+        if (preload > 0) System.out.printf("preload restored after %.1f s from the pool's JVM start%n", restored);
         limit.await("ingest", POLL, () -> {
           PoolBenchChild.Status s = service.status();
           // pending too: on a small pool the round can open, and mark its picks, between two polls
-          return s.pooled() + s.pending() == images && s.unfolded() == 0;
+          return s.pooled() + s.pending() == total && s.unfolded() == 0;
         });
-        ingest = images / service.seconds();
+        ingest = images / (service.seconds() - restored);
         long cellCount = service.status().cells();
-        search = cellCount == 0 ? "exact" : String.format("approximate (%d cells, nprobe %d)", cellCount, nprobe);
-        System.out.printf("ingest: %d images folded in %.1f s from the pool's JVM start (its service up after %.1f s): "
+        search = cellCount == 0 ? "exact" : String.format("approximate (%d cells, nprobe %d)", cellCount, knobs.nprobe);
+        System.out.printf("ingest: %d images folded in %.1f s from the pool's JVM start or the preload's restore (its service up after %.1f s): "
             + "%.0f images/s; longest stream-thread step %.3f s (longest GC pause %.0f ms); neighbours %s; load average %.2f%n",
             images, images / ingest, service.upAfter(), ingest, service.longestStep() / 1e9, service.longestGcPauseMs(), search,
             BenchDeadline.load());
@@ -156,7 +149,7 @@ public final class PoolBench implements Callable<Integer> {
         maxStall = service.longestStep() / 1e9;
         System.out.printf("round: %.1f s from the lists being current to its requests (budget %d); longest "
             + "stream-thread step meanwhile %.3f s (longest GC pause so far %.0f ms); load average %.2f%n", round,
-            budget, maxStall, service.longestGcPauseMs(), BenchDeadline.load());
+            knobs.budget, maxStall, service.longestGcPauseMs(), BenchDeadline.load());
         List<String> slow = service.logLines("slow pool step");
         System.out.printf("pool steps over 1 s in the pool's log: %d%s%n", slow.size(), slow.isEmpty() ? ""
             : ", the last ones:\n  " + String.join("\n  ", slow.subList(Math.max(0, slow.size() - 5), slow.size())));
@@ -166,44 +159,44 @@ public final class PoolBench implements Callable<Integer> {
         service.kill();
       }
       printRoundTimings(kafka, topics);
-      PoolStarts starts = new PoolStarts(work, state, configFile, poolHeap, images, limit);
+      PoolStarts starts = new PoolStarts(work, state, configFile, poolHeap, total, limit);
       double restartCrash = starts.ready(PoolStarts.Start.RESTART_CRASH);
       double restart = starts.ready(PoolStarts.Start.RESTART);
       double takeover = starts.ready(PoolStarts.Start.TAKEOVER);
       double standbyTakeover = starts.standbyTakeover(Files.createDirectory(work.resolve("state-standby")));
 
-      Map<Integer, StoredListsCheck.Stored> stored = StoredListsCheck.read(kafka.clientConfig(),
+      Map<Integer, ListRecall.Stored> stored = StoredListsCheck.read(kafka.clientConfig(),
           config.get(io.alvlm.config.Settings.APPLICATION_ID));
       // in place: the raw rows are not read again once produced, and a second copy is 2 GiB at a million
-      float[] x = io.alvlm.selection.Vectors.normalizeRows(pool.features(), dim);
-      int[] sampleRows = new java.util.Random(seed + 1).ints(0, images).distinct().limit(Math.min(sample, images)).sorted().toArray();
-      float[] queries = new float[sampleRows.length * dim];
-      for (int i = 0; i < sampleRows.length; i++) System.arraycopy(x, sampleRows[i] * dim, queries, i * dim, dim);
+      float[] x = io.alvlm.selection.Vectors.normalizeRows(pool.features(), knobs.dim);
+      int[] sampleRows = new java.util.Random(knobs.seed + 1).ints(0, total).distinct().limit(Math.min(knobs.sample, total)).sorted().toArray();
+      float[] queries = new float[sampleRows.length * knobs.dim];
+      for (int i = 0; i < sampleRows.length; i++) System.arraycopy(x, sampleRows[i] * knobs.dim, queries, i * knobs.dim, knobs.dim);
       NeighborTable exact;
       double rebuild;
       String rebuildHow;
-      try (FlatIndex flat = FlatIndex.of(Compute.of(Compute.Settings.defaults()), x, dim)) {
+      try (FlatIndex flat = FlatIndex.of(Compute.of(Compute.Settings.defaults()), x, knobs.dim)) {
         long b0 = System.nanoTime();
-        exact = flat.search(queries, sampleRows, k);
+        exact = flat.search(queries, sampleRows, knobs.k);
         double sampled = (System.nanoTime() - b0) / 1e9;
-        if (images <= baselineLimit) {
+        if (total <= baselineLimit) {
           b0 = System.nanoTime();
-          flat.searchAll(k);
+          flat.searchAll(knobs.k);
           rebuild = (System.nanoTime() - b0) / 1e9;
           rebuildHow = "measured";
         } else {
-          rebuild = sampled * images / sampleRows.length;
+          rebuild = sampled * total / sampleRows.length;
           rebuildHow = String.format("extrapolated from %d of the %d rows searched against all (%.1f s), not measured whole",
-              sampleRows.length, images, sampled);
+              sampleRows.length, total, sampled);
         }
       }
-      double recall = StoredListsCheck.recall(stored, exact, sampleRows);
-      double uError = StoredListsCheck.uncertaintyError(stored, exact, sampleRows, x, pool, images, dim, classes);
+      double recall = ListRecall.recall(stored, exact, sampleRows);
+      double uError = StoredListsCheck.uncertaintyError(stored, exact, sampleRows, x, pool, total, knobs.dim, knobs.classes);
       System.out.printf("recall@%d of the stored lists against exact search on %d sampled rows: %.3f; neighbour-uncertainty "
-          + "error there: mean |U_stored - U_exact| / mean U_exact = %.4f%n", k, sampleRows.length, recall, uError);
+          + "error there: mean |U_stored - U_exact| / mean U_exact = %.4f%n", knobs.k, sampleRows.length, recall, uError);
       System.out.printf("baseline: exact from-scratch rebuild of the lists %.1f s (%s); restart is %.3fx of it, takeover %.3fx%n",
           rebuild, rebuildHow, restart / rebuild, takeover / rebuild);
-      double listsGiB = (double) images * k * 8 / (1L << 30);
+      double listsGiB = (double) total * knobs.k * 8 / (1L << 30);
       double heapGiB = memory.heapBytes() / (double) (1L << 30);
       double rssGiB = Math.max(0, memory.residentBytes()) / (double) (1L << 30);
       double afterGcGiB = heapAfterGc / (double) (1L << 30);
@@ -214,9 +207,9 @@ public final class PoolBench implements Callable<Integer> {
           afterGcGiB / (featureGiB + listsGiB), heapGiB / (featureGiB + listsGiB), rssGiB / (featureGiB + listsGiB));
       System.out.printf("pool starts: restart %.1fs restart-crash %.1fs takeover (cold, wiped) %.1fs takeover-standby (warm, "
           + "from the active's SIGKILL) %.1fs%n", restart, restartCrash, takeover, standbyTakeover);
-      System.out.printf("pool: images %d dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
-          + "restart %.1fs restart-crash %.1fs takeover %.1fs memory %.2fGiB%n", images, dim, search.startsWith("approximate")
-          ? "approximate" : "exact", ingest, k, recall, round, maxStall, restart, restartCrash, takeover, rssGiB);
+      System.out.printf("pool: images %d%s dim %d neighbors %s ingest %.0f/s recall@%d %.2f round %.1fs max-stall %.2fs "
+          + "restart %.1fs restart-crash %.1fs takeover %.1fs memory %.2fGiB%n", images, preload > 0 ? " preload " + preload : "", knobs.dim, search.startsWith("approximate")
+          ? "approximate" : "exact", ingest, knobs.k, recall, round, maxStall, restart, restartCrash, takeover, rssGiB);
       done = true;
       return 0;
     } finally {
@@ -233,25 +226,11 @@ public final class PoolBench implements Callable<Integer> {
   }
 
   private Map<String, String> settings(EmbeddedKafka kafka, Path state) {
-    Map<String, String> s = new HashMap<>();
+    Map<String, String> s = knobs.settings(preload + images);
     s.put("bootstrap.servers", kafka.bootstrapServers());
     s.put("state.dir", state.toString());
-    s.put("role", "pool");
-    s.put("classes", String.join(",", IntStream.range(0, classes).mapToObj(i -> "class " + i).toList()));
-    s.put("query.budget", Integer.toString(budget));
-    s.put("query.min-new", Integer.toString(images));
     s.put("query.interval.ms", "86400000");
     s.put("query.tick.ms", "200");
-    s.put("cec.k", Integer.toString(k));
-    s.put("cec.neighbors", neighbors);
-    s.put("cec.kmeans.inits", Integer.toString(kmeansInits));
-    s.put("cec.kmeans.sampled-inits", Integer.toString(kmeansSampledInits));
-    s.put("cec.kmeans.max-rows-per-centre", Integer.toString(kmeansRowsPerCentre));
-    s.put("cec.neighbors.cells", Integer.toString(cells));
-    s.put("cec.neighbors.nprobe", Integer.toString(nprobe));
-    s.put("pool.fold.batch", Integer.toString(foldBatch));
-    s.put("pool.fold.max-work", Long.toString(foldWork));
-    s.put("pool.features.precision", featurePrecision);
     s.put("http.port", "-1");
     // static membership, as the k8s manifests run the pool: a restarted instance rejoins at once
     // instead of waiting out the old member's session
@@ -265,22 +244,17 @@ public final class PoolBench implements Callable<Integer> {
     Map<String, Object> p = new HashMap<>(kafka.clientConfig());
     p.put("linger.ms", 20);
     p.put("batch.size", 1 << 20);
-    List<String> names = IntStream.range(0, classes).mapToObj(i -> "class " + i).toList();
+    List<String> names = knobs.classNames();
     try (KafkaProducer<String, PromptModel> m = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
         topics.models.valueSerde().serializer())) {
       m.send(new ProducerRecord<>(topics.models.name(), "default", PromptModel.newBuilder().setName("default")
           .setVersion(0).setBaseModelId("synthetic").setClassNames(names).setNCtx(0).setCtxWidth(0)
-          .setContext(ByteBuffer.allocate(0)).setDim(dim).setTextFeatures(VectorBytes.float32(pool.text()))
+          .setContext(ByteBuffer.allocate(0)).setDim(knobs.dim).setTextFeatures(VectorBytes.float32(pool.text()))
           .setLogitScale(100f).setCreatedAt(Instant.EPOCH).build()));
     }
     try (KafkaProducer<String, ImageEmbedding> e = new KafkaProducer<>(p, new StringSerializer(),
         topics.embeddings.valueSerde().serializer())) {
-      for (int i = 0; i < images; i++) {
-        float[] v = Arrays.copyOfRange(pool.features(), i * dim, (i + 1) * dim);
-        e.send(new ProducerRecord<>(topics.embeddings.name(), "img" + i, ImageEmbedding.newBuilder().setId("img" + i)
-            .setModelId("synthetic").setVector(VectorBytes.float32(v)).setPrecision(VectorPrecision.FLOAT32).setDim(dim)
-            .setImageTimestamp(Instant.EPOCH).setEmbeddedAt(Instant.EPOCH).build()));
-      }
+      for (int i = preload; i < preload + images; i++) e.send(new ProducerRecord<>(topics.embeddings.name(), "img" + i, pool.embedding(i)));
     }
   }
 

@@ -5,7 +5,6 @@ import io.alvlm.selection.NeighborTable;
 import io.alvlm.selection.NeighborUncertainty;
 import io.alvlm.selection.ZeroShotProbabilities;
 import io.alvlm.topics.TopicSnapshot;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,36 +21,16 @@ import org.apache.kafka.common.serialization.IntegerDeserializer;
 final class StoredListsCheck {
   private StoredListsCheck() {}
 
-  /** One stored neighbour list. */
-  record Stored(int[] ids, float[] sims) {}
-
   /** The last committed list of every row, from the neighbour store's changelog (centroids, keys < 0, skipped). */
-  static Map<Integer, Stored> read(Map<String, Object> clients, String applicationId) {
-    Map<Integer, Stored> out = new HashMap<>();
+  static Map<Integer, ListRecall.Stored> read(Map<String, Object> clients, String applicationId) {
+    Map<Integer, ListRecall.Stored> out = new HashMap<>();
     String topic = applicationId + "-pool-neighbors-changelog";
     for (ConsumerRecord<Integer, byte[]> r : TopicSnapshot.read(clients, topic, new IntegerDeserializer(),
         new ByteArrayDeserializer(), Duration.ofMinutes(5))) {
       if (r.key() < 0 || r.value() == null) continue;
-      ByteBuffer b = ByteBuffer.wrap(r.value());
-      int[] ids = new int[b.getInt()];
-      float[] sims = new float[ids.length];
-      for (int i = 0; i < ids.length; i++) ids[i] = b.getInt();
-      for (int i = 0; i < ids.length; i++) sims[i] = b.getFloat();
-      out.put(r.key(), new Stored(ids, sims));
+      out.put(r.key(), ListRecall.decode(r.value()));
     }
     return out;
-  }
-
-  /** Mean share of each sampled row's exact k neighbours found in its stored list ({@code exact} is indexed by sample). */
-  static double recall(Map<Integer, Stored> stored, NeighborTable exact, int[] sampleRows) {
-    double sum = 0;
-    for (int i = 0; i < sampleRows.length; i++) {
-      int[] want = exact.neighbors(i);
-      int[] got = stored.containsKey(sampleRows[i]) ? stored.get(sampleRows[i]).ids() : new int[0];
-      long hit = Arrays.stream(want).filter(w -> Arrays.stream(got).anyMatch(g -> g == w)).count();
-      sum += want.length == 0 ? 1 : (double) hit / want.length;
-    }
-    return sum / sampleRows.length;
   }
 
   /**
@@ -59,7 +38,7 @@ final class StoredListsCheck {
    * entropy comes from the stored lists instead of exact ones: mean |ΔU| / mean U, with the
    * calibrated entropy of every row under the zero-shot model of the bench (prior over the whole pool).
    */
-  static double uncertaintyError(Map<Integer, Stored> stored, NeighborTable exact, int[] sampleRows, float[] x,
+  static double uncertaintyError(Map<Integer, ListRecall.Stored> stored, NeighborTable exact, int[] sampleRows, float[] x,
       SyntheticPool pool, int images, int dim, int classes) {
     int block = 20_000;
     double scale = 100;
@@ -89,7 +68,7 @@ final class StoredListsCheck {
     double diff = 0, base = 0;
     for (int i = 0; i < sampleRows.length; i++) {
       int r = sampleRows[i];
-      Stored st = stored.getOrDefault(r, new Stored(new int[0], new float[0]));
+      ListRecall.Stored st = stored.getOrDefault(r, new ListRecall.Stored(new int[0], new float[0]));
       double approx = NeighborUncertainty.uncertainty(h[r], NeighborUncertainty.neighborEntropy(st.ids(), st.sims(), h), 1.0);
       double want = NeighborUncertainty.uncertainty(h[r],
           NeighborUncertainty.neighborEntropy(exact.neighbors(i), exact.similarities(i), h), 1.0);

@@ -1,6 +1,11 @@
 package io.alvlm.bench;
 
+import io.alvlm.avro.ImageEmbedding;
+import io.alvlm.avro.VectorPrecision;
+import io.alvlm.data.VectorBytes;
 import io.alvlm.selection.Vectors;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -25,5 +30,12 @@ record SyntheticPool(float[] features, float[] text, int n, int dim, int classes
       }
     }
     return new SyntheticPool(f, text, n, dim, classes);
+  }
+
+  /** Row {@code i} as the embedder would send it: image {@code img<i>}, fp32. */
+  ImageEmbedding embedding(int i) {
+    return ImageEmbedding.newBuilder().setId("img" + i).setModelId("synthetic")
+        .setVector(VectorBytes.float32(Arrays.copyOfRange(features, i * dim, (i + 1) * dim))).setPrecision(VectorPrecision.FLOAT32)
+        .setDim(dim).setImageTimestamp(Instant.EPOCH).setEmbeddedAt(Instant.EPOCH).build();
   }
 }

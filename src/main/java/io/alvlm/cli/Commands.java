@@ -5,6 +5,7 @@ import io.alvlm.bench.CoopBench;
 import io.alvlm.bench.EmbedBench;
 import io.alvlm.bench.ParityCommand;
 import io.alvlm.bench.PoolBench;
+import io.alvlm.bench.PoolEngineBench;
 import io.alvlm.bench.SelectBench;
 import io.alvlm.bench.ServiceBench;
 import io.alvlm.bench.TrainerBench;
@@ -35,6 +36,7 @@ final class Commands {
     benches.put("service", () -> new ServiceBench());
     benches.put("embed", () -> new EmbedBench());
     benches.put("pool", () -> new PoolBench());
+    benches.put("pool-engine", () -> new PoolEngineBench());
     benches.put("trainer", () -> new TrainerBench());
     return benches;
   }

@@ -1,5 +1,6 @@
 package io.alvlm.pool;
 
+import io.alvlm.config.ServiceConfig;
 import io.alvlm.selection.BlockProduct;
 import io.alvlm.selection.CellIndex;
 import io.alvlm.selection.Compute;
@@ -10,6 +11,7 @@ import io.alvlm.stream.Worker;
 import java.util.BitSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,17 @@ final class NeighborMaintenance implements AutoCloseable {
       Objects.requireNonNull(compute);
       Objects.requireNonNull(threads);
     }
+
+    /** The settings the service's configuration {@code c} asks for, with its {@code parts}' search and compute. */
+    static Settings from(ServiceConfig c, PoolParts parts) {
+      return new Settings(c.get(io.alvlm.config.Settings.POOL_FOLD_BATCH), c.get(io.alvlm.config.Settings.POOL_FOLD_WORK),
+          parts.neighbors(), parts.compute(), c.get(io.alvlm.config.Settings.QUERY_SEED), c.get(io.alvlm.config.Settings.POOL_THREADS));
+    }
   }
 
-  private final PoolState state;
-  private final NeighborStore store;
+  /** The pool's index (null before its first row). */
+  private final Supplier<PoolIndex> pool;
+  private final NeighborWrites store;
   private final Worker<CellIndex> cellWorker;
   private final Worker<BitSet> foldWorker;
   private final Settings settings;
@@ -46,9 +55,9 @@ final class NeighborMaintenance implements AutoCloseable {
   /** What the store says about the lists' cell numbers ({@link NeighborStore#stampedBelow}), as last written or read. */
   private int storedStamp;
 
-  NeighborMaintenance(PoolState state, NeighborStore store, Worker<CellIndex> cellWorker, Worker<BitSet> foldWorker,
+  NeighborMaintenance(Supplier<PoolIndex> pool, NeighborWrites store, Worker<CellIndex> cellWorker, Worker<BitSet> foldWorker,
       Settings settings, SlowSteps steps) {
-    this.state = Objects.requireNonNull(state);
+    this.pool = Objects.requireNonNull(pool);
     this.store = Objects.requireNonNull(store);
     this.cellWorker = Objects.requireNonNull(cellWorker);
     this.foldWorker = Objects.requireNonNull(foldWorker);
@@ -59,7 +68,7 @@ final class NeighborMaintenance implements AutoCloseable {
 
   /** After an arrival: takes a finished fold, starts the cells' training if wanted, and a fold once a batch waits. */
   void arrived() {
-    PoolIndex index = state.index();
+    PoolIndex index = pool.get();
     applyFinishedFold();
     steps.timed("cells", this::startTrainingCellsIfWanted);
     if (!foldWorker.busy() && index.unfolded() >= foldBatch()) {
@@ -84,14 +93,14 @@ final class NeighborMaintenance implements AutoCloseable {
 
   /** Newcomers per fold step: the configured batch, fewer when the pool is large (bounded work per step). */
   private int foldBatch() {
-    long perRow = Math.max(1L, state.index().workPerFold());
+    long perRow = Math.max(1L, pool.get().workPerFold());
     long byWork = settings.foldWork() / perRow;
     return (int) Math.max(1, Math.min(settings.foldBatch(), byWork));
   }
 
   /** Starts the next bounded maintenance job of the neighbour lists on the fold worker, if there is one. */
   private void startFold() {
-    state.index().startFold(foldBatch(), products()).ifPresent(job -> {
+    pool.get().startFold(foldBatch(), products()).ifPresent(job -> {
       foldWorker.start(job);
       applyFinishedFold(); // an inline executor has finished already
     });
@@ -99,7 +108,7 @@ final class NeighborMaintenance implements AutoCloseable {
 
   /** Writes the lists a finished fold job changed to the neighbour store, in this step's transaction. */
   private void applyFinishedFold() {
-    PoolIndex index = state.index();
+    PoolIndex index = pool.get();
     Optional<BitSet> done;
     try {
       done = foldWorker.take();
@@ -147,7 +156,7 @@ final class NeighborMaintenance implements AutoCloseable {
    * go to the neighbour store, each row's cell with its list). Only while no fold job owns the lists.
    */
   private void installTrainedCells() {
-    PoolIndex index = state.index();
+    PoolIndex index = pool.get();
     Optional<CellIndex> trained;
     try {
       trained = cellWorker.take();
@@ -174,7 +183,7 @@ final class NeighborMaintenance implements AutoCloseable {
    * so a check made only at idle moments waited for the stream to stop.
    */
   private void startTrainingCellsIfWanted() {
-    PoolIndex index = state.index();
+    PoolIndex index = pool.get();
     boolean first = index.wantsCells();
     if (!cellWorker.busy() && (first || index.wantsMoreCells())) {
       long seed = settings.seed() + index.probedCells(); // a re-split draws its own sample

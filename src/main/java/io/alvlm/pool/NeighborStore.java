@@ -4,6 +4,7 @@ import io.alvlm.selection.CellIndex;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -13,8 +14,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * centroid under {@code -1 - cell}; while the lists are re-stamped after the cells grew
  * ({@link CellGrowth}), under {@link #STAMPED_BELOW} the row below which their cell numbers hold.
  */
-final class NeighborStore {
-  static final String STORE = "pool-neighbors";
+final class NeighborStore implements NeighborWrites {
+  static final String STORE = PoolStores.NEIGHBORS;
   /** Far below every centroid's key. */
   private static final int STAMPED_BELOW = Integer.MIN_VALUE;
   private final KeyValueStore<Integer, byte[]> store;
@@ -38,7 +39,8 @@ final class NeighborStore {
     return lists;
   }
 
-  void putList(int row, byte[] list) {
+  @Override
+  public void putList(int row, byte[] list) {
     store.put(row, list);
   }
 
@@ -47,17 +49,24 @@ final class NeighborStore {
     return CellIndex.read(c -> store.get(centroidKey(c)));
   }
 
-  void putCells(CellIndex c) {
-    for (int i = 0; i < c.cells(); i++) store.put(centroidKey(i), c.encodeCentroid(i));
+  @Override
+  public void putCells(CellIndex c) {
+    centroids(c, store::put);
   }
 
-  /** Row below which the stored lists' cell numbers are those of the stored cells; {@link Integer#MAX_VALUE}: every row. */
-  int stampedBelow() {
+  /** Hands each of the cells' centroids to {@code put} under its key in this store. */
+  static void centroids(CellIndex c, BiConsumer<Integer, byte[]> put) {
+    for (int i = 0; i < c.cells(); i++) put.accept(centroidKey(i), c.encodeCentroid(i));
+  }
+
+  @Override
+  public int stampedBelow() {
     byte[] b = store.get(STAMPED_BELOW);
     return b == null ? Integer.MAX_VALUE : java.nio.ByteBuffer.wrap(b).getInt();
   }
 
-  void putStampedBelow(int row) {
+  @Override
+  public void putStampedBelow(int row) {
     if (row == Integer.MAX_VALUE) store.delete(STAMPED_BELOW);
     else store.put(STAMPED_BELOW, java.nio.ByteBuffer.allocate(4).putInt(row).array());
   }

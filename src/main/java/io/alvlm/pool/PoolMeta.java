@@ -1,5 +1,6 @@
 package io.alvlm.pool;
 
+import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -43,6 +44,11 @@ public final class PoolMeta {
 
   void arrived() {
     store.put(NEW_SINCE_ROUND, newSinceRound() + 1);
+  }
+
+  /** What {@code n} calls of {@link #arrived} leave in a new pool's counters, by key. */
+  static Map<String, Long> afterArrivals(long n) {
+    return Map.of(NEW_SINCE_ROUND, n);
   }
 
   /** The model version the pool's last round scored with; -1 before any. */

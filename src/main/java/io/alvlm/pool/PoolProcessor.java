@@ -1,7 +1,6 @@
 package io.alvlm.pool;
 
 import io.alvlm.avro.ImageEmbedding;
-import io.alvlm.avro.ImageStatus;
 import io.alvlm.avro.Label;
 import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.RoundControl;
@@ -15,7 +14,6 @@ import io.alvlm.stream.ModelStore;
 import io.alvlm.stream.ServiceMetrics;
 import io.alvlm.stream.Worker;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.Objects;
@@ -95,9 +93,8 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     PoolNotices notices = new PoolNotices(out);
     labels = new LabelApplication(state, deadlines, context.getStateStore(PoolStores.AGREEMENT), notices, out, metrics);
     NeighborStore neighborStore = new NeighborStore(context.getStateStore(NeighborStore.STORE));
-    neighbors = new NeighborMaintenance(state, neighborStore, cellWorker, foldWorker,
-        new NeighborMaintenance.Settings(config.get(Settings.POOL_FOLD_BATCH), config.get(Settings.POOL_FOLD_WORK),
-            parts.neighbors(), parts.compute(), config.get(Settings.QUERY_SEED), config.get(Settings.POOL_THREADS)), steps);
+    neighbors = new NeighborMaintenance(state::index, neighborStore, cellWorker, foldWorker,
+        NeighborMaintenance.Settings.from(config, parts), steps);
     RoundSettings roundSettings = RoundSettings.from(config);
     SpendingRules spending = SpendingRules.from(config);
     QueryRounds queryRounds = new QueryRounds(parts.strategy(), spending, roundSettings, metrics, state,
@@ -167,8 +164,7 @@ public final class PoolProcessor implements Processor<String, SpecificRecord, St
     long now = context.currentSystemTimeMs();
     index = state.index(v.length);
     int row = index.nextRow();
-    PoolEntry entry = PoolEntry.newBuilder().setId(key).setUri(e.getUri()).setVector(e.getVector()).setHalf(half)
-        .setDim(e.getDim()).setStatus(ImageStatus.UNLABELED).setArrivedAt(Instant.ofEpochMilli(now)).setRow(row).build();
+    PoolEntry entry = PoolCodec.arrived(e, row, now);
     steps.timed("storing the entry", () -> state.pool.put(key, entry));
     index.place(key, row, v, PoolStatus.UNLABELED, -1, null);
     state.meta.arrived();

@@ -20,11 +20,21 @@ public final class PoolStores {
   public static final String STOP = "stop-state";
   /** Per annotator, their rechecked labels ({@link LabelApplication}). */
   public static final String AGREEMENT = "agreement";
+  /** The neighbour lists and cells ({@link NeighborStore}). */
+  public static final String NEIGHBORS = "pool-neighbors";
   /** Changelog settings of the neighbour store: 64 MiB segments, compacted once a fifth is superseded. */
   static final Map<String, String> NEIGHBOR_CHANGELOG = Map.of("segment.bytes", Integer.toString(64 << 20),
       "min.cleanable.dirty.ratio", "0.2");
 
   private PoolStores() {}
+
+  /**
+   * The stores a preload writes ({@link PoolPreload}), each with its changelog topic's settings beyond
+   * compaction: {@code pool}, {@code pool-meta} and {@code pool-neighbors}.
+   */
+  public static Map<String, Map<String, String>> preloaded() {
+    return Map.of(POOL, Map.of(), PoolMeta.STORE, Map.of(), NeighborStore.STORE, NEIGHBOR_CHANGELOG);
+  }
 
   /** The stores, for the pool processor's supplier. */
   public static Set<StoreBuilder<?>> builders(Serde<PoolEntry> entries, Serde<QueryRound> rounds) {

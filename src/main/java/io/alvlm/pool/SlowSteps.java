@@ -16,6 +16,7 @@ final class SlowSteps {
   /** A part of a step longer than this is named in the slow-step log. */
   private static final long NOTED_PART_NANOS = 100_000_000L;
 
+  /** Null when {@link #unmetered}: the GPU bundle has no Micrometer. */
   private final ServiceMetrics metrics;
   /** What the current step did besides its record or tick, for the slow-step log. */
   private final StringBuilder note = new StringBuilder();
@@ -24,15 +25,24 @@ final class SlowSteps {
     this.metrics = Objects.requireNonNull(metrics);
   }
 
+  private SlowSteps() {
+    this.metrics = null;
+  }
+
+  /** Steps for the slow-step log alone, with no metrics: the engine without the service ({@link PoolEngine}). */
+  static SlowSteps unmetered() {
+    return new SlowSteps();
+  }
+
   /** Runs {@code step} ({@code what}: "a record", "a punctuation") as one timed stream-thread step. */
   void step(String what, Runnable step) {
-    metrics.streamThreadStep();
+    if (metrics != null) metrics.streamThreadStep();
     long t0 = System.nanoTime();
     try {
       step.run();
     } finally {
       long took = System.nanoTime() - t0;
-      metrics.poolStep(took);
+      if (metrics != null) metrics.poolStep(took);
       if (took > SLOW_STEP_NANOS) {
         LOG.warn("slow pool step: {} took {} ms{}", what, took / 1_000_000, note);
       }

@@ -13,15 +13,17 @@ class PoolBenchDefaultsTest {
   void theBenchsPoolKnobsDefaultToTheServicesSettings() {
     PoolBench bench = new PoolBench();
     new CommandLine(bench).parseArgs();
-    assertEquals(Settings.CEC_NEIGHBORS.defaultValue(), bench.neighbors);
-    assertEquals(Integer.parseInt(Settings.CEC_NEIGHBORS_CELLS.defaultValue()), bench.cells);
-    assertEquals(Integer.parseInt(Settings.CEC_NEIGHBORS_NPROBE.defaultValue()), bench.nprobe);
-    assertEquals(Integer.parseInt(Settings.CEC_KMEANS_INITS.defaultValue()), bench.kmeansInits);
-    assertEquals(Integer.parseInt(Settings.CEC_KMEANS_SAMPLED_INITS.defaultValue()), bench.kmeansSampledInits);
-    assertEquals(Integer.parseInt(Settings.CEC_KMEANS_MAX_ROWS.defaultValue()), bench.kmeansRowsPerCentre);
-    assertEquals(Integer.parseInt(Settings.POOL_FOLD_BATCH.defaultValue()), bench.foldBatch);
-    assertEquals(Long.parseLong(Settings.POOL_FOLD_WORK.defaultValue()), bench.foldWork);
-    assertEquals(Settings.POOL_FEATURES_PRECISION.defaultValue(), bench.featurePrecision);
+    assertEquals(Settings.CEC_NEIGHBORS.defaultValue(), bench.knobs.neighbors);
+    assertEquals(Integer.parseInt(Settings.CEC_NEIGHBORS_CELLS.defaultValue()), bench.knobs.cells);
+    assertEquals(Integer.parseInt(Settings.CEC_NEIGHBORS_NPROBE.defaultValue()), bench.knobs.nprobe);
+    assertEquals(Integer.parseInt(Settings.CEC_KMEANS_INITS.defaultValue()), bench.knobs.kmeansInits);
+    assertEquals(Integer.parseInt(Settings.CEC_KMEANS_SAMPLED_INITS.defaultValue()), bench.knobs.kmeansSampledInits);
+    assertEquals(Integer.parseInt(Settings.CEC_KMEANS_MAX_ROWS.defaultValue()), bench.knobs.kmeansRowsPerCentre);
+    assertEquals(Integer.parseInt(Settings.POOL_FOLD_BATCH.defaultValue()), bench.knobs.foldBatch);
+    assertEquals(Long.parseLong(Settings.POOL_FOLD_WORK.defaultValue()), bench.knobs.foldWork);
+    assertEquals(Settings.POOL_FEATURES_PRECISION.defaultValue(), bench.knobs.featurePrecision);
+    assertEquals(Settings.POOL_THREADS.defaultValue(), bench.knobs.threads);
+    assertEquals(Settings.COMPUTE_DEVICE.defaultValue(), bench.knobs.device);
     assertEquals("auto", bench.poolHeap);
   }
 

@@ -81,4 +81,21 @@ class PoolBenchIT {
     assertTrue(restored.get("restart-crash") * 10 < restored.get("takeover"), "the stores outlived the SIGKILL: " + restored);
     assertTrue(restored.get("takeover-standby") * 10 < restored.get("takeover"), "the standby was warm: " + restored);
   }
+  /**
+   * A preloaded pool: 1,500 rows folded by the engine and written to the changelogs, restored by the pool
+   * JVM, then 500 more arrive; the lists of all 2,000 are exact (recall 1) and every later start sees 2,000.
+   */
+  @Test
+  void preloadsTheChangelogsThenIngestsTheRest() {
+    Run run = bench("bench", "pool", "--preload", "1500", "--images", "500", "--dim", "64", "--classes", "10", "--budget", "20",
+        "--k", "5", "--sample", "200", "--kmeans-inits", "1", "--pool-heap", "512m", "--timeout-minutes", "3");
+    assertEquals(0, run.exit(), run.out() + run.err());
+    List<String> lines = run.out().strip().lines().toList();
+    String lastLine = lines.get(lines.size() - 1);
+    assertTrue(lastLine.matches("pool: images 500 preload 1500 dim 64 neighbors exact ingest [0-9]+/s recall@5 1[.]00 round .*"),
+        "last line: " + lastLine);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("preload: 1500 rows folded by the engine in ")), run.out());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("preload restored after ")), run.out());
+    assertTrue(run.out().contains("takeover (state directory wiped, restored from the changelogs): ready in "), run.out());
+  }
 }

@@ -48,7 +48,7 @@ class GrownCellsRestoreTest {
   }
 
   private NeighborMaintenance maintenance(PoolState state, NeighborStore store) {
-    return new NeighborMaintenance(state, store, Worker.on(Runnable::run), Worker.on(Runnable::run),
+    return new NeighborMaintenance(state::index, store, Worker.on(Runnable::run), Worker.on(Runnable::run),
         new NeighborMaintenance.Settings(64, Long.MAX_VALUE, GROWING, Compute.Settings.defaults(), 1, PoolThreads.of(2)),
         new SlowSteps(metrics));
   }

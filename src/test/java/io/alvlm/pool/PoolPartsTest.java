@@ -290,7 +290,7 @@ class PoolPartsTest {
         Serdes.Integer(), Serdes.ByteArray()).withLoggingDisabled().build();
     raw.init(context.getStateStoreContext(), raw);
     NeighborStore store = new NeighborStore(raw);
-    NeighborMaintenance maintenance = new NeighborMaintenance(state, store, Worker.on(Runnable::run), Worker.on(Runnable::run),
+    NeighborMaintenance maintenance = new NeighborMaintenance(state::index, store, Worker.on(Runnable::run), Worker.on(Runnable::run),
         new NeighborMaintenance.Settings(4, Long.MAX_VALUE, NeighborSearch.exact(), io.alvlm.selection.Compute.Settings.defaults(), 1,
             io.alvlm.selection.PoolThreads.of(2)),
         new SlowSteps(metrics));
