@@ -134,7 +134,9 @@ class WorkbenchRecheckIT {
 
           // carol answers it: the pool counts it for "it", whose label it checked, and the progress table says so
           new Actions(carol).sendKeys("1").perform();
-          String row = new WebDriverWait(carol, WAIT).until(x -> x.findElements(By.cssSelector("#annotators tbody tr")).stream()
+          // the panel redraws its table every 3 s: a row read as it is replaced is read again
+          String row = new WebDriverWait(carol, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+              .until(x -> x.findElements(By.cssSelector("#annotators tbody tr")).stream()
               .map(WebElement::getText).filter(t -> t.startsWith("it ") && t.endsWith("(1)")).findFirst().orElse(null));
           assertTrue(row.endsWith("0.67 (1)") || row.endsWith("0.33 (1)"), "agreement (kept + 1) / (1 + 2): " + row);
           assertFalse(carol.findElement(By.id("paused")).isDisplayed(), "rounds run");
@@ -148,7 +150,8 @@ class WorkbenchRecheckIT {
             notices.send(new ProducerRecord<>(topics.notices.name(), "pool", PoolNotice.newBuilder(latest).setPaused(true)
                 .setResumeAtImages(264).build())).get();
           }
-          String paused = new WebDriverWait(carol, WAIT).until(x -> x.findElement(By.id("paused")).isDisplayed()
+          String paused = new WebDriverWait(carol, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+              .until(x -> x.findElement(By.id("paused")).isDisplayed()
               ? x.findElement(By.id("paused")).getText() : null);
           assertTrue(paused.startsWith("Rounds are paused") && paused.contains("264 images")
               && paused.contains("alvlm rounds resume"), paused);
