@@ -89,6 +89,7 @@ class PoolRestartIT {
    * that a kept store holds what the changelogs committed, no more and no less.
    */
   @Test
+  @org.junit.jupiter.api.Tag("long") // about two minutes more: out of the default run (pom.xml, it.excluded.groups)
   void aPoolKilledWhileItCommitsKeepsWhatItsChangelogsSayAndEndsAsOneThatNeverStopped() throws Exception {
     float[] features = Npy.readFloats(Fixtures.cecSmall().resolve("features.npy")).data();
     float[] text = Npy.readFloats(Fixtures.cecSmall().resolve("text.npy")).data();

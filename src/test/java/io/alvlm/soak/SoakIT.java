@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing lost or doubled, every fault recovered from, every process sampled into samples.csv.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.Tag("long") // three minutes of a clock: out of the default run (pom.xml, it.excluded.groups)
 // the soak is three minutes of a clock, mostly waiting: it runs beside the other ITs (failsafe's parallel
 // mode), but not beside those whose checks are timed
 @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
