@@ -155,6 +155,9 @@ public final class PoolBench implements Callable<Integer> {
             : ", the last ones:\n  " + String.join("\n  ", slow.subList(Math.max(0, slow.size() - 5), slow.size())));
         memory = service.memory();
         heapAfterGc = service.heapAfterGcBytes();
+        // the round's record committed first: the SIGKILL below would abort a transaction still open
+        limit.await("the round recorded", POLL, () -> !TopicSnapshot.read(kafka.clientConfig(), topics.rounds.name(),
+            topics.rounds.valueSerde().deserializer(), Duration.ofSeconds(10)).isEmpty());
         // as a crash ends a pool that has been writing: its stores flushed memtables since they opened
         service.kill();
       }

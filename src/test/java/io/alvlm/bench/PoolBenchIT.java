@@ -86,6 +86,7 @@ class PoolBenchIT {
    * JVM, then 500 more arrive; the lists of all 2,000 are exact (recall 1) and every later start sees 2,000.
    */
   @Test
+  @org.junit.jupiter.api.Tag("long") // about 85 s: out of the default run (pom.xml, it.excluded.groups); PoolPreloadTest covers preload = ingest
   void preloadsTheChangelogsThenIngestsTheRest() {
     Run run = bench("bench", "pool", "--preload", "1500", "--images", "500", "--dim", "64", "--classes", "10", "--budget", "20",
         "--k", "5", "--sample", "200", "--kmeans-inits", "1", "--pool-heap", "512m", "--timeout-minutes", "3");
