@@ -25,11 +25,11 @@ class StreamsConfigTest {
   }
 
   @Test
-  void transactionalStoresStayAtKafkasDefaultOffUnlessTheOperatorTurnsThemOn() {
+  void storesAreTransactionalUnlessTheOperatorSaysOtherwise() {
     StreamsConfig effective = new StreamsConfig(AlvlmService.streamsConfig(ServiceConfig.of(Map.of())));
-    assertEquals(false, effective.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG));
-    StreamsConfig on = new StreamsConfig(AlvlmService.streamsConfig(ServiceConfig.of(
-        Map.of("kafka." + StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true"))));
-    assertEquals(true, on.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG));
+    assertEquals(true, effective.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG));
+    StreamsConfig off = new StreamsConfig(AlvlmService.streamsConfig(ServiceConfig.of(
+        Map.of("kafka." + StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "false"))));
+    assertEquals(false, off.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG));
   }
 }
