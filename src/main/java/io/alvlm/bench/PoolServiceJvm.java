@@ -74,6 +74,12 @@ final class PoolServiceJvm implements AutoCloseable {
     // whatever level a test's or user's logging configuration sets
     cmd.add("-Dorg.slf4j.simpleLogger.log.io.alvlm.stream.RestoreLog=info");
     cmd.add("-Dorg.slf4j.simpleLogger.log.io.alvlm.pool.PoolRestore=info");
+    // and when: the standby's takeover is timed from these lines' times
+    cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+    cmd.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+    // which instance got which task, active or standby: what a standby that never warms is read from
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StreamsPartitionAssignor=info");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.assignment=info");
     String extra = System.getenv("ALVLM_POOL_JVM_OPTS"); // more options for the pool's JVM, e.g. native memory tracking
     if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
     System.getProperties().stringPropertyNames().stream().filter(k -> FORWARDED.stream().anyMatch(k::startsWith)).sorted()

@@ -26,6 +26,8 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
    * leaves a transaction marker past the last record, which a standby's lag may count.
    */
   private static final long WARM_LAG = 100;
+  /** How long a standby JVM is given to hold a warm standby before it is started again. */
+  private static final Duration WARM_WAIT = Duration.ofSeconds(90);
   private static final Pattern RESTORED = Pattern.compile("restored (\\d+) records of store (\\S+) \\(changelog partition \\S+\\) in ([0-9.]+) s");
   private static final Pattern SCANNED = Pattern.compile("pool restored: (\\d+) images .* in (\\d+) ms");
 
@@ -98,37 +100,101 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
     try (var w = Files.newBufferedWriter(standbyConfig)) {
       p.store(w, "bench pool: the standby's settings");
     }
-    try (PoolServiceJvm active = PoolServiceJvm.start("standby-active", configFile, heap, log("standby-active"), limit)) {
-      limit.await("standby-active", POLL, () -> current(active));
-      try (PoolServiceJvm standby = PoolServiceJvm.start("standby", standbyConfig, heap, log("standby"), limit)) {
-        long w0 = System.nanoTime();
-        limit.await("standby warm", POLL, () -> {
-          PoolBenchChild.Tasks t = standby.tasks();
-          return t.standby() >= 1 && t.lag() <= WARM_LAG;
-        });
-        double warm = (System.nanoTime() - w0) / 1e9;
+    try (PoolServiceJvm first = PoolServiceJvm.start("standby-active", configFile, heap, log("standby-active"), limit)) {
+      limit.await("standby-active", POLL, () -> current(first));
+      Warm warm = warmPair(first, standbyConfig);
+      try (PoolServiceJvm second = warm.second()) {
+        PoolServiceJvm active = warm.activeIsFirst() ? first : second;
+        PoolServiceJvm standby = warm.activeIsFirst() ? second : first;
         java.time.LocalTime killedAt = java.time.LocalTime.now();
         long k0 = System.nanoTime();
         active.kill();
         limit.await("standby takeover", POLL, () -> current(standby));
         double seconds = (System.nanoTime() - k0) / 1e9;
         standby.stop();
-        String moved = restoreStart(standby).map(t -> String.format(Locale.ROOT, "%.1f s", Math.floorMod(
+        String moved = restoreStart(standby, killedAt).map(t -> String.format(Locale.ROOT, "%.1f s", Math.floorMod(
             Duration.between(killedAt, t).toMillis(), 86_400_000L) / 1e3)).orElse("? s (not logged)");
         System.out.printf("takeover-standby (a warm standby on its own state directory, warm %.1f s after its start; the "
             + "active JVM SIGKILLed): the standby served the pool whole and current %.1f s after the SIGKILL; the task moved "
-            + "to it (its restore began) after %s: the group noticing the active instance gone (session.timeout.ms)%n", warm,
-            seconds, moved);
-        System.out.printf("takeover-standby: %s%n", whereTheTimeWent(standby));
+            + "to it (its restore began) after %s: the group noticing the active instance gone (session.timeout.ms)%n",
+            warm.seconds(), seconds, moved);
+        System.out.printf("takeover-standby: %s%n", whereTheTimeWent(standby, killedAt));
         return seconds;
       }
     }
   }
 
-  /** When the standby, made active, began restoring the pool store: the first such line of its log (HH:mm:ss.SSS). */
-  private static java.util.Optional<java.time.LocalTime> restoreStart(PoolServiceJvm service) {
-    return service.logLines("restoring store pool from").stream().findFirst().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
-        .map(l -> java.time.LocalTime.parse(l.substring(0, 12)));
+  /**
+   * A second pool JVM beside {@code first}, waited on until one of the two holds the tasks active and
+   * the other holds standbys within {@link #WARM_LAG} records of the changelogs' ends. The group may give
+   * the newcomer the active tasks (both count as caught up when the changelogs are short); then the roles
+   * are swapped. A newcomer that holds no warm standby within {@link #WARM_WAIT} is stopped and one more is
+   * started on a wiped state directory; the failure names what both held.
+   */
+  private Warm warmPair(PoolServiceJvm first, Path standbyConfig) throws Exception {
+    String seen = "";
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      PoolBench.delete(Path.of(stateDirOf(standbyConfig)), false);
+      String role = attempt == 1 ? "standby" : "standby-" + attempt;
+      PoolServiceJvm second = PoolServiceJvm.start(role, standbyConfig, heap, log(role), limit);
+      long w0 = System.nanoTime();
+      try {
+        while (System.nanoTime() - w0 < WARM_WAIT.toNanos()) {
+          PoolBenchChild.Tasks a = first.tasks();
+          PoolBenchChild.Tasks b = second.tasks();
+          seen = "the first pool JVM held " + a.line() + ", the second " + b.line();
+          if (warmStandby(a, b)) return new Warm(second, true, (System.nanoTime() - w0) / 1e9);
+          if (warmStandby(b, a)) return new Warm(second, false, (System.nanoTime() - w0) / 1e9);
+          limit.check("standby warm (" + seen + ")");
+          Thread.sleep(POLL.toMillis());
+        }
+      } catch (Exception e) {
+        second.close();
+        throw e;
+      }
+      System.out.printf("takeover-standby: no warm standby within %d s (%s); starting the second JVM again%n",
+          WARM_WAIT.toSeconds(), seen);
+      second.stop();
+    }
+    throw new IllegalStateException("bench pool: standby warm did not happen in two tries of " + WARM_WAIT.toSeconds()
+        + " s (" + seen + "; the pool-standby*.log files under " + work + " say how the group assigned the tasks)");
+  }
+
+  /** Whether {@code active} holds the tasks active and {@code standby} holds only standbys, caught up. */
+  private static boolean warmStandby(PoolBenchChild.Tasks active, PoolBenchChild.Tasks standby) {
+    return active.active() >= 1 && active.standby() == 0 && standby.active() == 0 && standby.standby() >= 1
+        && standby.lag() <= WARM_LAG;
+  }
+
+  private static String stateDirOf(Path config) throws java.io.IOException {
+    Properties p = new Properties();
+    try (var r = Files.newBufferedReader(config)) {
+      p.load(r);
+    }
+    return p.getProperty("state.dir");
+  }
+
+  /** A second pool JVM, which of the two holds the tasks active, and how long the standby took to warm. */
+  private record Warm(PoolServiceJvm second, boolean activeIsFirst, double seconds) {}
+
+  /**
+   * When the standby, made active, began restoring the pool store: the first such line of its log
+   * (HH:mm:ss.SSS) after {@code since}.
+   */
+  private static java.util.Optional<java.time.LocalTime> restoreStart(PoolServiceJvm service, java.time.LocalTime since) {
+    return service.logLines("restoring store pool from").stream().flatMap(l -> timeOf(l).stream())
+        .filter(t -> after(t, since)).findFirst();
+  }
+
+  /** The time a log line starts with, when it starts with one (HH:mm:ss.SSS). */
+  private static java.util.Optional<java.time.LocalTime> timeOf(String line) {
+    return line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*") ? java.util.Optional.of(java.time.LocalTime.parse(line.substring(0, 12)))
+        : java.util.Optional.empty();
+  }
+
+  /** Whether {@code t} is at or after {@code since}, on a clock that may have passed midnight in between. */
+  private static boolean after(java.time.LocalTime t, java.time.LocalTime since) {
+    return Math.floorMod(Duration.between(since, t).toMillis(), 86_400_000L) < 43_200_000L;
   }
 
   private Path log(String role) {
@@ -137,16 +203,22 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
 
   /** The changelog records its start restored, store by store, and the scan that rebuilt the pool, from its log. */
   private static String whereTheTimeWent(PoolServiceJvm service) {
+    return whereTheTimeWent(service, null);
+  }
+
+  /** As {@link #whereTheTimeWent(PoolServiceJvm)}, from the lines logged at or after {@code since} (all when null). */
+  private static String whereTheTimeWent(PoolServiceJvm service, java.time.LocalTime since) {
+    java.util.function.Predicate<String> logged = l -> since == null || timeOf(l).filter(t -> after(t, since)).isPresent();
     long records = 0;
     List<String> stores = new ArrayList<>();
-    for (String line : service.logLines("restored ")) {
+    for (String line : service.logLines("restored ").stream().filter(logged).toList()) {
       Matcher m = RESTORED.matcher(line);
       if (!m.find()) continue;
       records += Long.parseLong(m.group(1));
       stores.add(m.group(2) + " " + m.group(1) + " in " + m.group(3) + " s");
     }
     String scan = "no pool scan logged";
-    for (String line : service.logLines("pool restored: ")) {
+    for (String line : service.logLines("pool restored: ").stream().filter(logged).toList()) {
       Matcher m = SCANNED.matcher(line);
       if (m.find()) scan = String.format(Locale.ROOT, "pool read back from its stores: %s images in %.1f s", m.group(1),
           Long.parseLong(m.group(2)) / 1e3);
