@@ -45,6 +45,8 @@ public final class AnnotationDesk {
   private final TreeMap<Long, long[]> perRound = new TreeMap<>();
   /** When each annotator last asked for work: who is at the desk now. */
   private final Map<String, Long> seen = new HashMap<>();
+  /** Requests answered above the committed offset: a re-read skips them. */
+  private final AnsweredOffsets answered = new AnsweredOffsets();
 
   /** A request as shown to one annotator; {@code correcting} when it is back after an undo. */
   public record Shown(AnnotationRequest request, boolean correcting) {}
@@ -102,7 +104,7 @@ public final class AnnotationDesk {
 
   /** Adds a request read at {@code partition}/{@code offset}; one already known (a re-read) is ignored. */
   public synchronized void add(AnnotationRequest r, int partition, long offset) {
-    if (byQuery.containsKey(r.getQueryId())) {
+    if (byQuery.containsKey(r.getQueryId()) || answered.contains(partition, offset)) {
       return;
     }
     Entry e = new Entry(r, partition, offset);
@@ -111,8 +113,20 @@ public final class AnnotationDesk {
     perRound.computeIfAbsent(r.getRound(), k -> new long[2])[0]++;
   }
 
+  /** Notes requests answered before this desk read them (the committed offset's metadata): they are not offered. */
+  public synchronized void answeredBefore(int partition, List<Long> offsets) {
+    answered.addAll(partition, offsets);
+  }
+
+  /** Offsets at or above {@code committed} answered, or whose labels ({@code writing}) commit now: that commit's metadata. */
+  public synchronized List<Long> answeredAbove(int partition, long committed, Collection<String> writing) {
+    return answered.above(partition, committed, writing.stream().map(byQuery::get)
+        .filter(e -> e != null && e.partition == partition).map(e -> e.offset).toList());
+  }
+
   /** Forgets the requests of a partition this instance no longer owns (its new owner offers them). */
   public synchronized void dropPartition(int partition) {
+    answered.drop(partition);
     TreeMap<Long, Entry> gone = byPartition.remove(partition);
     if (gone != null) {
       gone.values().forEach(e -> byQuery.remove(e.queryId()));
@@ -271,20 +285,20 @@ public final class AnnotationDesk {
   public synchronized Map<Integer, Long> committable(Collection<String> writing, long now) {
     Map<Integer, Long> out = new TreeMap<>();
     byPartition.forEach((p, entries) -> {
-      long next = entries.isEmpty() ? -1 : entries.lastKey() + 1;
-      for (Entry e : entries.values()) {
-        boolean finished = e.expired(now) || (e.emitted != null && (e.written || writing.contains(e.queryId())));
-        if (!finished) {
-          next = e.offset;
-          break;
-        }
-      }
-      if (next >= 0) {
-        out.put(p, next);
-      }
+      long next = commitPoint(entries, writing, now);
+      if (next >= 0) out.put(p, next);
     });
     return out;
   }
+
+  /** The first request not finished, or one past the last read; -1 when none is held. */
+  private static long commitPoint(TreeMap<Long, Entry> entries, Collection<String> writing, long now) {
+    for (Entry e : entries.values()) {
+      if (!e.expired(now) && (e.emitted == null || !(e.written || writing.contains(e.queryId())))) return e.offset;
+    }
+    return entries.isEmpty() ? -1 : entries.lastKey() + 1;
+  }
+
 
   /** Notes that the labels of these requests are committed, and forgets finished requests nobody can undo. */
   public synchronized void written(Collection<String> queryIds, long now) {
@@ -292,8 +306,10 @@ public final class AnnotationDesk {
       Entry e = byQuery.get(q);
       if (e != null) {
         e.written = true;
+        answered.add(e.partition, e.offset);
       }
     }
+    byPartition.forEach((p, entries) -> answered.pruneBelow(p, commitPoint(entries, queryIds, now)));
     Set<String> undoable = new HashSet<>();
     history.values().forEach(undoable::addAll);
     current.values().forEach(undoable::add);

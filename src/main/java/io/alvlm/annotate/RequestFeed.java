@@ -93,7 +93,12 @@ public final class RequestFeed implements AutoCloseable {
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> parts) {}
+        public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+          // requests answered past the committed offset ride on the commit's metadata: not offered again
+          c.committed(new java.util.HashSet<>(parts)).forEach((tp, committed) -> {
+            if (committed != null) desk.answeredBefore(tp.partition(), AnsweredOffsets.parse(committed.metadata()));
+          });
+        }
       });
       while (running.get()) {
         try {
@@ -145,8 +150,8 @@ public final class RequestFeed implements AutoCloseable {
         producer.send(new ProducerRecord<>(topics.labels.name(), b.label.getId(), b.label));
       }
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      desk.committable(queryIds, now).forEach((part, off) ->
-          offsets.put(new TopicPartition(topics.queries.name(), part), new OffsetAndMetadata(off)));
+      desk.committable(queryIds, now).forEach((part, off) -> offsets.put(new TopicPartition(topics.queries.name(), part),
+          new OffsetAndMetadata(off, AnsweredOffsets.metadata(desk.answeredAbove(part, off, queryIds)))));
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
       }

@@ -192,4 +192,51 @@ class AnnotationDeskTest {
     assertTrue(left.lease("ann", LEASE / 2).isEmpty());
     assertEquals("a", leased(left, "ann", LEASE + 1));
   }
+
+  @Test
+  void answersPastAnOpenRequestRideOnTheCommitAndARestartedDeskSkipsThem() {
+    // a (offset 0) stays open; b and c (offsets 1, 2) are answered: the commit stays at 0 and names 1-2
+    AnnotationDesk d = desk(1, request("a", 0.9, 99_999), request("b", 0.5, 99_999), request("c", 0.1, 99_999));
+    assertEquals("a", leased(d, "ann", 0));
+    assertEquals("b", leased(d, "bob", 0));
+    d.answer("bob", "q-b", Answer.labeled("cat"), 10);
+    assertEquals(Map.of(0, 0L), d.committable(Set.of("q-b"), 10));
+    assertEquals(List.of(1L), d.answeredAbove(0, 0, Set.of("q-b")));
+    d.written(Set.of("q-b"), 10);
+    assertEquals("c", leased(d, "bob", 20));
+    d.answer("bob", "q-c", Answer.labeled("dog"), 30);
+    List<Long> above = d.answeredAbove(0, d.committable(Set.of("q-c"), 30).get(0), Set.of("q-c"));
+    assertEquals(List.of(1L, 2L), above);
+    d.written(Set.of("q-c"), 30);
+    // a new desk (a restart) reads all three again from offset 0, told what the commit's metadata says
+    AnnotationDesk restarted = new AnnotationDesk(1, LEASE);
+    restarted.answeredBefore(0, AnsweredOffsets.parse(AnsweredOffsets.metadata(above)));
+    restarted.add(request("a", 0.9, 99_999), 0, 0);
+    restarted.add(request("b", 0.5, 99_999), 0, 1);
+    restarted.add(request("c", 0.1, 99_999), 0, 2);
+    assertEquals("a", leased(restarted, "ann", 100));
+    assertTrue(restarted.lease("bob", 100).isEmpty(), "b and c were answered before the restart");
+    assertEquals(List.of(1L, 2L), restarted.answeredAbove(0, 0, Set.of()), "the next commit carries them on");
+    restarted.answer("ann", "q-a", Answer.labeled("cat"), 200);
+    assertEquals(Map.of(0, 1L), restarted.committable(Set.of("q-a"), 200));
+    restarted.written(Set.of("q-a"), 200);
+    assertEquals(List.of(1L, 2L), restarted.answeredAbove(0, 1, Set.of()), "still above the commit at 1");
+    assertEquals(List.of(), restarted.answeredAbove(0, 3, Set.of()));
+  }
+
+  @Test
+  void theCommitMetadataIsRangesAndStaysUnderTheBrokersLimit() {
+    assertEquals("answered:3-5,7,9-10", AnsweredOffsets.metadata(List.of(3L, 4L, 5L, 7L, 9L, 10L)));
+    assertEquals("", AnsweredOffsets.metadata(List.of()));
+    assertEquals(List.of(3L, 4L, 5L, 7L, 9L, 10L), AnsweredOffsets.parse("answered:3-5,7,9-10"));
+    assertEquals(List.of(), AnsweredOffsets.parse("someone else's metadata"));
+    assertEquals(List.of(), AnsweredOffsets.parse("answered:3-x"));
+    List<Long> scattered = new java.util.ArrayList<>();
+    for (long o = 0; o < 20_000; o += 2) scattered.add(1_000_000_000L + o);
+    String m = AnsweredOffsets.metadata(scattered);
+    assertTrue(m.length() <= AnsweredOffsets.MAX_METADATA, "length " + m.length());
+    List<Long> kept = AnsweredOffsets.parse(m);
+    assertEquals(scattered.subList(0, kept.size()), kept, "the lowest offsets are kept, the highest left out");
+    assertTrue(kept.size() > 100 && kept.size() < scattered.size(), "kept " + kept.size());
+  }
 }
