@@ -39,6 +39,8 @@ final class RollingUpgrade {
   private final List<String> problems = new ArrayList<>();
   private int restarted;
   private boolean played;
+  /** Label records of each version (v OLD, v NEW) that the pool read while it was the old build. */
+  private final long[] oldPoolRead = new long[2];
 
   RollingUpgrade(Cluster cluster, Sampler sampler, Path configs, PrintStream out) {
     this.cluster = cluster;
@@ -68,6 +70,10 @@ final class RollingUpgrade {
       Path config = configs.resolve(name + ".properties");
       ChaosSettings.write(config, unpinned(config));
       sampler.scrape(p); // the old instance's last counts of the Label versions it read
+      if (name.equals("pool")) {
+        oldPoolRead[0] = sampler.labels().count(name, "read", OLD);
+        oldPoolRead[1] = sampler.labels().count(name, "read", NEW);
+      }
       long t0 = System.nanoTime();
       cluster.hold(name, true);
       p.stop();
@@ -110,12 +116,15 @@ final class RollingUpgrade {
    * @param extraDeadLetters dead letters beyond one per corrupt input
    */
   Outcome outcome(LabelVersionCounts labels, long withNote, int extraDeadLetters) {
-    return outcome(played, restarted, problems, labels, withNote, extraDeadLetters);
+    return outcome(played, restarted, problems, oldPoolRead, labels, withNote, extraDeadLetters);
   }
 
-  /** {@link #outcome(LabelVersionCounts, long, int)} of an upgrade that restarted {@code restarted} roles and found {@code found}. */
-  static Outcome outcome(boolean played, int restarted, List<String> found, LabelVersionCounts labels, long withNote,
-      int extraDeadLetters) {
+  /**
+   * {@link #outcome(LabelVersionCounts, long, int)} of an upgrade that restarted {@code restarted} roles
+   * and found {@code found}, whose pool had read {@code oldPoolRead} (v OLD, v NEW) as the old build.
+   */
+  static Outcome outcome(boolean played, int restarted, List<String> found, long[] oldPoolRead, LabelVersionCounts labels,
+      long withNote, int extraDeadLetters) {
     List<String> p = new ArrayList<>(found);
     if (!played) {
       p.add("upgrade: never played (the run ended before its halfway mark)");
@@ -136,9 +145,10 @@ final class RollingUpgrade {
       p.add("upgrade: no label on alvlm.labels carries the annotator's note");
     }
     String line = String.format(Locale.ROOT, "soak: upgrade: %d/%d roles restarted on Label v%d; labels read v%d %d v%d %d by the "
-        + "pool (the only role with a Label source); written v%d %d v%d %d by the workbench, %d with a note; dead letters %d "
-        + "beyond the corrupt inputs", restarted, ORDER.size(), NEW, OLD, oldRead, NEW, newRead, OLD, oldWritten, NEW, newWritten,
-        withNote, extraDeadLetters);
+        + "pool (the only role with a Label source; its old build v%d %d v%d %d, its new one v%d %d v%d %d); written v%d %d v%d %d by "
+        + "the workbench, %d with a note; dead letters %d beyond the corrupt inputs", restarted, ORDER.size(), NEW, OLD, oldRead, NEW,
+        newRead, OLD, oldPoolRead[0], NEW, oldPoolRead[1], OLD, oldRead - oldPoolRead[0], NEW, newRead - oldPoolRead[1], OLD,
+        oldWritten, NEW, newWritten, withNote, extraDeadLetters);
     if (extraDeadLetters != 0) {
       p.add("upgrade: " + extraDeadLetters + " dead letters beyond the corrupt inputs");
     }

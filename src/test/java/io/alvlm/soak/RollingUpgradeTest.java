@@ -46,10 +46,11 @@ class RollingUpgradeTest {
     c.scraped("workbench", 2, metrics(0, 0, 0).replace("direction=\"read\",record=\"Label\",schema_version=\"2\"} 0",
         "direction=\"written\",record=\"Label\",schema_version=\"2\"} 130"));
     c.scraped("workbench", 3, metrics(0, 0, 97));
-    RollingUpgrade.Outcome o = RollingUpgrade.outcome(true, 5, List.of(), c, 97, 0);
+    RollingUpgrade.Outcome o = RollingUpgrade.outcome(true, 5, List.of(), new long[] {100, 0}, c, 97, 0);
     assertEquals(List.of(), o.problems());
     assertEquals("soak: upgrade: 5/5 roles restarted on Label v3; labels read v2 120 v3 95 by the pool (the only role with a Label "
-        + "source); written v2 130 v3 97 by the workbench, 97 with a note; dead letters 0 beyond the corrupt inputs", o.line());
+        + "source; its old build v2 100 v3 0, its new one v2 20 v3 95); written v2 130 v3 97 by the workbench, 97 with a note; "
+        + "dead letters 0 beyond the corrupt inputs", o.line());
   }
 
   @Test
@@ -57,11 +58,11 @@ class RollingUpgradeTest {
     LabelVersionCounts c = new LabelVersionCounts();
     c.scraped("pool", 1, metrics(120, 0, 0));
     c.scraped("workbench", 3, metrics(0, 0, 97));
-    List<String> p = RollingUpgrade.outcome(true, 4, List.of("upgrade: trainer not healthy"), c, 0, 2).problems();
+    List<String> p = RollingUpgrade.outcome(true, 4, List.of("upgrade: trainer not healthy"), new long[2], c, 0, 2).problems();
     assertEquals(5, p.size(), p.toString());
     assertTrue(p.get(0).contains("trainer") && p.get(1).contains("the pool read 120 Label v2 and 0 v3")
         && p.get(2).contains("the workbench wrote 0 Label v2 and 97 v3") && p.get(3).contains("note")
         && p.get(4).contains("2 dead letters"), p.toString());
-    assertTrue(RollingUpgrade.outcome(false, 0, List.of(), c, 0, 0).problems().get(0).contains("never played"));
+    assertTrue(RollingUpgrade.outcome(false, 0, List.of(), new long[2], c, 0, 0).problems().get(0).contains("never played"));
   }
 }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 @org.junit.jupiter.api.parallel.ResourceLock(io.alvlm.TimedIts.LOCK)
 class SoakUpgradeIT {
   private static final Pattern UPGRADE = Pattern.compile("soak: upgrade: 5/5 roles restarted on Label v3; labels read v2 (\\d+) v3 "
-      + "(\\d+) by the pool \\(the only role with a Label source\\); written v2 (\\d+) v3 (\\d+) by the workbench, (\\d+) with a "
-      + "note; dead letters 0 beyond the corrupt inputs");
+      + "(\\d+) by the pool \\(the only role with a Label source; its old build v2 (\\d+) v3 0, its new one v2 \\d+ v3 (\\d+)\\); "
+      + "written v2 (\\d+) v3 (\\d+) by the workbench, (\\d+) with a note; dead letters 0 beyond the corrupt inputs");
 
   @TempDir Path dir;
 
@@ -48,7 +48,7 @@ class SoakUpgradeIT {
     }
     Matcher m = UPGRADE.matcher(lines.get(at));
     assertTrue(m.matches() && at > lines.size() - 4, "the upgrade's line, just before the last ones\n" + report);
-    for (int g = 1; g <= 5; g++) {
+    for (int g = 1; g <= 7; g++) {
       assertTrue(Long.parseLong(m.group(g)) > 0, "group " + g + ": " + m.group());
     }
     for (String role : RollingUpgrade.ORDER) {
