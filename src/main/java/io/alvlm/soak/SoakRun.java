@@ -39,7 +39,8 @@ import org.apache.kafka.clients.admin.Admin;
  * {@link Fault}s spread over the run with a bounded wait for recovery after each, every process
  * sampled every 10 s ({@link Sampler}); then the feed stops, the loop comes to rest, the roles stop
  * and the chaos {@link Invariants} are checked on read-committed snapshots. Its {@link SoakVerdict}
- * ends the output.
+ * ends the output. With {@code upgrade}, the roles start as the old build and a {@link RollingUpgrade}
+ * restarts each on the current Label schema halfway through, between two faults.
  */
 public final class SoakRun {
   private static final Duration START = Duration.ofSeconds(300);
