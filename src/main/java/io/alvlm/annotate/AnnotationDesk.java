@@ -75,6 +75,8 @@ public final class AnnotationDesk {
     final Map<String, Long> shownAt = new LinkedHashMap<>();
     final Map<String, LabelVote> votes = new LinkedHashMap<>();
     final Map<String, Long> spentMs = new HashMap<>();
+    /** Each voter's latest note, when it gave one. */
+    final Map<String, String> notes = new LinkedHashMap<>();
     final Set<String> correcting = new HashSet<>();
     Label emitted;
     boolean written;
@@ -204,6 +206,15 @@ public final class AnnotationDesk {
    * @throws DeskRefusal when the request is not open or not leased to the annotator
    */
   public synchronized Answered answer(String annotator, String queryId, Answer answer, long now) {
+    return answer(annotator, queryId, answer, null, now);
+  }
+
+  /**
+   * Records {@code annotator}'s answer with a free-text {@code note} (null: none), kept in {@code Label.note}.
+   *
+   * @throws DeskRefusal when the request is not open or not leased to the annotator
+   */
+  public synchronized Answered answer(String annotator, String queryId, Answer answer, String note, long now) {
     Entry e = byQuery.get(queryId);
     if (e == null) {
       throw new DeskRefusal("request " + queryId + " is not open here (answered, past its deadline, or never seen)");
@@ -223,6 +234,11 @@ public final class AnnotationDesk {
     e.votes.put(annotator, LabelVote.newBuilder().setAnnotator(annotator).setOutcome(answer.outcome())
         .setClassName(answer.className()).build());
     e.spentMs.merge(annotator, spent, Long::sum);
+    if (note == null) {
+      e.notes.remove(annotator);
+    } else {
+      e.notes.put(annotator, note);
+    }
     current.remove(annotator, queryId);
     Deque<String> h = history.computeIfAbsent(annotator, a -> new ArrayDeque<>());
     h.remove(queryId);
@@ -252,7 +268,8 @@ public final class AnnotationDesk {
         .setAnnotator(votes == 1 ? annotator : String.join("+", e.votes.keySet()))
         .setQueryId(e.queryId()).setLabeledAt(Instant.ofEpochMilli(now))
         .setTimeSpentMs(e.spentMs.values().stream().mapToLong(Long::longValue).sum())
-        .setCorrection(e.emitted != null).setVotes(votes == 1 ? List.of() : vs).setAgreement(m.agreement()).build();
+        .setCorrection(e.emitted != null).setVotes(votes == 1 ? List.of() : vs).setAgreement(m.agreement())
+        .setNote(e.notes.isEmpty() ? null : String.join(" | ", e.notes.values())).build();
   }
 
   /** Takes back {@code annotator}'s last answer: its request is shown again and the next answer corrects it. */

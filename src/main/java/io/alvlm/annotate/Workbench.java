@@ -41,9 +41,11 @@ public final class Workbench implements AutoCloseable {
     RequestFeed feed = new RequestFeed(AlvlmService.clientConfig(c), c.get(Settings.ANNOTATE_GROUP), topics, desk);
     ImageLookup images = new ImageLookup(AlvlmService.clientConfig(c), topics, ImageFetcher.from(c));
     PoolNoticeFeed notices = new PoolNoticeFeed(AlvlmService.clientConfig(c), topics);
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    io.alvlm.stream.SchemaVersionMeters.bind(meters, serdes.schemaVersions());
     WorkbenchServer server = new WorkbenchServer(c.get(Settings.ANNOTATE_BIND), c.get(Settings.ANNOTATE_PORT),
         new WorkbenchServer.Parts(annotators, new Sessions(c.get(Settings.ANNOTATE_SESSION_MS)), desk, feed, images,
-            classes, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), c.get(Settings.ANNOTATE_LOGIN_BACKOFF_MS),
+            classes, meters, c.get(Settings.ANNOTATE_LOGIN_BACKOFF_MS),
             notices::latest));
     return new Workbench(feed, images, notices, server);
   }

@@ -33,11 +33,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/login {"token"}} → session cookie, {@code {annotator, csrf}}
  *   <li>{@code GET /api/session} → {@code {annotator, csrf, classes}}; {@code POST /api/logout}
  *   <li>{@code POST /api/next} → the request to show ({@code {request: null}} when none is open)
- *   <li>{@code POST /api/answer {"queryId","outcome","className"}}; {@code POST /api/undo}
+ *   <li>{@code POST /api/answer {"queryId","outcome","className","note"}} ({@code note}, optional: a
+ *       remark of at most {@value #NOTE_MAX} characters, kept in {@code Label.note}); {@code POST /api/undo}
  *   <li>{@code GET /api/image/{queryId}} (only for its holder); {@code GET /api/progress}
  * </ul>
  */
 public final class WorkbenchServer implements AutoCloseable {
+  static final int NOTE_MAX = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(WorkbenchServer.class);
   private static final long WRITE_WAIT_S = 10;
   private final WebServer server;
@@ -188,13 +190,17 @@ public final class WorkbenchServer implements AutoCloseable {
       return Reply.error(400, "outcome must be LABELED, SKIPPED or NONE_OF_THESE");
     }
     String cls = body.get("className") instanceof String c ? c : null;
+    String note = body.get("note") instanceof String n && !n.isBlank() ? n.strip() : null;
+    if (note != null && note.length() > NOTE_MAX) {
+      return Reply.error(400, "note is longer than " + NOTE_MAX + " characters");
+    }
     if (queryId == null || (outcome == LabelOutcome.LABELED && (cls == null || !classes.contains(cls)))) {
       return Reply.error(400, "want queryId and, for LABELED, one of the class names");
     }
     Answer a = outcome == LabelOutcome.LABELED ? Answer.labeled(cls) : Answer.of(outcome);
     AnnotationDesk.Answered done;
     try {
-      done = desk.answer(s.annotator(), queryId, a, now);
+      done = desk.answer(s.annotator(), queryId, a, note, now);
     } catch (DeskRefusal e) {
       return Reply.error(409, e.getMessage());
     }

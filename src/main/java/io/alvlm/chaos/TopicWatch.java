@@ -42,6 +42,8 @@ public final class TopicWatch implements AutoCloseable {
   public final AtomicInteger models = new AtomicInteger();
   public final AtomicInteger roundsComplete = new AtomicInteger();
   public final AtomicInteger deadLetters = new AtomicInteger();
+  /** Labels that carry an annotator's note ({@code Label.note}, Label v3 on). */
+  public final AtomicInteger notes = new AtomicInteger();
   /** Neighbour-list writes seen uncommitted: a pool index build (a fold of arrivals) in progress. */
   public final AtomicInteger foldWrites = new AtomicInteger();
   /** The latest query round's time in seconds ({@code timingsMs.round_total}, as the pool's timer); NaN before one. */
@@ -116,6 +118,9 @@ public final class TopicWatch implements AutoCloseable {
       Label l = topics.labels.valueSerde().deserializer().deserialize(t, r.value());
       if (l.getOutcome() == LabelOutcome.LABELED) {
         labelled.add(l.getId());
+      }
+      if (l.getNote() != null) {
+        notes.incrementAndGet();
       }
     } else if (t.equals(topics.training.name())) {
       TrainingEvent e = topics.training.valueSerde().deserializer().deserialize(t, r.value());

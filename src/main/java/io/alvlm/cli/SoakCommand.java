@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
         "images come at a set rate while roles are killed and frozen, the broker restarted and the",
         "registry stopped. Every process is sampled every 10 s into samples.csv. Exits 1 on any loss,",
         "duplicate or fault not recovered from, or (runs of 20 minutes or more) a resident set growing",
-        "5 MiB/h or more. docs/soak.md explains the last line."})
+        "5 MiB/h or more. With --upgrade, the roles start as the old build (pinned to the previous",
+        "Label schema) and are restarted one at a time on the current one halfway through.",
+        "docs/soak.md explains the last line."})
 final class SoakCommand implements Callable<Integer> {
   @Option(names = "--minutes", required = true, description = "How long the run takes: the feed, then the loop coming to rest.")
   double minutes;
@@ -29,6 +31,10 @@ final class SoakCommand implements Callable<Integer> {
   @Option(names = "--work", description = "Working folder, kept for its logs and samples.csv (default: a new folder under target/).")
   Path work;
 
+  @Option(names = "--upgrade", description = "Halfway through, a rolling upgrade of every role from the previous Label schema "
+      + "(same jar, pinned with serde.label.schema-version) to the current one, whose new field the annotator writes from then on.")
+  boolean upgrade;
+
   @Override
   public Integer call() throws Exception {
     if (!(minutes > 0)) {
@@ -39,7 +45,7 @@ final class SoakCommand implements Callable<Integer> {
     }
     Path home = Path.of(System.getProperty("alvlm.home", ".")).toAbsolutePath().normalize();
     Path dir = work != null ? work.toAbsolutePath() : Files.createDirectories(home.resolve("target")).resolve("soak-" + System.currentTimeMillis());
-    SoakRun.Options o = new SoakRun.Options(minutes, rate, seed, home, ChaosCommand.jar(home), dir);
+    SoakRun.Options o = new SoakRun.Options(minutes, rate, seed, home, ChaosCommand.jar(home), dir, upgrade);
     return SoakRun.run(o, System.out).ok() ? 0 : 1;
   }
 }

@@ -210,6 +210,10 @@ public final class Settings {
   public static final Setting<Integer> HTTP_PORT = Setting.port("http.port", 8080, true,
       "Port of /metrics, /health/*, /pool, /images/{id}, /rounds, /model (0: any free port; -1: off).");
 
+  public static final Setting<Integer> SERDE_LABEL_SCHEMA_VERSION = Setting.integer(SerdeConfig.LABEL_SCHEMA_VERSION, 0,
+      "Write and read Label records with this earlier schema version (schemas/history/Label/vN.avsc), as a build of that "
+          + "version would: the old build of a rolling upgrade (serde.format=confluent; 0: this build's schema).");
+
   // schema.registry.*: the registry client of serde.format=confluent (io.alvlm.serde.SerdeConfig reads them)
   public static final Setting<String> REGISTRY_URL = Setting.text(SerdeConfig.REGISTRY_URL, "",
       "Schema registry base URL (serde.format=confluent; a comma-separated list: the first is used).");
@@ -265,7 +269,7 @@ public final class Settings {
 
   public static List<Setting<?>> all() {
     return List.of(APPLICATION_ID, BOOTSTRAP_SERVERS, STATE_DIR, ROLE, MODEL_DIR, MODEL_DTYPE, MODEL_NAME, CLASSES, CLASSES_FILE,
-        PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
+        PROMPT_TEMPLATE, TOPICS_CREATE, IMAGES_PARTITIONS, REPLICATION_FACTOR, SERDE_FORMAT, SERDE_LABEL_SCHEMA_VERSION, EMBED_BATCH, EMBED_MAX_WAIT_MS, EMBED_DECODE_THREADS,
         IMAGE_MAX_PIXELS, IMAGE_EXIF_ORIENTATION, IMAGE_MAX_BYTES, FETCH_ROOTS, FETCH_HOSTS, FETCH_TIMEOUT_MS, QUERY_STRATEGY, QUERY_BUDGET,
         QUERY_INTERVAL_MS, QUERY_MIN_NEW, QUERY_OPEN_BELOW, QUERY_DEADLINE_MS, QUERY_TICK_MS, QUERY_APPLY_READ_MS, QUERY_SEED, QUERY_DEDUP_COSINE, QUERY_DEDUP_PROPAGATE, QUERY_RECHECK_SHARE,
         QUERY_RECHECK_MODEL_WEIGHT, QUERY_STOP, QUERY_STOP_KAPPA, QUERY_STOP_ROUNDS, QUERY_STOP_SETTLE, QUERY_STOP_SET_SIZE,

@@ -22,6 +22,7 @@ public final class AvroSerdes {
 
   private final SerdeConfig config;
   private final Optional<SchemaRegistryClient> registry;
+  private final SchemaVersions versions = new SchemaVersions();
 
   public AvroSerdes(SerdeConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -58,12 +59,23 @@ public final class AvroSerdes {
       return;
     }
     SchemaRegistryClient client = registry.get();
-    org.apache.avro.Schema schema = RecordTypes.schemaOf(type);
+    org.apache.avro.Schema schema = writerSchema(type);
     String subject = client.subjectStrategy().subject(topic, false, schema);
     client.prefetch(subject);
     if (writes) {
       client.idFor(subject, schema);
     }
+  }
+
+  /** The schema this instance writes {@code type} with: this build's, or the version {@link SerdeConfig#pinned} names. */
+  public org.apache.avro.Schema writerSchema(Class<? extends SpecificRecord> type) {
+    org.apache.avro.Schema current = RecordTypes.schemaOf(type);
+    return config.pinnedVersion(current.getName()).map(v -> RecordTypes.history(current.getName()).get(v - 1)).orElse(current);
+  }
+
+  /** Records written and read through this factory's serdes, by record type and schema version. */
+  public SchemaVersions schemaVersions() {
+    return versions;
   }
 
   /** The embedded default: single-object encoding, no registry. */
@@ -88,7 +100,9 @@ public final class AvroSerdes {
   private <T extends SpecificRecord> Serde<T> serde(Class<T> type, boolean isKey) {
     Objects.requireNonNull(type, "type");
     if (registry.isPresent()) {
-      ConfluentAvroFormat<T> f = new ConfluentAvroFormat<>(type, registry.get(), isKey);
+      String name = RecordTypes.schemaOf(type).getName();
+      PinnedSchema<T> pin = config.pinnedVersion(name).map(v -> new PinnedSchema<>(type, v)).orElse(null);
+      ConfluentAvroFormat<T> f = new ConfluentAvroFormat<>(type, registry.get(), isKey, pin, versions);
       return Serdes.serdeFrom(f, f);
     }
     SingleObjectAvroFormat<T> f = new SingleObjectAvroFormat<>(type);

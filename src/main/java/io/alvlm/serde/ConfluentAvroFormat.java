@@ -25,7 +25,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * (big-endian int) under the subject that {@code schema.registry.subject.name.strategy} names
  * ({@code <topic>-value} or {@code <topic>-key} by default), then the Avro binary
  * body. Reading fetches the writer schema by id and resolves it against the class's schema, so
- * records written with an older compatible schema decode into the current class.
+ * records written with an older compatible schema decode into the current class. With a
+ * {@link PinnedSchema} it writes and reads as the build of that earlier version would. Every record
+ * written and read is counted by its schema version ({@link SchemaVersions}).
  */
 public final class ConfluentAvroFormat<T extends SpecificRecord> implements Serializer<T>, Deserializer<T> {
   static final byte MAGIC = 0;
@@ -37,9 +39,25 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
   private final SchemaRegistryClient registry;
   private final boolean isKey;
   private final SpecificDatumWriter<T> writer;
-  private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  private final PinnedSchema<T> pinned;
+  private final Schema writerSchema;
+  private final int writerVersion;
+  private final SchemaVersions versions;
+  private final Map<Integer, Reader<T>> readers = new ConcurrentHashMap<>();
+
+  /** How records of one writer schema id are read, and that schema's version. */
+  private record Reader<T>(PinnedSchema.Reading<T> reading, int version) {}
 
   public ConfluentAvroFormat(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
+    this(type, registry, isKey, null, new SchemaVersions());
+  }
+
+  /**
+   * @param pinned the earlier schema version this instance writes and reads with, or null for this build's
+   * @param versions where records written and read are counted by schema version
+   */
+  ConfluentAvroFormat(Class<T> type, SchemaRegistryClient registry, boolean isKey, PinnedSchema<T> pinned,
+      SchemaVersions versions) {
     this.type = Objects.requireNonNull(type, "type");
     RecordTypes.trustGeneratedClasses();
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -47,6 +65,10 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
     this.model = SpecificData.getForClass(type);
     this.schema = RecordTypes.schemaOf(type);
     this.writer = new SpecificDatumWriter<>(schema, model);
+    this.pinned = pinned;
+    this.writerSchema = pinned == null ? schema : pinned.schema();
+    this.writerVersion = SchemaVersions.versionOf(writerSchema);
+    this.versions = Objects.requireNonNull(versions, "versions");
   }
 
   @Override
@@ -54,18 +76,23 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
     if (record == null) {
       return null;
     }
-    int id = registry.idFor(registry.subjectStrategy().subject(topic, isKey, schema), schema);
+    int id = registry.idFor(registry.subjectStrategy().subject(topic, isKey, writerSchema), writerSchema);
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(MAGIC);
     out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
     try {
       BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer.write(record, enc);
+      if (pinned == null) {
+        writer.write(record, enc);
+      } else {
+        pinned.write(record, enc);
+      }
       enc.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot write " + type.getSimpleName() + " to topic " + topic + ": " + e.getMessage(), e);
     }
+    versions.written(schema.getName(), writerVersion);
     return out.toByteArray();
   }
 
@@ -84,9 +111,9 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
               + " (serde.format)?", data[0]), null);
     }
     int id = ByteBuffer.wrap(data, 1, 4).getInt();
-    SpecificDatumReader<T> reader;
+    Reader<T> reader;
     try {
-      reader = readers.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.schemaById(i), schema, model));
+      reader = readers.computeIfAbsent(id, i -> reader(registry.schemaById(i)));
     } catch (SchemaRegistryException e) {
       if (e.outage() || e.errorCode() != 40403) {
         // the registry is down or refused us: the record may be fine, so this is not a bad record
@@ -97,17 +124,27 @@ public final class ConfluentAvroFormat<T extends SpecificRecord> implements Seri
     }
     try {
       BinaryDecoder dec = DecoderFactory.get().binaryDecoder(data, HEADER, data.length - HEADER, null);
-      T record = reader.read(null, dec);
+      T record = reader.reading().read(dec);
       if (!dec.isEnd()) {
         throw new RecordDecodingException(topic, "malformed-record",
             "bytes left over after a " + type.getSimpleName() + " written with schema id " + id, null);
       }
+      versions.read(schema.getName(), reader.version());
       return record;
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException e) {
       String reason = e instanceof java.io.EOFException ? "truncated" : "malformed-record";
       throw new RecordDecodingException(topic, reason, "cannot read " + type.getSimpleName()
           + " written with schema id " + id + ": " + e, e);
     }
+  }
+
+  private Reader<T> reader(Schema writerOfRecord) {
+    int version = SchemaVersions.versionOf(writerOfRecord);
+    if (pinned != null) {
+      return new Reader<>(pinned.reader(writerOfRecord), version);
+    }
+    SpecificDatumReader<T> r = new SpecificDatumReader<>(writerOfRecord, schema, model);
+    return new Reader<>(in -> r.read(null, in), version);
   }
 
   @Override

@@ -15,7 +15,8 @@ import java.util.Optional;
  * {@code schema.registry.auto.register} (default true), {@code schema.registry.timeout.ms}
  * (per HTTP attempt, default 10000), retries via {@code schema.registry.retry.*} (see {@link RegistryRetry}),
  * {@code schema.registry.subject.name.strategy} (see {@link SubjectNameStrategy}, default {@code topic}),
- * and TLS via {@code schema.registry.ssl.*} (see {@link RegistryTls}).
+ * and TLS via {@code schema.registry.ssl.*} (see {@link RegistryTls}); {@code serde.label.schema-version}
+ * (default 0: this build's schema) pins {@code Label} to an earlier version of {@code schemas/history/Label/}.
  *
  * @param format the wire format
  * @param registryUrl base URL of the Confluent-compatible registry, when {@code format} needs one
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param retry backoff and total deadline for calls that fail for a reason that may pass
  * @param subjectStrategy how a topic and record type map to a registry subject
  * @param tls trust and key stores for https registries
+ * @param pinned record names whose records this instance writes and reads with an earlier schema version,
+ *     as a build of that version would (see {@link PinnedSchema}); empty: every record with this build's schema
  */
 public record SerdeConfig(
     WireFormat format,
@@ -36,7 +39,8 @@ public record SerdeConfig(
     Duration timeout,
     RegistryRetry retry,
     SubjectNameStrategy subjectStrategy,
-    RegistryTls tls) {
+    RegistryTls tls,
+    Map<String, Integer> pinned) {
 
   public static final String FORMAT = "serde.format";
   public static final String REGISTRY_URL = "schema.registry.url";
@@ -44,6 +48,7 @@ public record SerdeConfig(
   public static final String BEARER_TOKEN = "schema.registry.bearer.auth.token";
   public static final String AUTO_REGISTER = "schema.registry.auto.register";
   public static final String TIMEOUT_MS = "schema.registry.timeout.ms";
+  public static final String LABEL_SCHEMA_VERSION = "serde.label.schema-version";
 
   /** Every setting but the credentials, which show only as set or not (a record's default toString would print them). */
   @Override
@@ -51,7 +56,7 @@ public record SerdeConfig(
     return "SerdeConfig[format=" + format + ", registryUrl=" + registryUrl.map(URI::toString).orElse("-") + ", basicAuth="
         + (basicAuthUserInfo.isPresent() ? "set" : "unset") + ", bearerToken=" + (bearerToken.isPresent() ? "set" : "unset")
         + ", autoRegister=" + autoRegister + ", timeout=" + timeout + ", retry=" + retry + ", subjectStrategy="
-        + subjectStrategy.configValue() + ", tls=" + tls + "]";
+        + subjectStrategy.configValue() + ", tls=" + tls + ", pinned=" + pinned + "]";
   }
 
   public SerdeConfig {
@@ -63,6 +68,18 @@ public record SerdeConfig(
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(subjectStrategy, "subjectStrategy");
     Objects.requireNonNull(tls, "tls");
+    pinned = Map.copyOf(pinned);
+    pinned.forEach((record, version) -> {
+      int versions = RecordTypes.history(record).size();
+      if (version < 1 || version > versions) {
+        throw new IllegalArgumentException(LABEL_SCHEMA_VERSION + "=" + version + ": " + record + " has schema versions 1 to "
+            + versions + " (0: this build's)");
+      }
+    });
+    if (!pinned.isEmpty() && format != WireFormat.CONFLUENT) {
+      throw new IllegalArgumentException(LABEL_SCHEMA_VERSION + " needs " + FORMAT + "=confluent (a registry keeps the old"
+          + " writer schema's id)");
+    }
     if (format == WireFormat.CONFLUENT && registryUrl.isEmpty()) {
       throw new IllegalArgumentException(
           "serde.format=confluent needs " + REGISTRY_URL + " (e.g. http://localhost:8081)");
@@ -93,7 +110,25 @@ public record SerdeConfig(
         Duration.ofMillis(Long.parseLong(text(config, TIMEOUT_MS).orElse("10000"))),
         RegistryRetry.from(config),
         SubjectNameStrategy.parse(text(config, SubjectNameStrategy.KEY).orElse(SubjectNameStrategy.TOPIC.configValue())),
-        RegistryTls.from(config));
+        RegistryTls.from(config),
+        pins(config));
+  }
+
+  /** {@code serde.label.schema-version}: 0 or absent pins nothing. */
+  private static Map<String, Integer> pins(Map<String, ?> config) {
+    Optional<String> label = text(config, LABEL_SCHEMA_VERSION);
+    int v;
+    try {
+      v = Integer.parseInt(label.orElse("0"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(LABEL_SCHEMA_VERSION + "=" + label.get() + " is not a schema version (a whole number; 0: this build's)");
+    }
+    return v == 0 ? Map.of() : Map.of("Label", v);
+  }
+
+  /** The version {@code record} is pinned to, if any. */
+  public Optional<Integer> pinnedVersion(String record) {
+    return Optional.ofNullable(pinned.get(record));
   }
 
   static Optional<String> text(Map<String, ?> config, String key) {

@@ -136,6 +136,7 @@ public final class AlvlmService implements AutoCloseable {
         : CoopPromptTrainer.from(c, model, metrics::trainingEpoch);
     PoolParts pool = c.runs(Role.POOL) ? PoolParts.from(c) : null;
     serdes.registryHealth().ifPresent(metrics::registryHealth);
+    io.alvlm.stream.SchemaVersionMeters.bind(registry, serdes.schemaVersions());
     Topology topology = ServiceTopology.build(c, serdes, new ServiceTopology.Parts(tower, pool, trainer, metrics, null,
         decode));
     Properties props = streamsConfig(c);

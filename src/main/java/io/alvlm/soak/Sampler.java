@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@value #HEADER}): the resident set, open descriptors and threads from {@code /proc}, the heap
  * after the last collection from the role's Prometheus endpoint, and the lag of the role's consumer
  * group. An empty field is a value that could not be had at that moment (a process restarting, a
- * broker away, a server without metrics). Keeps each process's resident set for the slopes.
+ * broker away, a server without metrics). Keeps each process's resident set for the slopes, and hands
+ * each scrape to {@link LabelVersionCounts}.
  */
 final class Sampler implements AutoCloseable {
   static final String HEADER = "time_s,role,pid,rss_mib,heap_after_gc_mib,fds,threads,lag";
@@ -40,6 +41,7 @@ final class Sampler implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, List<RssSlope.Point>> rss = new ConcurrentHashMap<>();
   private final AtomicLong maxLag = new AtomicLong();
+  private final LabelVersionCounts labels = new LabelVersionCounts();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "soak-sampler");
     t.setDaemon(true);
@@ -71,7 +73,7 @@ final class Sampler implements AutoCloseable {
       }
       OptionalLong lag = p.group == null ? OptionalLong.empty() : lags.computeIfAbsent(p.group, groups::lag);
       lag.ifPresent(l -> maxLag.accumulateAndGet(l, Math::max));
-      OptionalDouble heap = heapAfterGcMib(p);
+      OptionalDouble heap = heapAfterGcMib(p, pid);
       rss.computeIfAbsent(p.name, k -> new ArrayList<>()).add(new RssSlope.Point(t, pid, s.rssMib()));
       lines.append(String.format(Locale.ROOT, "%.1f,%s,%d,%.1f,%s,%d,%d,%s%n", t, p.name, pid, s.rssMib(),
           heap.isPresent() ? String.format(Locale.ROOT, "%.1f", heap.getAsDouble()) : "", s.fds(), s.threads(),
@@ -90,21 +92,42 @@ final class Sampler implements AutoCloseable {
    * after a collection), or while no old-generation collection has set it yet, the old generation's
    * use, which only changes at collections.
    */
-  private OptionalDouble heapAfterGcMib(SoakProcess p) {
+  private OptionalDouble heapAfterGcMib(SoakProcess p, long pid) {
+    return metrics(p, pid).flatMap(PrometheusText::heapAfterGcBytes).map(b -> OptionalDouble.of(b / 1048576.0))
+        .orElse(OptionalDouble.empty());
+  }
+
+  /** Reads {@code p}'s metrics now (before a planned stop, so that its instance's last counts are kept). */
+  void scrape(SoakProcess p) {
+    if (p.alive()) {
+      metrics(p, p.pid());
+    }
+  }
+
+  /** The text of {@code p}'s {@code /metrics}, also given to {@link #labels()}; empty when it cannot be had. */
+  private java.util.Optional<String> metrics(SoakProcess p, long pid) {
     if (p.metrics == null) {
-      return OptionalDouble.empty();
+      return java.util.Optional.empty();
     }
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(p.metrics).timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? PrometheusText.heapAfterGcBytes(r.body()).stream().map(b -> b / 1048576.0).findFirst()
-          .map(OptionalDouble::of).orElse(OptionalDouble.empty()) : OptionalDouble.empty();
+      if (r.statusCode() != 200) {
+        return java.util.Optional.empty();
+      }
+      labels.scraped(p.name, pid, r.body());
+      return java.util.Optional.of(r.body());
     } catch (IOException e) {
-      return OptionalDouble.empty();
+      return java.util.Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return OptionalDouble.empty();
+      return java.util.Optional.empty();
     }
+  }
+
+  /** The Label records each process wrote and read, by schema version. */
+  LabelVersionCounts labels() {
+    return labels;
   }
 
   /** The resident-set samples of each process name, in time order. */

@@ -18,7 +18,8 @@ import java.util.function.Function;
  * request ({@code POST /api/next}) and answers it with the image's true class
  * ({@code POST /api/answer}), over real HTTP with the session cookie and the CSRF token, as the page
  * does. Logs in again when the session is gone (a restarted workbench), and waits while the workbench
- * is away.
+ * is away. Once told to ({@link #writeNotes()}, after a rolling upgrade of the workbench) it adds a
+ * free-text note to each answer.
  */
 final class ScriptedAnnotator implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +31,8 @@ final class ScriptedAnnotator implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicInteger answered = new AtomicInteger();
   private final AtomicInteger logins = new AtomicInteger();
+  private final AtomicBoolean notes = new AtomicBoolean();
+  private final AtomicInteger noted = new AtomicInteger();
   private final Thread thread;
   private String cookie;
   private String csrf;
@@ -83,12 +86,21 @@ final class ScriptedAnnotator implements AutoCloseable {
       return false;
     }
     String cls = truth.apply(request.path("imageId").asText());
-    String body = cls == null
-        ? JSON.writeValueAsString(Map.of("queryId", request.path("queryId").asText(), "outcome", "NONE_OF_THESE"))
-        : JSON.writeValueAsString(Map.of("queryId", request.path("queryId").asText(), "outcome", "LABELED", "className", cls));
-    HttpResponse<String> a = post("api/answer", body);
+    Map<String, String> answer = new java.util.TreeMap<>(Map.of("queryId", request.path("queryId").asText(), "outcome",
+        cls == null ? "NONE_OF_THESE" : "LABELED"));
+    if (cls != null) {
+      answer.put("className", cls);
+    }
+    boolean withNote = notes.get();
+    if (withNote) {
+      answer.put("note", "scripted answer: the true class of " + request.path("imageId").asText());
+    }
+    HttpResponse<String> a = post("api/answer", JSON.writeValueAsString(answer));
     if (a.statusCode() == 200 || a.statusCode() == 202) {
       answered.incrementAndGet();
+      if (withNote) {
+        noted.incrementAndGet();
+      }
       return true;
     }
     if (a.statusCode() == 401 || a.statusCode() == 403) {
@@ -119,6 +131,16 @@ final class ScriptedAnnotator implements AutoCloseable {
 
   int answered() {
     return answered.get();
+  }
+
+  /** From now on each answer carries a note. */
+  void writeNotes() {
+    notes.set(true);
+  }
+
+  /** Answers sent with a note. */
+  int noted() {
+    return noted.get();
   }
 
   int logins() {

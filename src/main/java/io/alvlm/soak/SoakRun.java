@@ -39,7 +39,8 @@ import org.apache.kafka.clients.admin.Admin;
  * {@link Fault}s spread over the run with a bounded wait for recovery after each, every process
  * sampled every 10 s ({@link Sampler}); then the feed stops, the loop comes to rest, the roles stop
  * and the chaos {@link Invariants} are checked on read-committed snapshots. Its {@link SoakVerdict}
- * ends the output.
+ * ends the output. With {@code upgrade}, the roles start as the old build and a {@link RollingUpgrade}
+ * restarts each on the current Label schema halfway through, between two faults.
  */
 public final class SoakRun {
   private static final Duration START = Duration.ofSeconds(300);
@@ -55,12 +56,17 @@ public final class SoakRun {
    * @param jar the packaged alvlm.jar every process runs from
    * @param dir working folder: broker data, state, configs, logs/, samples.csv
    */
-  public record Options(double minutes, double rate, long seed, Path home, Path jar, Path dir) {
+  public record Options(double minutes, double rate, long seed, Path home, Path jar, Path dir, boolean upgrade) {
     public Options {
       if (!(minutes > 0) || !(rate > 0)) {
         throw new IllegalArgumentException("want --minutes > 0 and --rate > 0");
       }
       Objects.requireNonNull(dir);
+    }
+
+    /** A run without the rolling upgrade. */
+    public Options(double minutes, double rate, long seed, Path home, Path jar, Path dir) {
+      this(minutes, rate, seed, home, jar, dir, false);
     }
   }
 
@@ -128,7 +134,8 @@ public final class SoakRun {
       String role = roles[i][1];
       int port = ports[i + 1];
       Path config = o.dir().resolve("config").resolve(name + ".properties");
-      ChaosSettings.write(config, SoakSettings.forProcess(common, o.dir(), name, role, port));
+      Map<String, String> settings = SoakSettings.forProcess(common, o.dir(), name, role, port);
+      ChaosSettings.write(config, o.upgrade() ? RollingUpgrade.pinned(settings) : settings);
       boolean bench = role.equals("workbench");
       List<String> main = bench ? List.of("-jar", jarPath(), "annotate", "--config", config.toString())
           : List.of("-jar", jarPath(), "run", "--role", role, "--config", config.toString());
@@ -149,12 +156,16 @@ public final class SoakRun {
     SoakProcess workbench = cluster.get("workbench");
     List<Fault> plan = plan();
     FaultPlayer player = new FaultPlayer(cluster, disk, o.minutes(), out);
-    out.printf(java.util.Locale.ROOT, "soak: %.1f min at %.1f images/s (1 in 30 corrupt), %d faults, seed %d; the roles as "
-        + "separate JVMs on a broker and a registry of their own; work dir %s%n", o.minutes(), o.rate(), plan.size(), o.seed(), o.dir());
+    out.printf(java.util.Locale.ROOT, "soak: %.1f min at %.1f images/s (1 in 30 corrupt), %d faults%s, seed %d; the roles as "
+        + "separate JVMs on a broker and a registry of their own; work dir %s%n", o.minutes(), o.rate(), plan.size(),
+        o.upgrade() ? String.format(java.util.Locale.ROOT, " and a rolling upgrade at %.0f s (Label v%d to v%d)", upgradeSeconds(),
+            RollingUpgrade.OLD, RollingUpgrade.NEW) : "", o.seed(), o.dir());
     int recovered = 0;
     AtomicBoolean stopFeed = new AtomicBoolean();
     AtomicInteger sent = new AtomicInteger();
     Sampler sampler = new Sampler(o.dir().resolve("samples.csv"), processes, groups, start);
+    RollingUpgrade upgrade = o.upgrade() ? new RollingUpgrade(cluster, sampler, o.dir().resolve("config"), out) : null;
+    int notes = 0;
     boolean settled;
     Set<String> good;
     Set<String> corrupt;
@@ -178,12 +189,20 @@ public final class SoakRun {
       feeder.start();
       double end = feedSeconds();
       double from = seconds();
-      for (int i = 0; i < plan.size(); i++) {
-        double due = from + (end - from) * (i + 1) / (plan.size() + 1);
+      boolean upgraded = upgrade == null;
+      for (int i = 0; i <= plan.size(); i++) {
+        double due = i < plan.size() ? from + (end - from) * (i + 1) / (plan.size() + 1) : end;
+        if (!upgraded && due >= upgradeSeconds()) {
+          // between two faults, never during one
+          cluster.watch(Duration.ofMillis((long) Math.max(0, (upgradeSeconds() - seconds()) * 1000)));
+          upgrade.play(seconds(), annotator::writeNotes);
+          upgraded = true;
+        }
         cluster.watch(Duration.ofMillis((long) Math.max(0, (due - seconds()) * 1000)));
-        recovered += player.play(plan.get(i), i + 1, plan.size(), seconds()) ? 1 : 0;
+        if (i < plan.size()) {
+          recovered += player.play(plan.get(i), i + 1, plan.size(), seconds()) ? 1 : 0;
+        }
       }
-      cluster.watch(Duration.ofMillis((long) Math.max(0, (end - seconds()) * 1000)));
       stopFeed.set(true);
       feeder.join(TimeUnit.MINUTES.toMillis(15));
       ImageFeed fed = feed.first(sent.get());
@@ -199,6 +218,7 @@ public final class SoakRun {
           watch.requested.size(), annotator.answered(), annotator.logins(), watch.rounds.get(), watch.models.get());
       observation.checkDashboard();
       sampler.close();
+      notes = watch.notes.get();
       for (SoakProcess p : processes.subList(2, processes.size())) {
         cluster.hold(p.name, true);
         p.stop();
@@ -209,8 +229,14 @@ public final class SoakRun {
     double run = seconds();
     Map<String, List<RssSlope.Point>> rss = sampler.rss();
     double embedder = Math.max(slope(rss, "embedder-1", run), slope(rss, "embedder-2", run));
+    List<String> observed = new ArrayList<>(observation.problems());
+    if (upgrade != null) {
+      RollingUpgrade.Outcome u = upgrade.outcome(sampler.labels(), notes, inv.deadLetters() - inv.expectedDeadLetters());
+      out.println(u.line());
+      observed.addAll(u.problems());
+    }
     SoakVerdict v = new SoakVerdict(run / 60, sent.get(), plan.size(), recovered, inv, embedder, slope(rss, "pool", run),
-        slope(rss, "trainer", run), sampler.maxLag(), settled, cluster.unplannedExits(), observation.problems());
+        slope(rss, "trainer", run), sampler.maxLag(), settled, cluster.unplannedExits(), observed);
     v.problems().forEach(p -> out.println("problem: " + p));
     if (!v.slopesJudged()) {
       out.printf(java.util.Locale.ROOT, "soak: the resident-set slopes are printed but not judged: a run under %.0f minutes is "
@@ -227,6 +253,11 @@ public final class SoakRun {
   private double feedSeconds() {
     double total = o.minutes() * 60;
     return total - Math.min(60, total / 5);
+  }
+
+  /** When the rolling upgrade starts: halfway through the run. */
+  private double upgradeSeconds() {
+    return o.minutes() * 60 / 2;
   }
 
   private List<Fault> plan() {

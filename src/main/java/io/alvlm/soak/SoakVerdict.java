@@ -15,7 +15,8 @@ import java.util.Locale;
  *
  * @param embedderSlope the worse of the embedders' slopes, MiB/h (NaN: too few samples)
  * @param observed what the observation found wrong ({@link SoakObservation#problems()}: dashboard panels
- *     without data, plots not drawn); each fails the run
+ *     without data, plots not drawn, and with {@code --upgrade} what {@link RollingUpgrade.Outcome} found); each
+ *     fails the run
  */
 public record SoakVerdict(double minutes, int images, int faults, int recovered, Invariants invariants, double embedderSlope,
     double poolSlope, double trainerSlope, long maxLag, boolean settled, int unplannedExits, List<String> observed) {

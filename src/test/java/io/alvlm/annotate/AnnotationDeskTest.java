@@ -1,6 +1,7 @@
 package io.alvlm.annotate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -106,6 +107,24 @@ class AnnotationDeskTest {
     assertFalse(l.getCorrection());
     assertEquals(Map.of(0, 0L), d.committable(Set.of(), 2_100), "not committed until the label is written");
     assertEquals(Map.of(0, 1L), d.committable(Set.of("q-a"), 2_100));
+  }
+
+  @Test
+  void anAnswersNoteGoesIntoTheLabelAndVotersNotesAreJoined() {
+    AnnotationDesk one = desk(1, request("a", 0.9, 99_999), request("b", 0.1, 99_999));
+    leased(one, "ann", 0);
+    assertEquals("blurry", one.answer("ann", "q-a", Answer.labeled("cat"), "blurry", 10).label().orElseThrow().getNote());
+    leased(one, "ann", 20);
+    assertNull(one.answer("ann", "q-b", Answer.labeled("cat"), 30).label().orElseThrow().getNote(), "no note: null, as in v2");
+
+    AnnotationDesk three = desk(3, request("a", 0.9, 99_999));
+    for (String who : List.of("ann", "bob", "cy")) {
+      leased(three, who, 0);
+    }
+    three.answer("ann", "q-a", Answer.labeled("cat"), "a cat?", 10);
+    three.answer("bob", "q-a", Answer.labeled("dog"), 10);
+    assertEquals("a cat? | surely a cat", three.answer("cy", "q-a", Answer.labeled("cat"), "surely a cat", 10).label().orElseThrow()
+        .getNote());
   }
 
   @Test
