@@ -37,8 +37,8 @@ public final class AnnotationDesk {
 
   private final int votes;
   private final long leaseMs;
-  private final Map<String, Entry> byQuery = new HashMap<>();
-  private final Map<Integer, TreeMap<Long, Entry>> byPartition = new HashMap<>();
+  private final Map<String, DeskEntry> byQuery = new HashMap<>();
+  private final Map<Integer, TreeMap<Long, DeskEntry>> byPartition = new HashMap<>();
   private final Map<String, String> current = new HashMap<>();
   private final Map<String, Deque<String>> history = new HashMap<>();
   private final Map<String, long[]> perAnnotator = new LinkedHashMap<>();
@@ -68,34 +68,6 @@ public final class AnnotationDesk {
    */
   public record Progress(long round, long labelledThisRound, long remainingThisRound, long remaining, List<Tally> annotators) {}
 
-  private static final class Entry {
-    final AnnotationRequest request;
-    final int partition;
-    final long offset;
-    final Map<String, Long> shownAt = new LinkedHashMap<>();
-    final Map<String, LabelVote> votes = new LinkedHashMap<>();
-    final Map<String, Long> spentMs = new HashMap<>();
-    /** Each voter's latest note, when it gave one. */
-    final Map<String, String> notes = new LinkedHashMap<>();
-    final Set<String> correcting = new HashSet<>();
-    Label emitted;
-    boolean written;
-
-    Entry(AnnotationRequest request, int partition, long offset) {
-      this.request = request;
-      this.partition = partition;
-      this.offset = offset;
-    }
-
-    String queryId() {
-      return request.getQueryId();
-    }
-
-    boolean expired(long now) {
-      return emitted == null && request.getDeadline().toEpochMilli() <= now;
-    }
-  }
-
   public AnnotationDesk(int votes, long leaseMs) {
     if (votes < 1 || leaseMs < 1) {
       throw new IllegalArgumentException("votes and leaseMs must be positive, got " + votes + " and " + leaseMs);
@@ -109,7 +81,7 @@ public final class AnnotationDesk {
     if (byQuery.containsKey(r.getQueryId()) || answered.contains(partition, offset)) {
       return;
     }
-    Entry e = new Entry(r, partition, offset);
+    DeskEntry e = new DeskEntry(r, partition, offset);
     byQuery.put(e.queryId(), e);
     byPartition.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, e);
     perRound.computeIfAbsent(r.getRound(), k -> new long[2])[0]++;
@@ -129,7 +101,7 @@ public final class AnnotationDesk {
   /** Forgets the requests of a partition this instance no longer owns (its new owner offers them). */
   public synchronized void dropPartition(int partition) {
     answered.drop(partition);
-    TreeMap<Long, Entry> gone = byPartition.remove(partition);
+    TreeMap<Long, DeskEntry> gone = byPartition.remove(partition);
     if (gone != null) {
       gone.values().forEach(e -> byQuery.remove(e.queryId()));
       current.values().removeIf(q -> !byQuery.containsKey(q));
@@ -142,13 +114,13 @@ public final class AnnotationDesk {
    */
   public synchronized Optional<Shown> lease(String annotator, long now) {
     seen.put(annotator, now);
-    Entry held = held(annotator, now);
+    DeskEntry held = held(annotator, now);
     if (held != null) {
       return Optional.of(new Shown(held.request, held.correcting.contains(annotator)));
     }
     release(annotator);
-    Entry best = byQuery.values().stream().filter(e -> offerable(e, annotator, now))
-        .max(Comparator.comparingLong((Entry e) -> -e.request.getRound())
+    DeskEntry best = byQuery.values().stream().filter(e -> offerable(e, annotator, now))
+        .max(Comparator.comparingLong((DeskEntry e) -> -e.request.getRound())
             .thenComparingDouble(e -> e.request.getUncertainty())
             .thenComparing(e -> -e.request.getCreatedAt().toEpochMilli()).thenComparing(e -> -e.offset))
         .orElse(null);
@@ -161,9 +133,9 @@ public final class AnnotationDesk {
     return Optional.of(new Shown(best.request, false));
   }
 
-  private Entry held(String annotator, long now) {
+  private DeskEntry held(String annotator, long now) {
     String q = current.get(annotator);
-    Entry e = q == null ? null : byQuery.get(q);
+    DeskEntry e = q == null ? null : byQuery.get(q);
     if (e == null || !e.shownAt.containsKey(annotator)) {
       return null;
     }
@@ -177,13 +149,13 @@ public final class AnnotationDesk {
 
   private void release(String annotator) {
     String q = current.remove(annotator);
-    Entry e = q == null ? null : byQuery.get(q);
+    DeskEntry e = q == null ? null : byQuery.get(q);
     if (e != null && !e.votes.containsKey(annotator)) {
       e.shownAt.remove(annotator);
     }
   }
 
-  private boolean offerable(Entry e, String annotator, long now) {
+  private boolean offerable(DeskEntry e, String annotator, long now) {
     if (e.emitted != null || e.expired(now) || e.votes.containsKey(annotator)) {
       return false;
     }
@@ -215,7 +187,7 @@ public final class AnnotationDesk {
    * @throws DeskRefusal when the request is not open or not leased to the annotator
    */
   public synchronized Answered answer(String annotator, String queryId, Answer answer, String note, long now) {
-    Entry e = byQuery.get(queryId);
+    DeskEntry e = byQuery.get(queryId);
     if (e == null) {
       throw new DeskRefusal("request " + queryId + " is not open here (answered, past its deadline, or never seen)");
     }
@@ -261,7 +233,7 @@ public final class AnnotationDesk {
     return new Answered(e.request, Optional.of(label));
   }
 
-  private Label label(Entry e, String annotator, long now) {
+  private Label label(DeskEntry e, String annotator, long now) {
     List<LabelVote> vs = new ArrayList<>(e.votes.values());
     Majority m = Majority.of(vs);
     return Label.newBuilder().setId(e.request.getId()).setOutcome(m.answer().outcome()).setClassName(m.answer().className())
@@ -276,7 +248,7 @@ public final class AnnotationDesk {
   public synchronized Optional<Shown> undo(String annotator, long now) {
     Deque<String> h = history.get(annotator);
     while (h != null && !h.isEmpty()) {
-      Entry e = byQuery.get(h.pop());
+      DeskEntry e = byQuery.get(h.pop());
       if (e == null || !e.votes.containsKey(annotator)) {
         continue;
       }
@@ -291,7 +263,7 @@ public final class AnnotationDesk {
 
   /** Whether {@code annotator} may see the image of {@code queryId}: they hold it or answered it. */
   public synchronized boolean visibleTo(String annotator, String queryId) {
-    Entry e = byQuery.get(queryId);
+    DeskEntry e = byQuery.get(queryId);
     return e != null && (e.shownAt.containsKey(annotator) || e.votes.containsKey(annotator));
   }
 
@@ -309,8 +281,8 @@ public final class AnnotationDesk {
   }
 
   /** The first request not finished, or one past the last read; -1 when none is held. */
-  private static long commitPoint(TreeMap<Long, Entry> entries, Collection<String> writing, long now) {
-    for (Entry e : entries.values()) {
+  private static long commitPoint(TreeMap<Long, DeskEntry> entries, Collection<String> writing, long now) {
+    for (DeskEntry e : entries.values()) {
       if (!e.expired(now) && (e.emitted == null || !(e.written || writing.contains(e.queryId())))) return e.offset;
     }
     return entries.isEmpty() ? -1 : entries.lastKey() + 1;
@@ -320,7 +292,7 @@ public final class AnnotationDesk {
   /** Notes that the labels of these requests are committed, and forgets finished requests nobody can undo. */
   public synchronized void written(Collection<String> queryIds, long now) {
     for (String q : queryIds) {
-      Entry e = byQuery.get(q);
+      DeskEntry e = byQuery.get(q);
       if (e != null) {
         e.written = true;
         answered.add(e.partition, e.offset);
@@ -330,7 +302,7 @@ public final class AnnotationDesk {
     Set<String> undoable = new HashSet<>();
     history.values().forEach(undoable::addAll);
     current.values().forEach(undoable::add);
-    for (TreeMap<Long, Entry> entries : byPartition.values()) {
+    for (TreeMap<Long, DeskEntry> entries : byPartition.values()) {
       entries.values().removeIf(e -> {
         boolean gone = (e.written || e.expired(now)) && !undoable.contains(e.queryId());
         if (gone) {
@@ -348,7 +320,7 @@ public final class AnnotationDesk {
 
   /** Where the work stands, for {@code annotator}: the round of the request they hold, or the oldest still open. */
   public synchronized Progress progress(String annotator, long now) {
-    Entry held = annotator == null ? null : byQuery.get(current.get(annotator));
+    DeskEntry held = annotator == null ? null : byQuery.get(current.get(annotator));
     long round = held != null ? held.request.getRound()
         : byQuery.values().stream().filter(e -> e.emitted == null && !e.expired(now)).mapToLong(e -> e.request.getRound())
             .min().orElse(perRound.isEmpty() ? 0 : perRound.lastKey());
