@@ -141,7 +141,11 @@ public final class SoakRun {
           : List.of("-jar", jarPath(), "run", "--role", role, "--config", config.toString());
       URI base = URI.create("http://127.0.0.1:" + port + "/");
       URI health = base.resolve(bench ? "metrics" : "health/ready");
-      processes.add(new SoakProcess(name, o.jar(), List.of(bench ? "-Xmx256m" : "-Xmx512m"), main, logs.resolve(name + ".log"),
+      String heap = bench ? "256m" : "512m";
+      // the heap committed and touched at the start, as a service JVM should run: the resident set then
+      // shows what grows outside it (RocksDB, direct buffers, malloc arenas), not G1 growing into its -Xmx
+      processes.add(new SoakProcess(name, o.jar(), List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch"), main,
+          logs.resolve(name + ".log"),
           () -> status(health) == 200, base.resolve("metrics"), bench ? "alvlm-workbench" : "alvlm-" + role,
           role.equals("embedder") ? 2 : 1));
     }

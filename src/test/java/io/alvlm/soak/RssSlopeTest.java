@@ -35,4 +35,15 @@ class RssSlopeTest {
     List<RssSlope.Point> points = List.of(new RssSlope.Point(100, 1, 10), new RssSlope.Point(110, 1, 20));
     assertTrue(Double.isNaN(RssSlope.mibPerHour(points, 120)));
   }
+
+  @Test
+  void aRestartedInstancesOwnStartIsLeftOutButALeakAfterItIsNot() {
+    List<RssSlope.Point> points = new ArrayList<>();
+    for (int t = 0; t <= 1800; t += 10) {
+      // instance 1 dies at 900 s; instance 2 starts at 1000 s: 80 -> 380 MiB in 120 s, then 20 MiB/h
+      if (t < 900) points.add(new RssSlope.Point(t, 1, 400));
+      if (t >= 1000) points.add(new RssSlope.Point(t, 2, t < 1120 ? 80 + 300.0 * (t - 1000) / 120 : 380 + 20.0 * (t - 1120) / 3600));
+    }
+    assertEquals(20.0, RssSlope.mibPerHour(points, 1800), 0.5);
+  }
 }
