@@ -39,6 +39,7 @@ public final class Alvlm implements Runnable {
     CommandLine bench = cl.getSubcommands().get("bench");
     Commands.benches().forEach((name, make) -> bench.addSubcommand(name, Commands.orAbsent(name, make)));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    HelpText.reflow(cl);
     ErrorReport errors = new ErrorReport(env);
     cl.setExecutionExceptionHandler(errors);
     cl.setParameterExceptionHandler(errors);

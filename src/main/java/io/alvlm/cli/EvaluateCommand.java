@@ -70,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   @Option(names = "--strategies", split = ",", defaultValue = "cec,random,entropy,coreset,badge",
-      description = {"Strategies, comma-separated", "(default: ${DEFAULT-VALUE})."})
+      description = {"Strategies, comma-separated.", "", "Default: ${DEFAULT-VALUE}."})
   List<String> strategies;
 
   @Option(names = "--strategy-param", paramLabel = "NAME.KEY=VALUE", description = {"A strategy parameter, repeatable, e.g. cec.k=20 or",

@@ -9,15 +9,15 @@ import picocli.CommandLine.Option;
 
 /** {@code alvlm soak}: the roles as separate processes for minutes or hours, under faults; nothing lost, memory flat. */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-    description = {"Run the roles as separate processes under faults for a while and check nothing is lost.",
-        "A broker and a schema registry run as processes of their own; two embedders, the pool, the",
-        "trainer and the workbench (answered by a scripted annotator over HTTP) run as separate JVMs;",
-        "images come at a set rate while roles are killed and frozen, the broker restarted and the",
-        "registry stopped. Every process is sampled every 10 s into samples.csv. Exits 1 on any loss,",
-        "duplicate or fault not recovered from, or (runs of 20 minutes or more) a resident set growing",
-        "5 MiB/h or more. With --upgrade, the roles start as the old build (pinned to the previous",
-        "Label schema) and are restarted one at a time on the current one halfway through.",
-        "docs/soak.md explains the last line."})
+    description = {"Run the roles as separate processes under faults for a while and check nothing is lost.", "",
+        "A broker and a schema registry run as processes of their own; two embedders, the pool, the "
+            + "trainer and the workbench (answered by a scripted annotator over HTTP) run as separate JVMs; "
+            + "images come at a set rate while roles are killed and frozen, the broker restarted and the "
+            + "registry stopped. Every process is sampled every 10 s into samples.csv.", "",
+        "Exits 1 on any loss, duplicate or fault not recovered from, or (runs of 20 minutes or more) a "
+            + "resident set growing 5 MiB/h or more. With --upgrade, the roles start as the old build (pinned "
+            + "to the previous Label schema) and are restarted one at a time on the current one halfway through. "
+            + "docs/soak.md explains the last line."})
 final class SoakCommand implements Callable<Integer> {
   @Option(names = "--minutes", required = true, description = "How long the run takes: the feed, then the loop coming to rest.")
   double minutes;

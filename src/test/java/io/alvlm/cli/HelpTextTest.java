@@ -94,4 +94,27 @@ class HelpTextTest {
     }
     assertEquals(List.of(), problems);
   }
+
+  @Test
+  void linesOfADescriptionAreOneParagraphAndAnEmptyLineBreaksThem() {
+    assertEquals(List.of("one two three", "", "four"),
+        List.of(HelpText.paragraphs(new String[] {"one two", " three", "", "four"})));
+    // as printed: no stub of a source line between two wrapped lines (the demo's description had four)
+    String demo = help(Alvlm.commandLine(Map.of()).getSubcommands().get("demo"));
+    org.junit.jupiter.api.Assertions.assertTrue(demo.replaceAll("\\s+", " ").contains("a simulated annotator answering"), demo);
+    org.junit.jupiter.api.Assertions.assertFalse(demo.lines().anyMatch(l -> l.equals("simulated")), demo);
+  }
+
+  @Test
+  void anOptionWhoseDescriptionWasReflowedStillTakesItsValue() {
+    CommandLine cl = Alvlm.commandLine(Map.of());
+    CommandLine demo = cl.getSubcommands().get("demo");
+    OptionSpec annotate = demo.getCommandSpec().findOption("--annotate");
+    assertEquals(1, annotate.description().length, "reflowed into one paragraph");
+    cl.parseArgs("demo", "--annotate", "--budget", "7");
+    Object annotated = demo.getCommandSpec().findOption("--annotate").getValue();
+    Object budget = demo.getCommandSpec().findOption("--budget").getValue();
+    assertEquals(Boolean.TRUE, annotated);
+    assertEquals("7", budget);
+  }
 }
