@@ -4,9 +4,11 @@ import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
@@ -132,7 +134,7 @@ public final class DurableStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   /** Changelog records being restored: committed already, so they go to the database at once. */
-  synchronized void restore(java.util.Collection<KeyValue<byte[], byte[]>> records) {
+  synchronized void restore(Collection<KeyValue<byte[], byte[]>> records) {
     try (WriteBatch batch = new WriteBatch()) {
       for (KeyValue<byte[], byte[]> r : records) {
         if (r.value == null) batch.delete(data, r.key);
@@ -193,7 +195,7 @@ public final class DurableStore implements KeyValueStore<Bytes, byte[]> {
   @Override
   public synchronized void put(Bytes key, byte[] value) {
     checkOpen();
-    staged.put(java.util.Objects.requireNonNull(key, "key"), value);
+    staged.put(Objects.requireNonNull(key, "key"), value);
   }
 
   @Override
