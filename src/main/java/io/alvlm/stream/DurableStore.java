@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -24,6 +25,7 @@ import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -220,7 +222,12 @@ public final class DurableStore implements KeyValueStore<Bytes, byte[]> {
   @Override
   public synchronized byte[] get(Bytes key) {
     checkOpen();
-    if (staged.contains(key)) return staged.get(key);
+    return staged.contains(key) ? staged.get(key) : committed(key);
+  }
+
+  /** The committed value of {@code key}, without the staged writes. */
+  synchronized byte[] committed(Bytes key) {
+    checkOpen();
     try {
       return db.get(data, key.get());
     } catch (RocksDBException e) {
@@ -228,32 +235,38 @@ public final class DurableStore implements KeyValueStore<Bytes, byte[]> {
     }
   }
 
+  /** Reads with the staged writes for {@code READ_UNCOMMITTED} (this store), without them for {@code READ_COMMITTED}. */
+  @Override
+  public ReadOnlyKeyValueStore<Bytes, byte[]> readOnly(IsolationLevel isolationLevel) {
+    return isolationLevel == IsolationLevel.READ_COMMITTED ? new CommittedReads(this) : this;
+  }
+
   @Override
   public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-    return iterator(from, to, true);
+    return iterator(from, to, true, true);
   }
 
   @Override
   public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-    return iterator(from, to, false);
+    return iterator(from, to, false, true);
   }
 
   @Override
   public KeyValueIterator<Bytes, byte[]> all() {
-    return iterator(null, null, true);
+    return iterator(null, null, true, true);
   }
 
   @Override
   public KeyValueIterator<Bytes, byte[]> reverseAll() {
-    return iterator(null, null, false);
+    return iterator(null, null, false, true);
   }
 
-  private synchronized KeyValueIterator<Bytes, byte[]> iterator(Bytes from, Bytes to, boolean forward) {
+  synchronized KeyValueIterator<Bytes, byte[]> iterator(Bytes from, Bytes to, boolean forward, boolean withStaged) {
     checkOpen();
     // an inverted range: Kafka's stores answer it with nothing, which the iterator's bounds give
     boolean inverted = from != null && to != null && from.compareTo(to) > 0;
-    MergedIterator it = new MergedIterator(db.newIterator(data), inverted ? List.of() : staged.copy(from, to, forward), from,
-        to, forward, this::closed);
+    MergedIterator it = new MergedIterator(db.newIterator(data), inverted || !withStaged ? List.of()
+        : staged.copy(from, to, forward), from, to, forward, this::closed);
     iterators.add(it);
     return it;
   }

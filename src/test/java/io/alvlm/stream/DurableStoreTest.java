@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.errors.TaskCorruptedException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -87,6 +89,24 @@ class DurableStoreTest {
     assertEquals(List.of("a=a"), entries(store.range(null, key("a"))));
     assertEquals(List.of(), entries(store.range(key("e"), key("a"))), "an inverted range is empty");
     assertEquals(List.of(), entries(store.range(key("c"), key("c"))), "a deleted key stays hidden");
+    store.close();
+  }
+
+  @Test
+  void readCommittedQueriesSeeOnlyTheLastCommit() {
+    DurableStore store = open(dir);
+    store.put(key("a"), value("1"));
+    store.put(key("b"), value("2"));
+    store.commit(Map.of(CHANGELOG, 1L));
+    store.put(key("a"), value("1'"));
+    store.delete(key("b"));
+    store.put(key("c"), value("3"));
+    ReadOnlyKeyValueStore<Bytes, byte[]> committed = store.readOnly(IsolationLevel.READ_COMMITTED);
+    assertArrayEquals(value("1"), committed.get(key("a")));
+    assertNull(committed.get(key("c")));
+    assertEquals(List.of("a=1", "b=2"), entries(committed.all()));
+    assertEquals(List.of("b=2", "a=1"), entries(committed.reverseRange(key("a"), key("c"))));
+    assertEquals(List.of("a=1'", "c=3"), entries(store.readOnly(IsolationLevel.READ_UNCOMMITTED).all()));
     store.close();
   }
 
