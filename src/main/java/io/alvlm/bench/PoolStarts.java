@@ -102,7 +102,7 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
     }
     try (PoolServiceJvm first = PoolServiceJvm.start("standby-active", configFile, heap, log("standby-active"), limit)) {
       limit.await("standby-active", POLL, () -> current(first));
-      Warm warm = warmPair(first, standbyConfig);
+      Warm warm = warmPair(first, standbyConfig, standbyState);
       try (PoolServiceJvm second = warm.second()) {
         PoolServiceJvm active = warm.activeIsFirst() ? first : second;
         PoolServiceJvm standby = warm.activeIsFirst() ? second : first;
@@ -131,10 +131,10 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
    * are swapped. A newcomer that holds no warm standby within {@link #WARM_WAIT} is stopped and one more is
    * started on a wiped state directory; the failure names what both held.
    */
-  private Warm warmPair(PoolServiceJvm first, Path standbyConfig) throws Exception {
+  private Warm warmPair(PoolServiceJvm first, Path standbyConfig, Path standbyState) throws Exception {
     String seen = "";
     for (int attempt = 1; attempt <= 2; attempt++) {
-      PoolBench.delete(Path.of(stateDirOf(standbyConfig)), false);
+      PoolBench.delete(standbyState, false);
       String role = attempt == 1 ? "standby" : "standby-" + attempt;
       PoolServiceJvm second = PoolServiceJvm.start(role, standbyConfig, heap, log(role), limit);
       long w0 = System.nanoTime();
@@ -164,14 +164,6 @@ record PoolStarts(Path work, Path state, Path configFile, String heap, long imag
   private static boolean warmStandby(PoolBenchChild.Tasks active, PoolBenchChild.Tasks standby) {
     return active.active() >= 1 && active.standby() == 0 && standby.active() == 0 && standby.standby() >= 1
         && standby.lag() <= WARM_LAG;
-  }
-
-  private static String stateDirOf(Path config) throws java.io.IOException {
-    Properties p = new Properties();
-    try (var r = Files.newBufferedReader(config)) {
-      p.load(r);
-    }
-    return p.getProperty("state.dir");
   }
 
   /** A second pool JVM, which of the two holds the tasks active, and how long the standby took to warm. */
